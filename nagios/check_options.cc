@@ -1,0 +1,345 @@
+#include "check_options.h"
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+#include <cmath>
+#include <system_error>
+
+namespace vpm::nagios {
+namespace {
+
+enum class Opt {
+  kHostname,
+  kPorts,
+  kUdp,
+  kExpect,
+  kTimeout,
+  kWarning,
+  kCritical,
+  kConfig,
+  kRole,
+  kConcurrency,
+  kVerbose,
+  kHelp,
+  kVersion,
+};
+
+struct OptionSpec {
+  Opt id;
+  char short_name;  // '\0': long only
+  std::string_view long_name;
+  bool takes_value;
+};
+
+constexpr std::array<OptionSpec, 13> kOptions = {{
+    {Opt::kHostname, 'H', "hostname", true},
+    {Opt::kPorts, 'p', "ports", true},
+    {Opt::kUdp, '\0', "udp", false},
+    {Opt::kExpect, '\0', "expect", true},
+    {Opt::kTimeout, 't', "timeout", true},
+    {Opt::kWarning, 'w', "warning", true},
+    {Opt::kCritical, 'c', "critical", true},
+    {Opt::kConfig, '\0', "config", true},
+    {Opt::kRole, '\0', "role", true},
+    {Opt::kConcurrency, '\0', "concurrency", true},
+    {Opt::kVerbose, 'v', "verbose", false},
+    {Opt::kHelp, 'h', "help", false},
+    {Opt::kVersion, 'V', "version", false},
+}};
+
+constexpr double kMaxTimeoutSeconds = 3600;
+constexpr unsigned kMaxConcurrency = 65535;
+
+const OptionSpec& spec(Opt id) {
+  for (const OptionSpec& option : kOptions) {
+    if (option.id == id) return option;
+  }
+  return kOptions.front();  // unreachable: every Opt has a spec
+}
+
+// "-p/--ports" or "--udp": how every message names a flag, whichever spelling was typed.
+std::string flag_name(const OptionSpec& option) {
+  std::string name;
+  if (option.short_name != '\0') name = std::string("-") + option.short_name + "/";
+  return name + "--" + std::string(option.long_name);
+}
+std::string flag_name(Opt id) { return flag_name(spec(id)); }
+
+std::string quoted(std::string_view text) { return "\"" + std::string(text) + "\""; }
+
+[[noreturn]] void usage_error(const std::string& message) { throw UsageError(message); }
+
+const OptionSpec* find_long(std::string_view name) {
+  for (const OptionSpec& option : kOptions) {
+    if (option.long_name == name) return &option;
+  }
+  return nullptr;
+}
+
+const OptionSpec* find_short(char name) {
+  for (const OptionSpec& option : kOptions) {
+    if (option.short_name != '\0' && option.short_name == name) return &option;
+  }
+  return nullptr;
+}
+
+// A separate word that looks like an option is not taken as the previous flag's value:
+// "-H -p 22" means -H lost its value, not a host named "-p". "-1:5" stays a value.
+bool looks_like_option(std::string_view word) {
+  if (word.size() < 2 || word.front() != '-') return false;
+  const char c = word[1];
+  return c == '-' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+std::string_view trim(std::string_view text) {
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
+  return text;
+}
+
+std::vector<std::string> parse_hosts(std::string_view text) {
+  std::vector<std::string> hosts;
+  std::size_t begin = 0;
+  while (true) {
+    const std::size_t comma = text.find(',', begin);
+    const std::string_view item =
+        trim(text.substr(begin, comma == std::string_view::npos ? text.npos : comma - begin));
+    if (item.empty()) {
+      usage_error(flag_name(Opt::kHostname) + ": empty host name in " + quoted(text));
+    }
+    for (char c : item) {
+      if (c == ' ' || c == '\t' || static_cast<unsigned char>(c) < 0x20) {
+        usage_error(flag_name(Opt::kHostname) + ": " + quoted(item) + " is not a host name");
+      }
+    }
+    hosts.emplace_back(item);
+    if (comma == std::string_view::npos) break;
+    begin = comma + 1;
+  }
+  return hosts;
+}
+
+Duration parse_timeout(std::string_view text) {
+  const std::string prefix = flag_name(Opt::kTimeout) + ": " + quoted(text);
+  double seconds = 0;
+  bool ok = !text.empty();
+  for (char c : text) ok = ok && ((c >= '0' && c <= '9') || c == '.');
+  if (ok) {
+    const char* end = text.data() + text.size();
+    const auto [ptr, ec] = std::from_chars(text.data(), end, seconds, std::chars_format::fixed);
+    ok = ec == std::errc() && ptr == end;
+  }
+  if (!ok) usage_error(prefix + " is not a number of seconds");
+  if (seconds <= 0) usage_error(prefix + " must be greater than 0");
+  if (seconds > kMaxTimeoutSeconds) usage_error(prefix + " must be at most 3600 seconds");
+  const auto millis = std::llround(seconds * 1000);
+  if (millis < 1) usage_error(prefix + " must be at least 0.001 seconds");
+  return Duration(millis);
+}
+
+NagiosRange parse_range(Opt id, std::string_view text) {
+  std::string error;
+  auto range = parse_nagios_range(text, &error);
+  if (!range) usage_error(flag_name(id) + ": " + error);
+  return *range;
+}
+
+unsigned parse_concurrency(std::string_view text) {
+  const std::string prefix = flag_name(Opt::kConcurrency) + ": " + quoted(text);
+  unsigned value = 0;
+  const char* end = text.data() + text.size();
+  const auto [ptr, ec] = std::from_chars(text.data(), end, value);
+  if (text.empty() || ptr != end || (ec != std::errc() && ec != std::errc::result_out_of_range)) {
+    usage_error(prefix + " is not a whole number");
+  }
+  if (ec == std::errc::result_out_of_range || value < 1 || value > kMaxConcurrency) {
+    usage_error(prefix + " must be from 1 to 65535");
+  }
+  return value;
+}
+
+class Parser {
+ public:
+  CheckOptions parse(const std::vector<std::string_view>& args) {
+    for (std::size_t i = 0; i < args.size(); ++i) {
+      const std::string_view arg = args[i];
+      const auto next_value = [&]() -> std::optional<std::string_view> {
+        if (i + 1 < args.size() && !looks_like_option(args[i + 1])) return args[++i];
+        return std::nullopt;
+      };
+      if (arg.size() > 2 && arg.substr(0, 2) == "--") {
+        const std::size_t equals = arg.find('=');
+        const std::string_view name = arg.substr(2, equals == arg.npos ? arg.npos : equals - 2);
+        const OptionSpec* option = find_long(name);
+        if (option == nullptr) usage_error("unknown option " + quoted(arg.substr(0, equals)));
+        if (!option->takes_value) {
+          if (equals != arg.npos) usage_error(flag_name(*option) + " does not take a value");
+          apply(*option, {});
+        } else if (equals != arg.npos) {
+          apply(*option, arg.substr(equals + 1));
+        } else {
+          apply(*option, next_value());
+        }
+      } else if (arg.size() > 1 && arg.front() == '-' && arg != "--") {
+        // A cluster of short flags ("-vv"); a flag that takes a value takes the rest of the
+        // word ("-p22") or else the next word.
+        for (std::size_t j = 1; j < arg.size(); ++j) {
+          const OptionSpec* option = find_short(arg[j]);
+          if (option == nullptr) usage_error("unknown option " + quoted(std::string("-") + arg[j]));
+          if (!option->takes_value) {
+            apply(*option, {});
+            continue;
+          }
+          if (j + 1 < arg.size()) {
+            apply(*option, arg.substr(j + 1));
+          } else {
+            apply(*option, next_value());
+          }
+          break;
+        }
+      } else {
+        usage_error("unexpected argument " + quoted(arg));
+      }
+    }
+    if (!options_.help && !options_.version) check_mode();
+    return std::move(options_);
+  }
+
+ private:
+  void apply(const OptionSpec& option, std::optional<std::string_view> value) {
+    if (option.takes_value && (!value || value->empty())) {
+      usage_error(flag_name(option) + " needs a value");
+    }
+    const bool repeatable = option.id == Opt::kHostname || option.id == Opt::kUdp ||
+                            option.id == Opt::kVerbose || option.id == Opt::kHelp ||
+                            option.id == Opt::kVersion;
+    if (!repeatable && seen_[static_cast<std::size_t>(option.id)]) {
+      usage_error(flag_name(option) + " is given more than once");
+    }
+    seen_[static_cast<std::size_t>(option.id)] = true;
+    const std::string_view text = value.value_or(std::string_view());
+    switch (option.id) {
+      case Opt::kHostname: {
+        for (std::string& host : parse_hosts(text)) {
+          // Each host is one perfdata label: a repeat would print the same label twice.
+          if (std::find(options_.hosts.begin(), options_.hosts.end(), host) !=
+              options_.hosts.end()) {
+            usage_error(flag_name(option) + ": " + quoted(host) + " is listed twice");
+          }
+          options_.hosts.push_back(std::move(host));
+        }
+        break;
+      }
+      case Opt::kPorts: {
+        std::string error;
+        options_.ports = parse_port_list(text, &error);
+        if (!options_.ports) usage_error(flag_name(option) + ": " + quoted(text) + " " + error);
+        break;
+      }
+      case Opt::kUdp:
+        options_.protocol = Protocol::kUdp;
+        break;
+      case Opt::kExpect: {
+        const auto expect = parse_expectation(text);
+        if (!expect) {
+          usage_error(flag_name(option) + ": " + quoted(text) +
+                      " is not one of open, reachable, closed");
+        }
+        options_.expect = *expect;
+        break;
+      }
+      case Opt::kTimeout:
+        options_.timeout = parse_timeout(text);
+        break;
+      case Opt::kWarning:
+        options_.warning = parse_range(option.id, text);
+        break;
+      case Opt::kCritical:
+        options_.critical = parse_range(option.id, text);
+        break;
+      case Opt::kConfig:
+        options_.config_path = std::string(text);
+        break;
+      case Opt::kRole:
+        options_.role = std::string(text);
+        break;
+      case Opt::kConcurrency:
+        options_.concurrency = parse_concurrency(text);
+        break;
+      case Opt::kVerbose:
+        ++options_.verbosity;
+        break;
+      case Opt::kHelp:
+        options_.help = true;
+        break;
+      case Opt::kVersion:
+        options_.version = true;
+        break;
+    }
+  }
+
+  [[nodiscard]] bool seen(Opt id) const { return seen_[static_cast<std::size_t>(id)]; }
+
+  // Exactly one mode: a config file, or an ad-hoc flow from -H and -p.
+  void check_mode() const {
+    if (seen(Opt::kConfig)) {
+      for (Opt adhoc : {Opt::kHostname, Opt::kPorts, Opt::kUdp, Opt::kExpect}) {
+        if (seen(adhoc)) {
+          usage_error(flag_name(Opt::kConfig) + " cannot be combined with " + flag_name(adhoc) +
+                      " (ad-hoc mode)");
+        }
+      }
+      return;
+    }
+    if (seen(Opt::kRole)) usage_error(flag_name(Opt::kRole) + " needs --config");
+    if (!seen(Opt::kHostname) && !seen(Opt::kPorts)) {
+      usage_error("give either --config FILE, or -H/--hostname and -p/--ports");
+    }
+    if (!seen(Opt::kPorts)) usage_error("-p/--ports is required with -H/--hostname");
+    if (!seen(Opt::kHostname)) usage_error("-H/--hostname is required with -p/--ports");
+  }
+
+  CheckOptions options_;
+  std::array<bool, kOptions.size()> seen_{};
+};
+
+}  // namespace
+
+CheckOptions parse_check_options(const std::vector<std::string_view>& args) {
+  return Parser().parse(args);
+}
+
+std::string check_usage() {
+  return R"(Usage:
+  check_veeam_ports --config FILE [--role ROLE] [options]
+  check_veeam_ports -H HOST[,HOST...] -p PORTS [--udp] [--expect open|reachable|closed] [options]
+
+Checks the TCP and UDP flows that Veeam Agent for Windows needs, and reports them in the
+Monitoring Plugins format (exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN).
+
+Config mode:
+  --config FILE          the target file (roles and flows)
+  --role ROLE            check only the enabled flows that start from ROLE (default: all)
+
+Ad-hoc mode (one flow, severity critical):
+  -H, --hostname HOSTS   host names or IP addresses, comma-separated
+  -p, --ports LIST       ports and ranges, e.g. 10005,2500-3300
+  --udp                  probe UDP instead of TCP
+  --expect STATE         open (default), reachable (open or refused) or closed
+
+Options:
+  -t, --timeout SECONDS  per-probe timeout, e.g. 0.5 (default 2, or the config's); max 3600
+  -w, --warning RANGE    latency in seconds that raises WARNING, e.g. 0.2 or @0:10
+  -c, --critical RANGE   latency in seconds that raises CRITICAL
+  --concurrency N        probes in flight, overall and per target (ad-hoc default 1024)
+  -v, --verbose          a line per failing port range with its reason (repeatable)
+  -h, --help             this text (exit 3)
+  -V, --version          the version (exit 3)
+
+RANGE is [@]START:END as in the Monitoring Plugins guidelines: "10" alerts outside 0..10,
+"10:" below 10, "~:10" above 10, "@10:20" inside 10..20.
+)";
+}
+
+}  // namespace vpm::nagios

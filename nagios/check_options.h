@@ -1,0 +1,42 @@
+#pragma once
+// The command line of check_veeam_ports.
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "nagios_range.h"
+#include "vpm/config.h"
+#include "vpm/port_set.h"
+
+namespace vpm::nagios {
+
+struct CheckOptions {
+  // Config mode: --config FILE [--role R]. Ad-hoc mode: -H HOST[,HOST] -p PORTS.
+  std::string config_path;
+  std::string role;
+  std::vector<std::string> hosts;
+  std::optional<PortSet> ports;
+  Protocol protocol = Protocol::kTcp;  // --udp
+  Expectation expect = Expectation::kOpen;
+  std::optional<Duration> timeout;      // -t/--timeout SECONDS: per-probe, overrides the config
+  std::optional<NagiosRange> warning;   // -w/--warning: latency in seconds
+  std::optional<NagiosRange> critical;  // -c/--critical
+  std::optional<unsigned> concurrency;  // --concurrency N: global and per-target cap
+  int verbosity = 0;                    // -v, repeatable
+  bool help = false;
+  bool version = false;
+};
+
+class UsageError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;  // message names the flag: "-p/--ports: ..."
+};
+
+// args excludes argv[0]. Throws UsageError.
+CheckOptions parse_check_options(const std::vector<std::string_view>& args);
+
+std::string check_usage();  // --help text
+
+}  // namespace vpm::nagios

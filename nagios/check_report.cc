@@ -1,0 +1,427 @@
+#include "check_report.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstddef>
+#include <set>
+#include <string_view>
+
+#include "perfdata.h"
+#include "vpm/duration.h"
+#include "vpm/port_set.h"
+
+namespace vpm::nagios {
+namespace {
+
+constexpr std::size_t kMaxOutput = 8191;     // the whole output stays under 8 KB
+constexpr std::size_t kMaxFirstLine = 6144;  // perfdata is cut before the long output vanishes
+constexpr std::size_t kNamedProblems = 3;    // problems named on the status line
+constexpr std::size_t kSummaryRanges = 3;    // port ranges named per problem
+constexpr std::size_t kQuietRunLines = 8;    // port-range lines per flow x target without -v
+constexpr std::size_t kMaxSummary = 1024;    // the status line's text, before perfdata
+
+// For "worst wins": CRITICAL > UNKNOWN > WARNING > OK, as Nagios orders service states.
+int rank(Status s) {
+  switch (s) {
+    case Status::kOk:
+      return 0;
+    case Status::kWarning:
+      return 1;
+    case Status::kUnknown:
+      return 2;
+    case Status::kCritical:
+      return 3;
+  }
+  return 2;
+}
+Status worst(Status a, Status b) { return rank(a) >= rank(b) ? a : b; }
+
+double seconds(std::chrono::nanoseconds d) { return static_cast<double>(d.count()) / 1e9; }
+
+// Latency for people: microseconds are plenty, unless that would round a real value to 0.
+std::string human_seconds(std::chrono::nanoseconds d) {
+  const double exact = seconds(d);
+  const double rounded = std::round(exact * 1e6) / 1e6;
+  return format_perf_number(rounded > 0 || exact == 0 ? rounded : exact) + "s";
+}
+
+// Free text on the status line or in long output: a '|' would start perfdata, a line break
+// a new line of output.
+std::string clean(std::string_view text) {
+  std::string cleaned(text);
+  for (char& c : cleaned) {
+    if (c == '|') c = '/';
+    if (c == '\n' || c == '\r' || c == '\t') c = ' ';
+  }
+  return cleaned;
+}
+
+std::string plural(std::size_t n, std::string_view word) {
+  return std::to_string(n) + " " + std::string(word) + (n == 1 ? "" : "s");
+}
+
+std::string default_reason(const FlowResult& r, PortState state) {
+  const bool udp = r.flow.protocol == Protocol::kUdp;
+  switch (state) {
+    case PortState::kOpen:
+      return udp ? "reply received" : "connected";
+    case PortState::kRefused:
+      return udp ? "ICMP port unreachable" : "connection refused";
+    case PortState::kFiltered:
+      return "no answer in " + format_duration(r.flow.timeout);
+    case PortState::kUnreachable:
+      return "host or network unreachable";
+    case PortState::kOpenFiltered:
+      return "no reply in " + format_duration(r.flow.timeout);
+    case PortState::kDnsError:
+      return "name did not resolve";
+    case PortState::kError:
+      return "probe error";
+  }
+  return "probe error";
+}
+
+// Why a port did not meet the expectation. An open port fails only "expect closed", and
+// its reason ("connected") would not say that.
+std::string failure_reason(const FlowResult& r, const PortResult& port) {
+  if (port.state == PortState::kOpen) return "expected closed";
+  return port.reason.empty() ? default_reason(r, port.state) : port.reason;
+}
+
+// Consecutive ports (in the order given) as ranges: 1,2,3,7 -> 1-3,7.
+std::vector<PortRange> to_ranges(const std::vector<Port>& ports) {
+  std::vector<PortRange> ranges;
+  for (Port port : ports) {
+    if (!ranges.empty() && ranges.back().last != 65535 && ranges.back().last + 1 == port) {
+      ranges.back().last = port;
+    } else {
+      ranges.push_back({port, port});
+    }
+  }
+  return ranges;
+}
+
+std::string range_text(const PortRange& range) {
+  return range.first == range.last ? std::to_string(range.first)
+                                   : std::to_string(range.first) + "-" + std::to_string(range.last);
+}
+
+// "10005,10007-10010 and 12 more": the first few ranges, and how many ports are not named.
+std::string ranges_text(const std::vector<PortRange>& ranges, std::size_t limit) {
+  std::string text;
+  std::size_t unnamed = 0;
+  for (std::size_t i = 0; i < ranges.size(); ++i) {
+    if (i < limit) {
+      text += (i == 0 ? "" : ",") + range_text(ranges[i]);
+    } else {
+      unnamed += ranges[i].size();
+    }
+  }
+  if (unnamed > 0) text += " and " + std::to_string(unnamed) + " more";
+  return text;
+}
+
+// The latency of a flow x target against -w/-c.
+struct LatencyVerdict {
+  Status status = Status::kOk;
+  std::string text;  // "latency 0.2s", or "latency 1.2s > warning 0.2" when it alerts
+};
+
+std::string compare_text(double value, const NagiosRange& range) {
+  if (range.alert_inside) return "in";
+  if (!range.end_infinite && value > range.end) return ">";
+  return "<";
+}
+
+LatencyVerdict judge_latency(const FlowResult& r, const ReportOptions& options) {
+  LatencyVerdict verdict;
+  if (!r.latency) return verdict;
+  const double value = seconds(*r.latency);
+  verdict.text = "latency " + human_seconds(*r.latency);
+  if (options.critical && options.critical->alerts(value)) {
+    verdict.status = Status::kCritical;
+    verdict.text +=
+        " " + compare_text(value, *options.critical) + " critical " + options.critical->text;
+  } else if (options.warning && options.warning->alerts(value)) {
+    verdict.status = Status::kWarning;
+    verdict.text +=
+        " " + compare_text(value, *options.warning) + " warning " + options.warning->text;
+  }
+  return verdict;
+}
+
+struct Judged {
+  const FlowResult* result = nullptr;
+  Status failure = Status::kOk;  // from failing ports and the flow's severity
+  LatencyVerdict latency;
+  Status status = Status::kOk;  // the worse of the two
+};
+
+Judged judge_result(const FlowResult& r, const ReportOptions& options) {
+  Judged judged;
+  judged.result = &r;
+  if (!r.up) {
+    judged.failure = r.flow.severity == Severity::kWarning ? Status::kWarning : Status::kCritical;
+  }
+  judged.latency = judge_latency(r, options);
+  judged.status = worst(judged.failure, judged.latency.status);
+  return judged;
+}
+
+// "flow 127.0.0.1 tcp/10005 refused (connection refused), tcp/10006 filtered (no answer in 2s)"
+std::string failure_text(const FlowResult& r) {
+  std::string text = r.flow.name + " " + r.target;
+  if (r.ports.empty()) return text + " no ports probed";
+  const std::string proto(to_string(r.flow.protocol));
+  bool first = true;
+  for (PortState state : kAllPortStates) {
+    std::vector<Port> ports;
+    const PortResult* example = nullptr;
+    for (const PortResult& port : r.ports) {
+      if (port.state != state || judge(r.flow.expect, state)) continue;
+      ports.push_back(port.port);
+      if (example == nullptr) example = &port;
+    }
+    if (example == nullptr) continue;
+    std::sort(ports.begin(), ports.end());
+    text += first ? " " : ", ";
+    first = false;
+    // A name that did not resolve fails every port alike: the ports add nothing.
+    if (state != PortState::kDnsError) {
+      text += proto + "/" + ranges_text(to_ranges(ports), kSummaryRanges) + " ";
+    }
+    text += std::string(to_string(state)) + " (" + failure_reason(r, *example) + ")";
+  }
+  return text;
+}
+
+struct Problem {
+  Status status;
+  std::string flow;
+  std::string text;
+};
+
+std::string summary_line(const std::vector<Judged>& judged) {
+  std::vector<std::string> flow_names;  // first-seen order
+  std::set<std::string> targets;
+  std::size_t ports = 0;
+  std::vector<Problem> problems;
+  for (const Judged& j : judged) {
+    const FlowResult& r = *j.result;
+    if (std::find(flow_names.begin(), flow_names.end(), r.flow.name) == flow_names.end()) {
+      flow_names.push_back(r.flow.name);
+    }
+    targets.insert(r.target);
+    ports += r.ports.size();
+    if (j.failure != Status::kOk) problems.push_back({j.failure, r.flow.name, failure_text(r)});
+    if (j.latency.status != Status::kOk) {
+      problems.push_back(
+          {j.latency.status, r.flow.name, r.flow.name + "@" + r.target + " " + j.latency.text});
+    }
+  }
+  if (problems.empty()) {
+    return plural(flow_names.size(), "flow") + " OK (" + plural(ports, "port") + " on " +
+           plural(targets.size(), "target") + ")";
+  }
+  std::stable_sort(problems.begin(), problems.end(), [](const Problem& a, const Problem& b) {
+    return rank(a.status) > rank(b.status);
+  });
+  std::set<std::string> failing_flows;
+  for (const Problem& p : problems) failing_flows.insert(p.flow);
+
+  std::string text;
+  if (flow_names.size() > 1) {
+    text = std::to_string(failing_flows.size()) + " of " + plural(flow_names.size(), "flow") +
+           " failing: ";
+  }
+  for (std::size_t i = 0; i < problems.size() && i < kNamedProblems; ++i) {
+    text += (i == 0 ? "" : "; ") + problems[i].text;
+  }
+  if (problems.size() > kNamedProblems) {
+    text += "; and " + std::to_string(problems.size() - kNamedProblems) + " more";
+  }
+  return text;
+}
+
+std::string perfdata(const std::vector<Judged>& judged, const ReportOptions& options,
+                     std::size_t budget) {
+  // Per flow, in first-seen order: its latency per target, then its failed-port count.
+  std::vector<std::string> flow_names;
+  for (const Judged& j : judged) {
+    const std::string& name = j.result->flow.name;
+    if (std::find(flow_names.begin(), flow_names.end(), name) == flow_names.end()) {
+      flow_names.push_back(name);
+    }
+  }
+  std::vector<std::string> data;
+  for (const std::string& name : flow_names) {
+    unsigned failed = 0;
+    std::size_t probed = 0;
+    for (const Judged& j : judged) {
+      const FlowResult& r = *j.result;
+      if (r.flow.name != name) continue;
+      failed += r.failed;
+      probed += r.ports.size();
+      PerfDatum latency;
+      latency.label = r.flow.name + "@" + r.target;
+      latency.value = r.latency ? seconds(*r.latency) : std::nan("");
+      latency.unit = "s";
+      latency.warn = options.warning ? options.warning->text : "";
+      latency.crit = options.critical ? options.critical->text : "";
+      latency.min = 0;
+      latency.max = to_seconds(r.flow.timeout);
+      data.push_back(format_perf_datum(latency));
+    }
+    PerfDatum failed_ports;
+    failed_ports.label = name + "_failed";
+    failed_ports.value = failed;
+    failed_ports.min = 0;
+    failed_ports.max = static_cast<double>(probed);
+    data.push_back(format_perf_datum(failed_ports));
+  }
+  std::string text;
+  for (const std::string& datum : data) {
+    if (text.size() + datum.size() + 1 > budget) break;  // whole data only, never half of one
+    text += (text.empty() ? "" : " ") + datum;
+  }
+  return text;
+}
+
+// The output after the status line, cut to stay under kMaxOutput: once a line does not fit,
+// it and every later line are only counted, for a final "... (N more lines)".
+class LongOutput {
+ public:
+  explicit LongOutput(const std::string& first_line) : text_(first_line + "\n") {}
+
+  // Past the cut, callers count lines instead of building them (a 16384-port flow at -v).
+  [[nodiscard]] bool full() const { return hidden_ > 0; }
+  void skip() { ++hidden_; }
+  void add(const std::string& line) {
+    constexpr std::size_t kMarkerRoom = 32;
+    if (!full() && text_.size() + line.size() + 1 + kMarkerRoom <= kMaxOutput) {
+      text_ += line + "\n";
+    } else {
+      ++hidden_;
+    }
+  }
+  std::string finish() {
+    if (hidden_ > 0) text_ += "... (" + std::to_string(hidden_) + " more lines)\n";
+    return std::move(text_);
+  }
+
+ private:
+  std::string text_;
+  std::size_t hidden_ = 0;
+};
+
+// "[CRITICAL] flow -> target (address) tcp expect open: 1 open, 1 refused; latency 0.0002s",
+// then the ports as runs of one state, "  49152-65535: 16384 refused".
+void describe_result(const Judged& j, const ReportOptions& options, bool& explained_udp_silence,
+                     LongOutput& out) {
+  const FlowResult& r = *j.result;
+  std::string head = "[" + std::string(to_string(j.status)) + "] " + r.flow.name + " -> " +
+                     r.target + " (" + (r.address.empty() ? "unresolved" : r.address) + ") " +
+                     std::string(to_string(r.flow.protocol)) + " expect " +
+                     std::string(to_string(r.flow.expect)) + ":";
+  bool first = true;
+  for (PortState state : kAllPortStates) {
+    if (r.count(state) == 0) continue;
+    head +=
+        (first ? " " : ", ") + std::to_string(r.count(state)) + " " + std::string(to_string(state));
+    first = false;
+  }
+  if (first) head += " no ports probed";
+  if (!j.latency.text.empty()) head += "; " + j.latency.text;
+  out.add(clean(head));
+
+  if (r.count(PortState::kOpenFiltered) > 0 && !explained_udp_silence) {
+    out.add("  (open_filtered: no reply; a silent service and a dropping firewall look the same)");
+    explained_udp_silence = true;
+  }
+
+  std::size_t shown = 0;
+  std::size_t hidden = 0;
+  for (std::size_t begin = 0; begin < r.ports.size();) {
+    std::size_t end = begin + 1;
+    while (end < r.ports.size() && r.ports[end].state == r.ports[begin].state &&
+           r.ports[end - 1].port != 65535 && r.ports[end].port == r.ports[end - 1].port + 1) {
+      ++end;
+    }
+    const PortResult& port = r.ports[begin];
+    if (options.verbosity == 0 && shown == kQuietRunLines) {
+      ++hidden;
+    } else if (out.full()) {
+      out.skip();
+      ++shown;
+    } else {
+      std::string line = "  " + range_text({port.port, r.ports[end - 1].port}) + ": " +
+                         std::to_string(end - begin) + " " + std::string(to_string(port.state));
+      if (options.verbosity > 0 && !judge(r.flow.expect, port.state)) {
+        line += " (" + failure_reason(r, port) + ")";
+      }
+      out.add(clean(line));
+      ++shown;
+    }
+    begin = end;
+  }
+  if (hidden > 0) out.add("  ... " + plural(hidden, "more port range") + " (-v shows all)");
+}
+
+}  // namespace
+
+std::string_view to_string(Status s) {
+  switch (s) {
+    case Status::kOk:
+      return "OK";
+    case Status::kWarning:
+      return "WARNING";
+    case Status::kCritical:
+      return "CRITICAL";
+    case Status::kUnknown:
+      return "UNKNOWN";
+  }
+  return "UNKNOWN";
+}
+
+Report make_report(const std::vector<FlowResult>& results, const ReportOptions& options) {
+  if (results.empty()) return unknown_report("no flow was probed (no hosts in the target roles?)");
+  std::vector<Judged> judged;
+  judged.reserve(results.size());
+  Report report;
+  report.status = Status::kOk;
+  for (const FlowResult& r : results) {
+    judged.push_back(judge_result(r, options));
+    report.status = worst(report.status, judged.back().status);
+  }
+
+  std::string summary = clean(summary_line(judged));
+  if (summary.size() > kMaxSummary) summary = summary.substr(0, kMaxSummary - 3) + "...";
+  std::string first_line = "VEEAM PORTS " + std::string(to_string(report.status)) + " - " + summary;
+  if (first_line.size() + 3 < kMaxFirstLine) {
+    const std::string data = perfdata(judged, options, kMaxFirstLine - first_line.size() - 3);
+    if (!data.empty()) first_line += " | " + data;
+  }
+
+  // Worst first, so that what truncation drops is what matters least.
+  std::vector<Judged> ordered = judged;
+  std::stable_sort(ordered.begin(), ordered.end(), [](const Judged& a, const Judged& b) {
+    return rank(a.status) > rank(b.status);
+  });
+  LongOutput out(first_line);
+  bool explained_udp_silence = false;
+  for (const Judged& j : ordered) describe_result(j, options, explained_udp_silence, out);
+  report.output = out.finish();
+  return report;
+}
+
+Report unknown_report(const std::string& message) {
+  Report report;
+  report.status = Status::kUnknown;
+  std::string line = "VEEAM PORTS UNKNOWN - " + clean(message);
+  if (line.size() > kMaxOutput - 1) line.resize(kMaxOutput - 1);
+  report.output = line + "\n";
+  return report;
+}
+
+}  // namespace vpm::nagios

@@ -1,0 +1,72 @@
+#pragma once
+// The target file as plain, validated data. Loading either returns a Config whose
+// every field is valid, or throws ConfigError naming file:line:col and the problem.
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "vpm/duration.h"
+#include "vpm/port_set.h"
+
+namespace vpm {
+
+enum class Protocol { kTcp, kUdp };
+enum class Expectation { kOpen, kReachable, kClosed };
+enum class Severity { kCritical, kWarning };
+
+std::string_view to_string(Protocol p);
+std::string_view to_string(Expectation e);
+std::string_view to_string(Severity s);
+std::optional<Protocol> parse_protocol(std::string_view text);
+std::optional<Expectation> parse_expectation(std::string_view text);
+std::optional<Severity> parse_severity(std::string_view text);
+
+struct Defaults {
+  Duration timeout{2000};
+  Duration interval{60000};
+  unsigned concurrency = 512;            // probes in flight, all targets together
+  unsigned per_target_concurrency = 64;  // probes in flight against one host
+};
+
+struct Role {
+  std::string name;
+  std::vector<std::string> hosts;  // host names or IP literals
+};
+
+struct Flow {
+  std::string name;  // unique, [a-z0-9_-]+
+  std::string from;  // role that originates the flow
+  std::string to;    // role whose hosts are probed
+  Protocol protocol = Protocol::kTcp;
+  PortSet ports;  // never empty
+  Expectation expect = Expectation::kOpen;
+  std::optional<unsigned> sample;  // nullopt: all ports each run; N: N ports per run, rotating
+  Severity severity = Severity::kCritical;
+  std::string note;
+  Duration timeout{2000};    // from defaults unless set on the flow
+  Duration interval{60000};  // from defaults unless set on the flow
+  bool enabled = true;
+};
+
+struct Config {
+  std::string source;  // file name used in messages
+  Defaults defaults;
+  std::vector<Role> roles;
+  std::vector<Flow> flows;
+
+  const Role* find_role(std::string_view name) const;
+};
+
+class ConfigError : public std::runtime_error {
+ public:
+  // what() is "<file>:<line>:<col>: <message>" (line and column 1-based) or "<file>: <message>".
+  using std::runtime_error::runtime_error;
+};
+
+Config load_config_file(const std::string& path);
+Config load_config_string(std::string_view yaml, const std::string& source_name);
+
+}  // namespace vpm

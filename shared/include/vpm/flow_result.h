@@ -1,0 +1,35 @@
+#pragma once
+// The judged outcome of one flow against one target host: what both surfaces format.
+#include <array>
+#include <chrono>
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "vpm/config.h"
+#include "vpm/port_result.h"
+
+namespace vpm {
+
+struct FlowResult {
+  Flow flow;
+  std::string target;             // the host as configured
+  std::string address;            // the address probed; empty when the name did not resolve
+  std::vector<PortResult> ports;  // one per probed port, in probe order
+  bool up = false;                // every probed port met the expectation
+  // The slowest passing port that measured a round trip (open or refused); none otherwise.
+  std::optional<std::chrono::nanoseconds> latency;
+  std::array<unsigned, kPortStateCount> counts{};  // ports per state, indexed by PortState
+  unsigned failed = 0;                             // ports that did not meet the expectation
+  std::chrono::system_clock::time_point finished_at{};
+  std::chrono::nanoseconds duration{0};
+
+  unsigned count(PortState s) const { return counts[static_cast<std::size_t>(s)]; }
+};
+
+// Judges every port against the flow's expectation and fills up, latency, counts, failed.
+FlowResult summarise(Flow flow, std::string target, std::string address,
+                     std::vector<PortResult> ports);
+
+}  // namespace vpm

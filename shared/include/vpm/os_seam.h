@@ -1,0 +1,37 @@
+#pragma once
+// Everything that differs between operating systems, behind one small seam.
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/system/error_code.hpp>
+#include <string>
+
+#include "vpm/port_result.h"
+
+namespace vpm::os {
+
+// Maps a failed connect/send/receive to a port state (refused, unreachable, or error).
+PortState classify_socket_error(const boost::system::error_code& ec);
+
+// Raises the soft open-files limit toward the hard one and returns how many sockets the
+// prober may hold open at once, leaving room for the process's other descriptors.
+unsigned socket_budget();
+
+// A non-blocking TCP connect started by hand: on loopback and on a LAN the answer (SYN-ACK
+// or RST) is often already there when connect() returns, and reading it straight away saves
+// the reactor round trip, which is most of the cost of sweeping a range.
+struct ConnectStart {
+  enum class Status { kConnected, kPending, kFailed };
+  Status status = Status::kFailed;
+  boost::asio::ip::tcp::socket::native_handle_type handle{};  // owned by the caller unless kFailed
+  boost::system::error_code error;                            // with kFailed
+};
+ConnectStart begin_connect(const boost::asio::ip::tcp::endpoint& endpoint);
+
+// After the socket became writable: the outcome of the connect (success or the error).
+boost::system::error_code connect_outcome(boost::asio::ip::tcp::socket::native_handle_type handle);
+
+void close_socket(boost::asio::ip::tcp::socket::native_handle_type handle);
+
+// Sets SO_LINGER {on, 0}: close sends RST and leaves no TIME_WAIT behind.
+void set_abortive_close(int native_socket);
+
+}  // namespace vpm::os

@@ -1,0 +1,72 @@
+#pragma once
+// Runs flow plans on one io_context with a global and a per-target cap on probes in
+// flight. Names are resolved once per run per host; a failure is a state, not an exception.
+#include <boost/asio/io_context.hpp>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "vpm/flow_result.h"
+#include "vpm/plan.h"
+#include "vpm/probe.h"
+
+namespace vpm {
+
+class HostResolver;
+
+struct Limits {
+  unsigned concurrency = 512;
+  unsigned per_target_concurrency = 64;
+};
+
+class ProbeRunner {
+ public:
+  // The effective global cap is lowered to what the process's file-descriptor limit allows.
+  ProbeRunner(boost::asio::io_context& io, Limits limits);
+  ProbeRunner(const ProbeRunner&) = delete;
+  ProbeRunner& operator=(const ProbeRunner&) = delete;
+  ~ProbeRunner();
+
+  // Probes every host x port of `flows`; `done` gets one FlowResult per flow x host, in plan
+  // order, on the io_context's thread. Never calls `done` inline.
+  using RunDone = std::function<void(std::vector<FlowResult>)>;
+  void run(std::vector<FlowPlan> flows, RunDone done);
+
+  unsigned effective_concurrency() const { return concurrency_; }
+  unsigned in_flight() const { return in_flight_; }
+
+ private:
+  struct Job {
+    ProbeFn probe;
+    ProbeRequest request;
+    ProbeDone done;
+  };
+  struct TargetQueue {
+    std::deque<Job> pending;
+    unsigned in_flight = 0;
+    bool ready = false;  // listed in ready_
+  };
+  void enqueue(const std::string& target, Job job);
+  void finished(TargetQueue& queue);
+  void pump();
+
+  boost::asio::io_context& io_;
+  unsigned concurrency_;
+  unsigned per_target_concurrency_;
+  unsigned in_flight_ = 0;
+  bool pumping_ = false;
+  std::unordered_map<std::string, TargetQueue> targets_;
+  std::deque<TargetQueue*> ready_;
+  std::unique_ptr<HostResolver> resolver_;
+  std::shared_ptr<bool> alive_;  // false once destroyed: late probe completions see it
+};
+
+// For one-shot callers (the check): a fresh io_context run to completion on this thread;
+// one FlowResult per flow x host, in plan order. (One thread is enough: a loopback or LAN sweep
+// is bound by the kernel's per-connect work, which two threads did not do any faster here.)
+std::vector<FlowResult> run_flows(std::vector<FlowPlan> flows, Limits limits);
+
+}  // namespace vpm

@@ -1,0 +1,32 @@
+#include "vpm/flow_result.h"
+
+#include <algorithm>
+#include <utility>
+
+namespace vpm {
+
+FlowResult summarise(Flow flow, std::string target, std::string address,
+                     std::vector<PortResult> ports) {
+  FlowResult result;
+  result.flow = std::move(flow);
+  result.target = std::move(target);
+  result.address = std::move(address);
+  result.ports = std::move(ports);
+  for (const PortResult& port : result.ports) {
+    ++result.counts[static_cast<std::size_t>(port.state)];
+    if (judge(result.flow.expect, port.state)) {
+      // Open and refused ports both measured a real round trip (SYN to SYN-ACK or RST, or a
+      // UDP reply); a filtered or silent port only measured our own deadline.
+      if (port.state == PortState::kOpen || port.state == PortState::kRefused) {
+        result.latency =
+            std::max(result.latency.value_or(std::chrono::nanoseconds{0}), port.latency);
+      }
+    } else {
+      ++result.failed;
+    }
+  }
+  result.up = result.failed == 0 && !result.ports.empty();
+  return result;
+}
+
+}  // namespace vpm

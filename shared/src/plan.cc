@@ -1,0 +1,49 @@
+#include "vpm/plan.h"
+
+#include <algorithm>
+#include <chrono>
+#include <stdexcept>
+
+namespace vpm {
+
+std::vector<Port> ports_for_run(const Flow& flow, std::uint64_t run_number) {
+  const std::size_t total = flow.ports.size();
+  if (!flow.sample || *flow.sample >= total) return flow.ports.ports();
+  const std::size_t per_run = *flow.sample;
+  std::vector<Port> ports;
+  ports.reserve(per_run);
+  const std::size_t start = static_cast<std::size_t>((run_number % total) * per_run % total);
+  for (std::size_t i = 0; i < per_run; ++i) ports.push_back(flow.ports.at((start + i) % total));
+  return ports;
+}
+
+std::uint64_t run_number_from_clock(const Flow& flow) {
+  const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
+      std::chrono::system_clock::now().time_since_epoch());
+  const auto interval = std::max<std::int64_t>(flow.interval.count(), 1);
+  return static_cast<std::uint64_t>(now.count() / interval);
+}
+
+std::vector<const Flow*> select_flows(const Config& config, std::string_view role) {
+  if (!role.empty() && config.find_role(role) == nullptr) {
+    std::string known;
+    for (const Role& r : config.roles) known += (known.empty() ? "" : ", ") + r.name;
+    throw std::invalid_argument("no role named \"" + std::string(role) + "\" in " + config.source +
+                                " (roles: " + known + ")");
+  }
+  std::vector<const Flow*> selected;
+  for (const Flow& flow : config.flows) {
+    if (flow.enabled && (role.empty() || flow.from == role)) selected.push_back(&flow);
+  }
+  return selected;
+}
+
+FlowPlan plan_flow(const Config& config, const Flow& flow, std::uint64_t run_number) {
+  FlowPlan plan;
+  plan.flow = flow;
+  if (const Role* to = config.find_role(flow.to)) plan.hosts = to->hosts;
+  plan.ports = ports_for_run(flow, run_number);
+  return plan;
+}
+
+}  // namespace vpm

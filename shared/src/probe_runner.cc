@@ -1,0 +1,175 @@
+#include "vpm/probe_runner.h"
+
+#include <algorithm>
+#include <boost/asio/post.hpp>
+#include <chrono>
+#include <map>
+#include <utility>  // before Asio: Boost 1.74 uses std::exchange without including it
+
+#include "host_resolver.h"
+#include "vpm/os_seam.h"
+
+namespace vpm {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// One run: every flow x host x port of the plans it was given.
+struct Batch {
+  struct Slot {  // one flow x host
+    std::size_t flow = 0;
+    std::string host;
+    std::string address;
+    std::vector<PortResult> ports;
+    std::size_t remaining = 0;
+    Clock::time_point finished{};
+  };
+  std::vector<FlowPlan> flows;
+  std::vector<Slot> slots;
+  std::size_t remaining_slots = 0;
+  Clock::time_point started = Clock::now();
+  ProbeRunner::RunDone done;
+
+  void port_done(std::size_t slot_index) {
+    Slot& slot = slots[slot_index];
+    if (--slot.remaining == 0) {
+      slot.finished = Clock::now();
+      if (--remaining_slots == 0) complete();
+    }
+  }
+
+  void complete() {
+    std::vector<FlowResult> results;
+    results.reserve(slots.size());
+    const auto now = std::chrono::system_clock::now();
+    for (Slot& slot : slots) {
+      FlowResult result = summarise(flows[slot.flow].flow, std::move(slot.host),
+                                    std::move(slot.address), std::move(slot.ports));
+      result.finished_at = now;
+      result.duration = slot.finished - started;
+      results.push_back(std::move(result));
+    }
+    ProbeRunner::RunDone callback = std::move(done);
+    callback(std::move(results));
+  }
+};
+
+}  // namespace
+
+ProbeRunner::ProbeRunner(boost::asio::io_context& io, Limits limits)
+    : io_(io),
+      concurrency_(std::max(1U, std::min(limits.concurrency, os::socket_budget()))),
+      per_target_concurrency_(std::max(1U, limits.per_target_concurrency)),
+      resolver_(std::make_unique<HostResolver>(io)),
+      alive_(std::make_shared<bool>(true)) {}
+
+ProbeRunner::~ProbeRunner() { *alive_ = false; }
+
+void ProbeRunner::run(std::vector<FlowPlan> flows, RunDone done) {
+  auto batch = std::make_shared<Batch>();
+  batch->flows = std::move(flows);
+  batch->done = std::move(done);
+
+  // Hosts are resolved once per run, however many flows point at them.
+  std::map<std::string, std::vector<std::size_t>> slots_by_host;
+  std::map<std::string, Duration> lookup_timeout;
+  for (std::size_t f = 0; f < batch->flows.size(); ++f) {
+    const FlowPlan& plan = batch->flows[f];
+    if (plan.ports.empty()) continue;
+    for (const std::string& host : plan.hosts) {
+      Batch::Slot slot;
+      slot.flow = f;
+      slot.host = host;
+      slot.ports.resize(plan.ports.size());
+      slot.remaining = plan.ports.size();
+      slots_by_host[host].push_back(batch->slots.size());
+      auto& timeout = lookup_timeout[host];
+      timeout = std::max(timeout, plan.flow.timeout);
+      batch->slots.push_back(std::move(slot));
+    }
+  }
+  batch->remaining_slots = batch->slots.size();
+  if (batch->slots.empty()) {
+    boost::asio::post(io_, [batch] { batch->complete(); });
+    return;
+  }
+
+  for (auto& [host, slot_indexes] : slots_by_host) {
+    resolver_->resolve(
+        host, lookup_timeout[host],
+        [this, alive = alive_, batch, host = host,
+         slot_indexes = slot_indexes](ResolvedHost resolved) {
+          if (!*alive) return;
+          for (std::size_t s : slot_indexes) {
+            Batch::Slot& slot = batch->slots[s];
+            const FlowPlan& plan = batch->flows[slot.flow];
+            if (!resolved.address) {
+              for (std::size_t i = 0; i < plan.ports.size(); ++i) {
+                slot.ports[i] = PortResult{plan.ports[i], PortState::kDnsError, {}, resolved.error};
+              }
+              slot.remaining = 1;
+              batch->port_done(s);
+              continue;
+            }
+            slot.address = resolved.address->to_string();
+            const ProbeFn probe = probe_for(plan.flow.protocol);
+            for (std::size_t i = 0; i < plan.ports.size(); ++i) {
+              Job job{probe, ProbeRequest{*resolved.address, plan.ports[i], plan.flow.timeout},
+                      [batch, s, i](PortResult result) {
+                        batch->slots[s].ports[i] = std::move(result);
+                        batch->port_done(s);
+                      }};
+              enqueue(host, std::move(job));
+            }
+          }
+          pump();
+        });
+  }
+}
+
+void ProbeRunner::enqueue(const std::string& target, Job job) {
+  TargetQueue& queue = targets_[target];
+  queue.pending.push_back(std::move(job));
+  if (!queue.ready && queue.in_flight < per_target_concurrency_) {
+    queue.ready = true;
+    ready_.push_back(&queue);
+  }
+}
+
+void ProbeRunner::finished(TargetQueue& queue) {
+  --queue.in_flight;
+  --in_flight_;
+  if (!queue.ready && !queue.pending.empty() && queue.in_flight < per_target_concurrency_) {
+    queue.ready = true;
+    ready_.push_back(&queue);
+  }
+  pump();
+}
+
+// Starts probes while there is room, round-robin over the targets that have work, so one
+// large range never starves a single-port flow to another host.
+void ProbeRunner::pump() {
+  if (pumping_) return;
+  pumping_ = true;
+  while (in_flight_ < concurrency_ && !ready_.empty()) {
+    TargetQueue* queue = ready_.front();
+    ready_.pop_front();
+    Job job = std::move(queue->pending.front());
+    queue->pending.pop_front();
+    ++queue->in_flight;
+    ++in_flight_;
+    if (!queue->pending.empty() && queue->in_flight < per_target_concurrency_) {
+      ready_.push_back(queue);
+    } else {
+      queue->ready = false;
+    }
+    job.probe(io_, job.request,
+              [this, alive = alive_, queue, done = std::move(job.done)](PortResult result) {
+                done(std::move(result));
+                if (*alive) finished(*queue);
+              });
+  }
+  pumping_ = false;
+}
+
+}  // namespace vpm

@@ -1,0 +1,131 @@
+// UDP probe on a connected socket: the kernel then reports an ICMP port unreachable for
+// our destination as ECONNREFUSED on the next receive, which is how "refused" is told from
+// silence. One retransmit at half the deadline covers a single lost datagram.
+#include <array>
+#include <boost/asio/ip/udp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <chrono>
+#include <memory>
+#include <random>
+#include <utility>  // before Asio: Boost 1.74 uses std::exchange without including it
+
+#include "udp_payloads.h"
+#include "vpm/os_seam.h"
+#include "vpm/probe.h"
+
+namespace vpm {
+namespace {
+
+using boost::asio::ip::udp;
+using Clock = std::chrono::steady_clock;
+
+std::uint16_t next_transaction_id() {
+  static thread_local std::minstd_rand generator{std::random_device{}()};
+  return static_cast<std::uint16_t>(generator() & 0xffff);
+}
+
+class UdpProbe : public std::enable_shared_from_this<UdpProbe> {
+ public:
+  UdpProbe(boost::asio::io_context& io, const ProbeRequest& request, ProbeDone done)
+      : socket_(io),
+        timer_(io),
+        request_(request),
+        done_(std::move(done)),
+        payload_(udp_payload_for(request.port, next_transaction_id())) {}
+
+  void start() {
+    boost::system::error_code ec;
+    socket_.open(request_.address.is_v4() ? udp::v4() : udp::v6(), ec);
+    if (!ec) socket_.connect(udp::endpoint(request_.address, request_.port), ec);
+    if (ec) {
+      boost::asio::post(socket_.get_executor(), [self = shared_from_this(), ec] {
+        self->finish(os::classify_socket_error(ec), "udp: " + ec.message());
+      });
+      return;
+    }
+    deadline_ = Clock::now() + request_.timeout;
+    started_ = Clock::now();
+    socket_.async_receive(boost::asio::buffer(reply_),
+                          [self = shared_from_this()](const boost::system::error_code& rec,
+                                                      std::size_t) { self->on_receive(rec); });
+    send();
+    timer_.expires_at(started_ + request_.timeout / 2);
+    timer_.async_wait([self = shared_from_this()](const boost::system::error_code& wait_ec) {
+      self->on_retransmit_time(wait_ec);
+    });
+  }
+
+ private:
+  void send() {
+    socket_.async_send(
+        boost::asio::buffer(payload_),
+        [self = shared_from_this()](const boost::system::error_code& ec, std::size_t) {
+          // An ICMP error from an earlier datagram may surface here instead.
+          if (ec && !self->finished_ && ec != boost::asio::error::operation_aborted) {
+            self->finish(os::classify_socket_error(ec), "send: " + ec.message());
+          }
+        });
+  }
+
+  void on_retransmit_time(const boost::system::error_code& ec) {
+    if (ec || finished_) return;
+    if (!resent_) {
+      resent_ = true;
+      send();
+      timer_.expires_at(deadline_);
+      timer_.async_wait([self = shared_from_this()](const boost::system::error_code& wait_ec) {
+        self->on_retransmit_time(wait_ec);
+      });
+      return;
+    }
+    finish(PortState::kOpenFiltered, "no reply in " + format_duration(request_.timeout));
+  }
+
+  void on_receive(const boost::system::error_code& ec) {
+    if (finished_) return;
+    if (!ec) {
+      latency_ = Clock::now() - started_;
+      finish(PortState::kOpen, {});
+      return;
+    }
+    if (ec == boost::asio::error::operation_aborted) return;
+    const PortState state = os::classify_socket_error(ec);
+    if (state == PortState::kRefused) latency_ = Clock::now() - started_;
+    finish(state, state == PortState::kRefused ? std::string{} : "receive: " + ec.message());
+  }
+
+  void finish(PortState state, std::string reason) {
+    if (finished_) return;
+    finished_ = true;
+    timer_.cancel();
+    boost::system::error_code ignored;
+    socket_.close(ignored);
+    PortResult result;
+    result.port = request_.port;
+    result.state = state;
+    result.latency = latency_;
+    result.reason = std::move(reason);
+    ProbeDone done = std::move(done_);
+    done(std::move(result));
+  }
+
+  udp::socket socket_;
+  boost::asio::steady_timer timer_;
+  ProbeRequest request_;
+  ProbeDone done_;
+  std::vector<std::uint8_t> payload_;
+  std::array<std::uint8_t, 1500> reply_{};
+  Clock::time_point started_{};
+  Clock::time_point deadline_{};
+  std::chrono::nanoseconds latency_{0};
+  bool resent_ = false;
+  bool finished_ = false;
+};
+
+}  // namespace
+
+void probe_udp(boost::asio::io_context& io, const ProbeRequest& request, ProbeDone done) {
+  std::make_shared<UdpProbe>(io, request, std::move(done))->start();
+}
+
+}  // namespace vpm

@@ -1,0 +1,243 @@
+#include "check_options.h"
+
+#include <gtest/gtest.h>
+
+#include <initializer_list>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace vpm::nagios {
+namespace {
+
+CheckOptions parse(std::initializer_list<std::string_view> args) {
+  return parse_check_options(std::vector<std::string_view>(args));
+}
+
+// The UsageError message, or "no error" so a failure shows what happened.
+std::string error_of(std::initializer_list<std::string_view> args) {
+  try {
+    parse_check_options(std::vector<std::string_view>(args));
+  } catch (const UsageError& e) {
+    return e.what();
+  }
+  return "no error";
+}
+
+TEST(CheckOptionsTest, AdhocModeWithDefaults) {
+  const CheckOptions o = parse({"-H", "127.0.0.1", "-p", "10005"});
+  EXPECT_EQ(o.hosts, std::vector<std::string>{"127.0.0.1"});
+  ASSERT_TRUE(o.ports.has_value());
+  EXPECT_EQ(o.ports->to_string(), "10005");
+  EXPECT_EQ(o.protocol, Protocol::kTcp);
+  EXPECT_EQ(o.expect, Expectation::kOpen);
+  EXPECT_FALSE(o.timeout.has_value());
+  EXPECT_FALSE(o.warning.has_value());
+  EXPECT_FALSE(o.critical.has_value());
+  EXPECT_FALSE(o.concurrency.has_value());
+  EXPECT_TRUE(o.config_path.empty());
+  EXPECT_TRUE(o.role.empty());
+  EXPECT_EQ(o.verbosity, 0);
+  EXPECT_FALSE(o.help);
+  EXPECT_FALSE(o.version);
+}
+
+TEST(CheckOptionsTest, EveryValueSpelling) {
+  for (const auto& args : std::vector<std::vector<std::string_view>>{
+           {"-H", "127.0.0.1", "-p", "22,2500-3300"},
+           {"-H127.0.0.1", "-p22,2500-3300"},
+           {"--hostname", "127.0.0.1", "--ports", "22,2500-3300"},
+           {"--hostname=127.0.0.1", "--ports=22,2500-3300"},
+       }) {
+    const CheckOptions o = parse_check_options(args);
+    EXPECT_EQ(o.hosts, std::vector<std::string>{"127.0.0.1"});
+    ASSERT_TRUE(o.ports.has_value());
+    EXPECT_EQ(o.ports->to_string(), "22,2500-3300");
+  }
+}
+
+TEST(CheckOptionsTest, HostListsAndRepeatedHostFlags) {
+  EXPECT_EQ(parse({"-H", "127.0.0.1,::1", "-p", "1"}).hosts,
+            (std::vector<std::string>{"127.0.0.1", "::1"}));
+  EXPECT_EQ(parse({"-H", "127.0.0.1, ::1", "-p", "1"}).hosts,
+            (std::vector<std::string>{"127.0.0.1", "::1"}));
+  EXPECT_EQ(parse({"-H", "127.0.0.1", "-H", "::1", "-p", "1"}).hosts,
+            (std::vector<std::string>{"127.0.0.1", "::1"}));
+}
+
+TEST(CheckOptionsTest, ProtocolAndExpectation) {
+  EXPECT_EQ(parse({"-H", "::1", "-p", "1", "--udp"}).protocol, Protocol::kUdp);
+  EXPECT_EQ(parse({"-H", "::1", "-p", "1", "--expect", "open"}).expect, Expectation::kOpen);
+  EXPECT_EQ(parse({"-H", "::1", "-p", "1", "--expect=reachable"}).expect, Expectation::kReachable);
+  EXPECT_EQ(parse({"-H", "::1", "-p", "1", "--expect", "closed"}).expect, Expectation::kClosed);
+}
+
+TEST(CheckOptionsTest, TimeoutInDecimalSeconds) {
+  EXPECT_EQ(parse({"-H", "::1", "-p", "1", "-t", "0.5"}).timeout, Duration(500));
+  EXPECT_EQ(parse({"-H", "::1", "-p", "1", "-t10"}).timeout, Duration(10000));
+  EXPECT_EQ(parse({"-H", "::1", "-p", "1", "--timeout", "3600"}).timeout, Duration(3600000));
+  EXPECT_EQ(parse({"-H", "::1", "-p", "1", "--timeout=0.001"}).timeout, Duration(1));
+  EXPECT_EQ(parse({"-H", "::1", "-p", "1", "-t", "2."}).timeout, Duration(2000));
+  EXPECT_EQ(parse({"-H", "::1", "-p", "1", "-t", ".25"}).timeout, Duration(250));
+}
+
+TEST(CheckOptionsTest, LatencyThresholds) {
+  const CheckOptions o = parse({"-H", "::1", "-p", "1", "-w", "0.2", "--critical=@0:10"});
+  ASSERT_TRUE(o.warning.has_value());
+  ASSERT_TRUE(o.critical.has_value());
+  EXPECT_EQ(o.warning->text, "0.2");
+  EXPECT_DOUBLE_EQ(o.warning->end, 0.2);
+  EXPECT_EQ(o.critical->text, "@0:10");
+  EXPECT_TRUE(o.critical->alert_inside);
+  // A range may begin with '-' or '~' and still be the flag's value.
+  EXPECT_EQ(parse({"-H", "::1", "-p", "1", "-w", "-1:5"}).warning->text, "-1:5");
+  EXPECT_EQ(parse({"-H", "::1", "-p", "1", "--warning", "~:1"}).warning->text, "~:1");
+  EXPECT_EQ(parse({"-H", "::1", "-p", "1", "-c1:2"}).critical->text, "1:2");
+}
+
+TEST(CheckOptionsTest, ConfigMode) {
+  const CheckOptions o = parse({"--config", "/etc/vpm/targets.yaml", "--role=agent"});
+  EXPECT_EQ(o.config_path, "/etc/vpm/targets.yaml");
+  EXPECT_EQ(o.role, "agent");
+  EXPECT_TRUE(o.hosts.empty());
+  EXPECT_FALSE(o.ports.has_value());
+  EXPECT_EQ(parse({"--config=t.yaml"}).role, "");
+  EXPECT_EQ(parse({"--config", "t.yaml", "-t", "1", "-w", "1", "-c", "2"}).timeout, Duration(1000));
+}
+
+TEST(CheckOptionsTest, ConcurrencyVerbosityHelpVersion) {
+  EXPECT_EQ(parse({"--config", "t.yaml", "--concurrency", "16"}).concurrency, 16u);
+  EXPECT_EQ(parse({"--config", "t.yaml", "--concurrency=65535"}).concurrency, 65535u);
+  EXPECT_EQ(parse({"--config", "t.yaml", "-v"}).verbosity, 1);
+  EXPECT_EQ(parse({"--config", "t.yaml", "-v", "--verbose", "-vv"}).verbosity, 4);
+  // Help and version need no mode: they are answered before anything is checked.
+  EXPECT_TRUE(parse({"-h"}).help);
+  EXPECT_TRUE(parse({"--help"}).help);
+  EXPECT_TRUE(parse({"-V"}).version);
+  EXPECT_TRUE(parse({"--version"}).version);
+  EXPECT_TRUE(parse({"-vh"}).help);
+}
+
+TEST(CheckOptionsTest, FlagErrorsNameTheFlag) {
+  EXPECT_EQ(error_of({"-H", "::1", "-p", "70000"}),
+            "-p/--ports: \"70000\" port 70000 is out of range 1-65535");
+  EXPECT_EQ(error_of({"-H", "::1", "--ports=3300-2500"}),
+            "-p/--ports: \"3300-2500\" range 3300-2500 is reversed (first > last)");
+  EXPECT_EQ(error_of({"-H", "::1", "-p", "ssh"}),
+            "-p/--ports: \"ssh\" \"ssh\" is not a port or range (expected e.g. 22 or 2500-3300)");
+  EXPECT_EQ(error_of({"-H", "::1", "-p", "1", "--expect", "up"}),
+            "--expect: \"up\" is not one of open, reachable, closed");
+  EXPECT_EQ(error_of({"-H", "::1", "-p", "1", "-t", "abc"}),
+            "-t/--timeout: \"abc\" is not a number of seconds");
+  EXPECT_EQ(error_of({"-H", "::1", "-p", "1", "-t", "2s"}),
+            "-t/--timeout: \"2s\" is not a number of seconds");
+  EXPECT_EQ(error_of({"-H", "::1", "-p", "1", "-t", "1.2.3"}),
+            "-t/--timeout: \"1.2.3\" is not a number of seconds");
+  EXPECT_EQ(error_of({"-H", "::1", "-p", "1", "-t", "0"}),
+            "-t/--timeout: \"0\" must be greater than 0");
+  EXPECT_EQ(error_of({"-H", "::1", "-p", "1", "-t", "-1"}),
+            "-t/--timeout: \"-1\" is not a number of seconds");
+  EXPECT_EQ(error_of({"-H", "::1", "-p", "1", "--timeout=-1"}),
+            "-t/--timeout: \"-1\" is not a number of seconds");
+  EXPECT_EQ(error_of({"-H", "::1", "-p", "1", "-t", "3600.5"}),
+            "-t/--timeout: \"3600.5\" must be at most 3600 seconds");
+  EXPECT_EQ(error_of({"-H", "::1", "-p", "1", "-t", "0.0001"}),
+            "-t/--timeout: \"0.0001\" must be at least 0.001 seconds");
+  EXPECT_EQ(error_of({"-H", "::1", "-p", "1", "-w", "abc"}),
+            "-w/--warning: \"abc\" is not a number");
+  EXPECT_EQ(error_of({"-H", "::1", "-p", "1", "-c", "20:10"}),
+            "-c/--critical: start 20 is greater than end 10");
+  EXPECT_EQ(error_of({"-H", "::1", "-p", "1", "--critical=1:2:3"}),
+            "-c/--critical: \"1:2:3\" has more than one \":\"");
+  EXPECT_EQ(error_of({"--config", "t.yaml", "--concurrency", "0"}),
+            "--concurrency: \"0\" must be from 1 to 65535");
+  EXPECT_EQ(error_of({"--config", "t.yaml", "--concurrency", "65536"}),
+            "--concurrency: \"65536\" must be from 1 to 65535");
+  EXPECT_EQ(error_of({"--config", "t.yaml", "--concurrency", "99999999999999999999"}),
+            "--concurrency: \"99999999999999999999\" must be from 1 to 65535");
+  EXPECT_EQ(error_of({"--config", "t.yaml", "--concurrency", "many"}),
+            "--concurrency: \"many\" is not a whole number");
+  EXPECT_EQ(error_of({"--config", "t.yaml", "--concurrency", "1.5"}),
+            "--concurrency: \"1.5\" is not a whole number");
+}
+
+TEST(CheckOptionsTest, HostNameErrors) {
+  EXPECT_EQ(error_of({"-H", "127.0.0.1,,::1", "-p", "1"}),
+            "-H/--hostname: empty host name in \"127.0.0.1,,::1\"");
+  EXPECT_EQ(error_of({"-H", "127.0.0.1,", "-p", "1"}),
+            "-H/--hostname: empty host name in \"127.0.0.1,\"");
+  EXPECT_EQ(error_of({"-H", "local host", "-p", "1"}),
+            "-H/--hostname: \"local host\" is not a host name");
+  EXPECT_EQ(error_of({"-H", "::1,::1", "-p", "1"}), "-H/--hostname: \"::1\" is listed twice");
+  EXPECT_EQ(error_of({"-H", "::1", "-H", "::1", "-p", "1"}),
+            "-H/--hostname: \"::1\" is listed twice");
+}
+
+TEST(CheckOptionsTest, MissingValues) {
+  EXPECT_EQ(error_of({"-H"}), "-H/--hostname needs a value");
+  EXPECT_EQ(error_of({"--hostname"}), "-H/--hostname needs a value");
+  EXPECT_EQ(error_of({"--hostname="}), "-H/--hostname needs a value");
+  EXPECT_EQ(error_of({"-H", "-p", "22"}), "-H/--hostname needs a value");
+  EXPECT_EQ(error_of({"-H", "::1", "-p", "--udp"}), "-p/--ports needs a value");
+  EXPECT_EQ(error_of({"-H", "::1", "-p", "1", "--expect"}), "--expect needs a value");
+  EXPECT_EQ(error_of({"-H", "::1", "-p", "1", "-t"}), "-t/--timeout needs a value");
+  EXPECT_EQ(error_of({"-H", "::1", "-p", "1", "-w"}), "-w/--warning needs a value");
+  EXPECT_EQ(error_of({"-H", "::1", "-p", "1", "-c"}), "-c/--critical needs a value");
+  EXPECT_EQ(error_of({"--config"}), "--config needs a value");
+  EXPECT_EQ(error_of({"--config", "t.yaml", "--role"}), "--role needs a value");
+  EXPECT_EQ(error_of({"--config", "t.yaml", "--concurrency"}), "--concurrency needs a value");
+}
+
+TEST(CheckOptionsTest, UnknownAndMisusedOptions) {
+  EXPECT_EQ(error_of({"--foo"}), "unknown option \"--foo\"");
+  EXPECT_EQ(error_of({"--foo=bar"}), "unknown option \"--foo\"");
+  EXPECT_EQ(error_of({"-x"}), "unknown option \"-x\"");
+  EXPECT_EQ(error_of({"-vx"}), "unknown option \"-x\"");
+  EXPECT_EQ(error_of({"--host", "::1"}), "unknown option \"--host\"");
+  EXPECT_EQ(error_of({"--udp=yes"}), "--udp does not take a value");
+  EXPECT_EQ(error_of({"--verbose=2"}), "-v/--verbose does not take a value");
+  EXPECT_EQ(error_of({"extra"}), "unexpected argument \"extra\"");
+  EXPECT_EQ(error_of({"-H", "::1", "-p", "1", "22"}), "unexpected argument \"22\"");
+  EXPECT_EQ(error_of({"-"}), "unexpected argument \"-\"");
+  EXPECT_EQ(error_of({"--"}), "unexpected argument \"--\"");
+}
+
+TEST(CheckOptionsTest, SingleValuedFlagsOnlyOnce) {
+  EXPECT_EQ(error_of({"-H", "::1", "-p", "1", "-p", "2"}), "-p/--ports is given more than once");
+  EXPECT_EQ(error_of({"-H", "::1", "-p", "1", "-t", "1", "--timeout=2"}),
+            "-t/--timeout is given more than once");
+  EXPECT_EQ(error_of({"--config", "a.yaml", "--config", "b.yaml"}),
+            "--config is given more than once");
+  EXPECT_EQ(error_of({"--config", "a.yaml", "-w", "1", "-w", "2"}),
+            "-w/--warning is given more than once");
+}
+
+TEST(CheckOptionsTest, ExactlyOneMode) {
+  EXPECT_EQ(error_of({}), "give either --config FILE, or -H/--hostname and -p/--ports");
+  EXPECT_EQ(error_of({"-t", "1"}), "give either --config FILE, or -H/--hostname and -p/--ports");
+  EXPECT_EQ(error_of({"--udp"}), "give either --config FILE, or -H/--hostname and -p/--ports");
+  EXPECT_EQ(error_of({"-H", "::1"}), "-p/--ports is required with -H/--hostname");
+  EXPECT_EQ(error_of({"-p", "22"}), "-H/--hostname is required with -p/--ports");
+  EXPECT_EQ(error_of({"--role", "agent"}), "--role needs --config");
+  EXPECT_EQ(error_of({"-H", "::1", "-p", "1", "--role", "agent"}), "--role needs --config");
+  EXPECT_EQ(error_of({"--config", "t.yaml", "-H", "::1"}),
+            "--config cannot be combined with -H/--hostname (ad-hoc mode)");
+  EXPECT_EQ(error_of({"--config", "t.yaml", "-p", "1"}),
+            "--config cannot be combined with -p/--ports (ad-hoc mode)");
+  EXPECT_EQ(error_of({"--config", "t.yaml", "--udp"}),
+            "--config cannot be combined with --udp (ad-hoc mode)");
+  EXPECT_EQ(error_of({"--config", "t.yaml", "--expect", "open"}),
+            "--config cannot be combined with --expect (ad-hoc mode)");
+}
+
+TEST(CheckOptionsTest, UsageMentionsEveryFlag) {
+  const std::string usage = check_usage();
+  for (const char* flag :
+       {"--hostname", "--ports", "--udp", "--expect", "--timeout", "--warning", "--critical",
+        "--config", "--role", "--concurrency", "--verbose", "--help", "--version"}) {
+    EXPECT_NE(usage.find(flag), std::string::npos) << flag;
+  }
+}
+
+}  // namespace
+}  // namespace vpm::nagios

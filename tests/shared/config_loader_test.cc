@@ -1,0 +1,522 @@
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cctype>
+#include <climits>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "vpm/config.h"
+
+namespace vpm {
+namespace {
+
+const std::string kDataDir = std::string(VPM_TEST_DATA_DIR) + "/config";
+
+// The message load_config_string() throws for `yaml`, or "" when it loads.
+std::string error_for(std::string_view yaml, const std::string& source = "test.yaml") {
+  try {
+    load_config_string(yaml, source);
+  } catch (const ConfigError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+// A valid file around one flow, for tests that vary a single flow key.
+std::string with_flow(const std::string& flow_body) {
+  return "roles:\n  agent: {hosts: [localhost]}\n  backup_server: {hosts: [vbr01]}\n"
+         "flows:\n  - name: f\n    from: agent\n    to: backup_server\n" +
+         flow_body;
+}
+
+// One file under tests/config/invalid and the error it must produce. The error is what() with
+// the file path (as passed to load_config_file) cut off its front: ":<line>:<col>: ..." or
+// ": ..." when no position applies.
+struct InvalidFile {
+  std::string name;
+  std::string error_after_path;
+};
+
+// Every file in tests/config/invalid, in directory order; EveryFileIsListed keeps it complete.
+const std::vector<InvalidFile> kInvalidFiles = {
+    {"concurrency_zero.yaml",
+     ":2:16: defaults.concurrency: expected a positive integer, got \"0\""},
+    {"defaults_duplicate_key.yaml",
+     ":4:3: duplicate key \"timeout\" in defaults (first at line 2)"},
+    {"defaults_not_mapping.yaml", ":1:11: defaults: expected a mapping, got a list"},
+    {"defaults_unknown_key.yaml",
+     ":2:3: unknown key \"tmeout\" in defaults (did you mean \"timeout\"?)"},
+    {"defaults_unknown_key_no_match.yaml",
+     ":3:3: unknown key \"retries\" in defaults (allowed keys: timeout, interval, concurrency, "
+     "per_target_concurrency)"},
+    {"empty.yaml", ": the file is empty"},
+    {"flow_duplicate_key.yaml",
+     ":8:5: duplicate key \"ports\" in flows[0] (ssh) (first at line 7)"},
+    {"flow_duplicate_name.yaml",
+     ":8:11: flows[1].name: duplicate flow name \"ssh\" (first defined at line 4)"},
+    {"flow_enabled_yes.yaml", ":8:14: flows[0] (ssh).enabled: expected true or false, got \"yes\""},
+    {"flow_expect_opne.yaml",
+     ":8:13: flows[0] (ssh).expect: invalid value \"opne\" (expected open, reachable or closed)"},
+    {"flow_interval_missing_last_unit.yaml",
+     ":8:15: flows[0] (ssh).interval: invalid duration \"1m30\" (expected e.g. \"500ms\", \"2s\" "
+     "or \"1m30s\"; units: ms, s, m, h)"},
+    {"flow_invalid_name.yaml",
+     ":4:11: flows[0].name: invalid flow name \"Agent To Agent\" (use lowercase letters, digits, "
+     "'_' and '-')"},
+    {"flow_merge_key.yaml", ":5:5: merge keys (\"<<\") are not supported in flows[0] (ssh)"},
+    {"flow_missing_name.yaml", ":4:5: flows[0]: missing required key \"name\""},
+    {"flow_missing_ports.yaml", ":4:5: flows[0] (ssh): missing required key \"ports\""},
+    {"flow_not_mapping.yaml", ":4:5: flows[0]: expected a mapping, got a string"},
+    {"flow_note_list.yaml", ":8:11: flows[0] (ssh).note: expected a string, got a list"},
+    {"flow_protocol_icmp.yaml",
+     ":8:15: flows[0] (ssh).protocol: invalid value \"icmp\" (expected tcp or udp)"},
+    {"flow_sample_0.yaml",
+     ":8:13: flows[0] (ssh).sample: expected \"all\" or a positive integer, got \"0\""},
+    {"flow_sample_some.yaml",
+     ":8:13: flows[0] (ssh).sample: expected \"all\" or a positive integer, got \"some\""},
+    {"flow_severity_fatal.yaml",
+     ":8:15: flows[0] (ssh).severity: invalid value \"fatal\" (expected critical or warning)"},
+    {"flow_timeout_longer_than_default_interval.yaml",
+     ":10:14: flows[0] (ssh).timeout: interval 30s (from defaults) is shorter than timeout 45s; "
+     "the interval must be at least the timeout"},
+    {"flow_timeout_zero.yaml", ":8:14: flows[0] (ssh).timeout: the timeout must be greater than 0"},
+    {"flow_unknown_key.yaml",
+     ":7:5: unknown key \"prots\" in flows[0] (ssh) (did you mean \"ports\"?)"},
+    {"flow_unknown_role_from.yaml",
+     ":6:11: flows[0] (dc-to-agent).from: unknown role \"domain_controller\" (defined roles: "
+     "agent, backup_server)"},
+    {"flow_unknown_role_to.yaml",
+     ":7:9: flows[0] (agent-to-backup-server-control).to: unknown role \"backupserver\" (did you "
+     "mean \"backup_server\"?)"},
+    {"flows_empty.yaml", ":3:8: flows: no flows defined"},
+    {"flows_missing.yaml", ":1:1: no flows defined (missing key \"flows\")"},
+    {"flows_not_list.yaml", ":4:3: flows: expected a list of flows, got a mapping"},
+    {"host_duplicate.yaml",
+     ":6:9: roles.agent.hosts[2]: duplicate host \"ws01\" (also roles.agent.hosts[0])"},
+    {"host_with_blank.yaml",
+     ":4:9: roles.agent.hosts[0]: invalid host \"ws 01\" (host names contain no blanks or control "
+     "characters)"},
+    {"hosts_empty.yaml", ":2:18: roles.agent.hosts: the host list is empty"},
+    {"hosts_not_list.yaml", ":2:18: roles.agent.hosts: expected a list, got a string"},
+    {"interval_shorter_than_timeout.yaml",
+     ":3:13: defaults.interval: interval 1s is shorter than timeout 5s; the interval must be at "
+     "least the timeout"},
+    {"key_not_a_name.yaml", ":3:3: expected a key name at the top level, got a list"},
+    {"multiple_documents.yaml",
+     ":5:1: a second YAML document starts here; the file must hold only one"},
+    {"nul_byte.yaml",
+     ":2:24: the file contains a NUL byte; expected UTF-8 text (is it binary, or UTF-16?)"},
+    {"only_comments.yaml", ": the file contains only comments"},
+    {"per_target_concurrency_text.yaml",
+     ":2:27: defaults.per_target_concurrency: expected a positive integer, got \"many\""},
+    {"port_float.yaml",
+     ":7:17: flows[0] (ssh).ports[1]: \"22.5\" is not a port or range (expected e.g. 22 or "
+     "2500-3300)"},
+    {"port_garbage.yaml",
+     ":7:17: flows[0] (ssh).ports[1]: \"abc\" is not a port or range (expected e.g. 22 or "
+     "2500-3300)"},
+    {"port_huge.yaml",
+     ":7:17: flows[0] (ssh).ports[1]: port 99999999999999999999 is out of range 1-65535"},
+    {"port_listed_twice.yaml", ":7:27: flows[0] (vbr).ports[2]: port 10005 is listed twice"},
+    {"port_mapping.yaml",
+     ":7:17: flows[0] (ssh).ports[1]: expected a port or range, got a mapping"},
+    {"port_negative.yaml", ":7:17: flows[0] (ssh).ports[1]: port -5 is out of range 1-65535"},
+    {"port_open_range.yaml",
+     ":7:17: flows[0] (ssh).ports[1]: \"2500-\" is not a port or range (expected e.g. 22 or "
+     "2500-3300)"},
+    {"port_overlap.yaml",
+     ":10:9: flows[0] (vbr).ports[2]: range 3000-3500 overlaps range 2500-3300 listed before"},
+    {"port_reversed.yaml",
+     ":7:17: flows[0] (ssh).ports[1]: range 3300-2500 is reversed (first > last)"},
+    {"port_too_large.yaml", ":7:17: flows[0] (ssh).ports[1]: port 65536 is out of range 1-65535"},
+    {"port_zero.yaml", ":7:17: flows[0] (ssh).ports[1]: port 0 is out of range 1-65535"},
+    {"ports_empty.yaml", ":7:12: flows[0] (ssh).ports: the port list is empty"},
+    {"ports_empty_value.yaml", ":7:5: flows[0] (ssh).ports: expected a list, got an empty value"},
+    {"ports_not_list.yaml", ":15:12: flows[2] (vbr).ports: expected a list, got a string"},
+    {"role_duplicate.yaml", ":4:3: roles: duplicate role \"agent\" (first at line 2)"},
+    {"role_empty_value.yaml",
+     ":2:3: roles.agent: expected a mapping with \"hosts\", got an empty value"},
+    {"role_invalid_name.yaml",
+     ":2:3: roles: invalid role name \"Backup Server\" (use lowercase letters, digits, '_' and "
+     "'-')"},
+    {"role_missing_hosts.yaml", ":2:10: roles.agent: missing required key \"hosts\""},
+    {"role_unknown_key.yaml",
+     ":3:5: unknown key \"host\" in roles.agent (did you mean \"hosts\"?)"},
+    {"roles_empty.yaml", ":1:8: roles: no roles defined"},
+    {"roles_missing.yaml", ":1:1: no roles defined (missing key \"roles\")"},
+    {"stray_comma.yaml", ":1:1: invalid YAML: unexpected \",\""},
+    {"syntax_error.yaml", ":2:28: invalid YAML: illegal flow end"},
+    {"timeout_list.yaml",
+     ":2:12: defaults.timeout: expected a duration such as \"2s\", got a list"},
+    {"timeout_negative.yaml", ":2:12: defaults.timeout: negative duration \"-1s\""},
+    {"timeout_with_space.yaml",
+     ":2:12: defaults.timeout: invalid duration \"2 s\" (expected e.g. \"500ms\", \"2s\" or "
+     "\"1m30s\"; units: ms, s, m, h)"},
+    {"timeout_without_unit.yaml",
+     ":2:12: defaults.timeout: \"5\" has no unit (write e.g. \"5s\"; units: ms, s, m, h)"},
+    {"timeout_zero.yaml", ":2:12: defaults.timeout: the timeout must be greater than 0"},
+    {"top_level_duplicate_key.yaml",
+     ":5:1: duplicate key \"flows\" at the top level (first at line 3)"},
+    {"top_level_list.yaml",
+     ":1:1: the top level must be a mapping with defaults, roles and flows, got a list"},
+    {"top_level_unknown_key.yaml",
+     ":3:1: unknown key \"flow\" at the top level (did you mean \"flows\"?)"},
+};
+
+// "port_zero.yaml" -> "port_zero": test names allow only letters, digits and '_'.
+std::string test_name(const std::string& file_name) {
+  std::string name = file_name.substr(0, file_name.find('.'));
+  std::replace_if(
+      name.begin(), name.end(),
+      [](char c) { return std::isalnum(static_cast<unsigned char>(c)) == 0; }, '_');
+  return name;
+}
+
+class InvalidConfigFile : public testing::TestWithParam<InvalidFile> {};
+
+TEST_P(InvalidConfigFile, FailsWithExactMessage) {
+  const std::string path = kDataDir + "/invalid/" + GetParam().name;
+  try {
+    load_config_file(path);
+    ADD_FAILURE() << path << " loaded without error";
+  } catch (const ConfigError& e) {
+    EXPECT_EQ(e.what(), path + GetParam().error_after_path);
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Table, InvalidConfigFile, testing::ValuesIn(kInvalidFiles),
+                         [](const testing::TestParamInfo<InvalidFile>& param_info) {
+                           return test_name(param_info.param.name);
+                         });
+
+TEST(InvalidConfigFiles, EveryFileIsListed) {
+  std::vector<std::string> on_disk;
+  for (const auto& entry : std::filesystem::directory_iterator(kDataDir + "/invalid")) {
+    on_disk.push_back(entry.path().filename().string());
+  }
+  std::vector<std::string> listed;
+  for (const InvalidFile& file : kInvalidFiles) listed.push_back(file.name);
+  std::sort(on_disk.begin(), on_disk.end());
+  std::sort(listed.begin(), listed.end());
+  EXPECT_EQ(on_disk, listed);
+  EXPECT_GE(listed.size(), 25u);
+}
+
+TEST(LoadConfigFile, ReportsMissingFile) {
+  const std::string path = kDataDir + "/invalid/no_such_file.yaml";
+  try {
+    load_config_file(path);
+    FAIL() << "loaded a missing file";
+  } catch (const ConfigError& e) {
+    EXPECT_EQ(e.what(), path + ": cannot read: No such file or directory");
+  }
+}
+
+TEST(LoadConfigFile, ReportsDirectory) {
+  try {
+    load_config_file(kDataDir);
+    FAIL() << "loaded a directory";
+  } catch (const ConfigError& e) {
+    EXPECT_EQ(e.what(), kDataDir + ": cannot read: Is a directory");
+  }
+}
+
+TEST(LoadConfigFile, ErrorIsARuntimeError) {
+  EXPECT_THROW(load_config_file(kDataDir + "/invalid/empty.yaml"), std::runtime_error);
+}
+
+TEST(LoadConfigFile, MinimalFileGetsEveryDefault) {
+  const Config config = load_config_file(kDataDir + "/valid/minimal.yaml");
+  EXPECT_EQ(config.source, kDataDir + "/valid/minimal.yaml");
+  EXPECT_EQ(config.defaults.timeout, Duration{2000});
+  EXPECT_EQ(config.defaults.interval, Duration{60000});
+  EXPECT_EQ(config.defaults.concurrency, 512u);
+  EXPECT_EQ(config.defaults.per_target_concurrency, 64u);
+  ASSERT_EQ(config.roles.size(), 1u);
+  EXPECT_EQ(config.roles[0].name, "agent");
+  EXPECT_EQ(config.roles[0].hosts, std::vector<std::string>{"localhost"});
+  ASSERT_EQ(config.flows.size(), 1u);
+  const Flow& flow = config.flows[0];
+  EXPECT_EQ(flow.name, "ssh");
+  EXPECT_EQ(flow.from, "agent");
+  EXPECT_EQ(flow.to, "agent");
+  EXPECT_EQ(flow.protocol, Protocol::kTcp);
+  EXPECT_EQ(flow.ports.to_string(), "22");
+  EXPECT_EQ(flow.expect, Expectation::kOpen);
+  EXPECT_EQ(flow.sample, std::nullopt);
+  EXPECT_EQ(flow.severity, Severity::kCritical);
+  EXPECT_EQ(flow.note, "");
+  EXPECT_EQ(flow.timeout, Duration{2000});
+  EXPECT_EQ(flow.interval, Duration{60000});
+  EXPECT_TRUE(flow.enabled);
+}
+
+TEST(LoadConfigFile, SchemaExampleLoads) {
+  const Config config = load_config_file(kDataDir + "/valid/schema_example.yaml");
+  ASSERT_EQ(config.roles.size(), 2u);
+  EXPECT_EQ(config.roles[1].name, "backup_server");
+  EXPECT_EQ(config.roles[1].hosts, std::vector<std::string>{"127.0.0.1"});
+  ASSERT_EQ(config.flows.size(), 1u);
+  const Flow& flow = config.flows[0];
+  EXPECT_EQ(flow.name, "agent-to-backup-server-control");
+  EXPECT_EQ(flow.to, "backup_server");
+  EXPECT_EQ(flow.ports.ranges(), (std::vector<PortRange>{{10005, 10005}, {2500, 3300}}));
+  EXPECT_EQ(flow.ports.size(), 802u);
+  EXPECT_EQ(flow.sample, std::nullopt);
+  EXPECT_EQ(flow.note, "free text");
+}
+
+TEST(LoadConfigFile, EveryKeyIsRead) {
+  const Config config = load_config_file(kDataDir + "/valid/every_key.yaml");
+  EXPECT_EQ(config.defaults.timeout, Duration{3000});
+  EXPECT_EQ(config.defaults.interval, Duration{300000});
+  EXPECT_EQ(config.defaults.concurrency, 256u);
+  EXPECT_EQ(config.defaults.per_target_concurrency, 16u);
+
+  ASSERT_EQ(config.roles.size(), 4u);
+  const std::vector<std::string> workstations = {"ws01.example.test", "192.0.2.10"};
+  EXPECT_EQ(config.roles[0].hosts, workstations);
+  EXPECT_EQ(config.roles[2].hosts, std::vector<std::string>{"2001:db8::53"});
+  // An alias stands for the anchored list.
+  ASSERT_NE(config.find_role("repository"), nullptr);
+  EXPECT_EQ(config.find_role("repository")->hosts, workstations);
+
+  ASSERT_EQ(config.flows.size(), 3u);
+  const Flow& udp = config.flows[0];
+  EXPECT_EQ(udp.name, "agent-to-backup-server-udp");
+  EXPECT_EQ(udp.protocol, Protocol::kUdp);
+  EXPECT_EQ(udp.ports.to_string(), "10005,2500-3300,6160");
+  EXPECT_EQ(udp.expect, Expectation::kReachable);
+  EXPECT_EQ(udp.sample, 5u);
+  EXPECT_EQ(udp.severity, Severity::kWarning);
+  EXPECT_EQ(udp.note, "Veeam installer service; see KB 1234");
+  EXPECT_EQ(udp.timeout, Duration{500});
+  EXPECT_EQ(udp.interval, Duration{90000});
+  EXPECT_FALSE(udp.enabled);
+
+  // Nothing set on the flow: the file's defaults, not the built-in ones.
+  const Flow& inherited = config.flows[1];
+  EXPECT_EQ(inherited.to, "domain_controller");
+  EXPECT_EQ(inherited.protocol, Protocol::kTcp);
+  EXPECT_EQ(inherited.ports.to_string(), "389,636");
+  EXPECT_EQ(inherited.timeout, Duration{3000});
+  EXPECT_EQ(inherited.interval, Duration{300000});
+  EXPECT_EQ(inherited.sample, std::nullopt);
+  EXPECT_TRUE(inherited.enabled);
+
+  const Flow& closed = config.flows[2];
+  EXPECT_EQ(closed.from, "backup_server");
+  EXPECT_EQ(closed.ports.ranges(),
+            (std::vector<PortRange>{{2500, 2600}, {6160, 6162}, {1, 1}, {65535, 65535}}));
+  EXPECT_EQ(closed.expect, Expectation::kClosed);
+  EXPECT_EQ(closed.sample, std::nullopt);
+  EXPECT_EQ(closed.note, "");
+  // A timeout equal to the inherited interval is allowed.
+  EXPECT_EQ(closed.timeout, Duration{300000});
+  EXPECT_EQ(closed.interval, Duration{300000});
+  EXPECT_TRUE(closed.enabled);
+}
+
+// Files edited on Windows: CRLF line ends and a UTF-8 byte order mark.
+TEST(LoadConfigString, AcceptsCrlfAndByteOrderMark) {
+  std::string yaml = "\xef\xbb\xbf" + with_flow("    ports: [22]\n    note: windows\n");
+  for (std::size_t pos = yaml.find('\n'); pos != std::string::npos;
+       pos = yaml.find('\n', pos + 2)) {
+    yaml.insert(pos, "\r");
+  }
+  const Config config = load_config_string(yaml, "crlf");
+  ASSERT_EQ(config.flows.size(), 1u);
+  EXPECT_EQ(config.flows[0].note, "windows");
+  EXPECT_EQ(config.roles[1].hosts, std::vector<std::string>{"vbr01"});
+  EXPECT_EQ(error_for("\xef\xbb\xbfroles: {}\r\n"), "test.yaml:1:8: roles: no roles defined");
+}
+
+TEST(LoadConfigString, NamesTheSourceInErrors) {
+  EXPECT_EQ(error_for("roles: {}\n", "inline targets"),
+            "inline targets:1:8: roles: no roles defined");
+  EXPECT_EQ(error_for("", "<stdin>"), "<stdin>: the file is empty");
+  EXPECT_EQ(error_for(" \n\t\r\n", "<stdin>"), "<stdin>: the file is empty");
+}
+
+TEST(LoadConfigString, KeepsTheSourceName) {
+  const Config config = load_config_string(with_flow("    ports: [22]\n"), "from-a-string");
+  EXPECT_EQ(config.source, "from-a-string");
+  ASSERT_EQ(config.flows.size(), 1u);
+}
+
+TEST(LoadConfigString, ReportsNulByteInsideText) {
+  const std::string yaml("roles:\n  a\0b: {}\n", 17);
+  EXPECT_EQ(error_for(yaml),
+            "test.yaml:2:4: the file contains a NUL byte; expected UTF-8 text (is it binary, or "
+            "UTF-16?)");
+}
+
+TEST(LoadConfigString, ReportsUtf16AsNulBytes) {
+  const std::string yaml("\xff\xfer\0o\0l\0e\0s\0:\0", 14);
+  EXPECT_EQ(error_for(yaml),
+            "test.yaml:1:4: the file contains a NUL byte; expected UTF-8 text (is it binary, or "
+            "UTF-16?)");
+}
+
+TEST(LoadConfigString, ReportsDeepNesting) {
+  const std::string yaml = "roles: " + std::string(10000, '[') + std::string(10000, ']') + "\n";
+  const std::string error = error_for(yaml);
+  EXPECT_TRUE(error.starts_with("test.yaml:1:")) << error;
+  EXPECT_TRUE(error.ends_with(": invalid YAML: nested too deeply")) << error;
+}
+
+// yaml-cpp's LoadAll() loops forever on these; the loader must not.
+TEST(LoadConfigString, DoesNotHangOnStrayCommas) {
+  EXPECT_EQ(error_for(","), "test.yaml:1:1: invalid YAML: unexpected \",\"");
+  EXPECT_EQ(error_for(",roles: {}\n"), "test.yaml:1:1: invalid YAML: unexpected \",\"");
+  EXPECT_EQ(error_for("roles: {}\n---\n,\n"),
+            "test.yaml:2:1: a second YAML document starts here; the file must hold only one");
+  EXPECT_EQ(error_for("roles: {}\n...\n,\n"),
+            "test.yaml:3:1: a second YAML document starts here; the file must hold only one");
+}
+
+TEST(LoadConfigString, AcceptsOneExplicitDocumentOnly) {
+  EXPECT_EQ(error_for("---\n" + with_flow("    ports: [22]\n") + "...\n"), "");
+  EXPECT_EQ(error_for(with_flow("    ports: [22]\n") + "---\n"),
+            "test.yaml:9:1: a second YAML document starts here; the file must hold only one");
+}
+
+TEST(LoadConfigString, StopsAliasExpansionPastNodeBudget) {
+  // 1024 hosts, named again by 1000 roles: a million nodes from a file of 20 KB.
+  std::string yaml = "roles:\n  r0: {hosts: &h [";
+  for (int host = 1; host <= 1024; ++host)
+    yaml.append("h").append(std::to_string(host)).append(", ");
+  yaml += "]}\n";
+  for (int role = 1; role < 1000; ++role) {
+    yaml.append("  r").append(std::to_string(role)).append(": {hosts: *h}\n");
+  }
+  const std::string error = error_for(yaml);
+  EXPECT_TRUE(error.ends_with(
+      ": the document is too large: more than 1000000 nodes (are aliases expanding too much?)"))
+      << error;
+}
+
+TEST(LoadConfigString, LimitsPortItemsPerFlow) {
+  std::string ports = "    ports: [";
+  for (int port = 1; port <= 1024; ++port) ports += std::to_string(port) + ",";
+  EXPECT_EQ(error_for(with_flow(ports + "]\n")), "");
+  EXPECT_EQ(error_for(with_flow(ports + "1025]\n")),
+            "test.yaml:8:12: flows[0] (f).ports: too many items (1025; at most 1024, use ranges "
+            "such as \"2500-3300\")");
+}
+
+TEST(LoadConfigString, DescribesWhatWasFoundInstead) {
+  EXPECT_EQ(error_for(with_flow("    ports: 22\n")),
+            "test.yaml:8:12: flows[0] (f).ports: expected a list, got a number");
+  EXPECT_EQ(error_for(with_flow("    ports: '22'\n")),
+            "test.yaml:8:12: flows[0] (f).ports: expected a list, got a string");
+  EXPECT_EQ(error_for(with_flow("    ports: true\n")),
+            "test.yaml:8:12: flows[0] (f).ports: expected a list, got a boolean");
+  EXPECT_EQ(error_for(with_flow("    ports: {a: 1}\n")),
+            "test.yaml:8:12: flows[0] (f).ports: expected a list, got a mapping");
+  EXPECT_EQ(error_for(with_flow("    ports: [22]\n    protocol: [tcp]\n")),
+            "test.yaml:9:15: flows[0] (f).protocol: expected tcp or udp, got a list");
+  EXPECT_EQ(error_for("defaults: 1.5e3\n"),
+            "test.yaml:1:11: defaults: expected a mapping, got a number");
+}
+
+TEST(LoadConfigString, AcceptsPortSpellings) {
+  const Config config = load_config_string(
+      with_flow("    ports: [22, '80', 2500-2600, \" 3000 - 3001 \", !!str 9]\n"), "ports");
+  EXPECT_EQ(config.flows[0].ports.to_string(), "22,80,2500-2600,3000-3001,9");
+}
+
+TEST(LoadConfigString, SampleMayExceedThePortCount) {
+  EXPECT_EQ(load_config_string(with_flow("    ports: [22]\n    sample: 50\n"), "s").flows[0].sample,
+            50u);
+  EXPECT_EQ(load_config_string(with_flow("    ports: [22]\n    sample: 99999999999\n"), "s")
+                .flows[0]
+                .sample,
+            UINT_MAX);
+}
+
+TEST(LoadConfigString, ReadsBooleansAndNotes) {
+  const Config config =
+      load_config_string(with_flow("    ports: [22]\n    enabled: FALSE\n    note: 42\n"), "b");
+  EXPECT_FALSE(config.flows[0].enabled);
+  EXPECT_EQ(config.flows[0].note, "42");
+}
+
+TEST(LoadConfigString, ChecksIntervalAgainstTimeoutPerFlow) {
+  EXPECT_EQ(error_for(with_flow("    ports: [22]\n    timeout: 10s\n    interval: 5s\n")),
+            "test.yaml:10:15: flows[0] (f).interval: interval 5s is shorter than timeout 10s; the "
+            "interval must be at least the timeout");
+  EXPECT_EQ(error_for("defaults: {interval: 1s}\n"),
+            "test.yaml:1:22: defaults.interval: interval 1s is shorter than timeout 2s (built-in "
+            "default); the interval must be at least the timeout");
+  EXPECT_EQ(error_for("defaults: {timeout: 90s}\n"),
+            "test.yaml:1:21: defaults.timeout: interval 1m (built-in default) is shorter than "
+            "timeout 1m30s; the interval must be at least the timeout");
+  EXPECT_EQ(error_for(with_flow("    ports: [22]\n    timeout: 1m\n    interval: 1m\n")), "");
+}
+
+TEST(LoadConfigString, RejectsTooLargeCounts) {
+  EXPECT_EQ(error_for("defaults: {concurrency: 4294967296}\n"),
+            "test.yaml:1:25: defaults.concurrency: 4294967296 is too large (at most 4294967295)");
+  EXPECT_EQ(error_for("defaults: {concurrency: -1}\n"),
+            "test.yaml:1:25: defaults.concurrency: expected a positive integer, got \"-1\"");
+}
+
+TEST(LoadConfigString, SuggestsCaseInsensitively) {
+  EXPECT_EQ(error_for("Roles: {}\n"),
+            "test.yaml:1:1: unknown key \"Roles\" at the top level (did you mean \"roles\"?)");
+}
+
+TEST(LoadConfigString, ListsRolesWhenNoneIsClose) {
+  EXPECT_EQ(error_for("roles:\n  agent: {hosts: [a]}\n  backup_server: {hosts: [b]}\n"
+                      "flows:\n  - {name: f, from: agent, to: proxy, ports: [22]}\n"),
+            "test.yaml:5:32: flows[0] (f).to: unknown role \"proxy\" (defined roles: agent, "
+            "backup_server)");
+}
+
+TEST(LoadConfigString, QuotesUserTextSafely) {
+  EXPECT_EQ(error_for(with_flow("    ports: [\"a\\tb\\\"c\"]\n")),
+            "test.yaml:8:13: flows[0] (f).ports[0]: \"a\\x09b\\\"c\" is not a port or range "
+            "(expected e.g. 22 or 2500-3300)");
+  EXPECT_EQ(error_for("roles:\n  agent: {hosts: [\"" + std::string(100, 'x') + " y\"]}\n"),
+            "test.yaml:2:19: roles.agent.hosts[0]: invalid host \"" + std::string(60, 'x') +
+                "...\" (host names contain no blanks or control characters)");
+}
+
+TEST(LoadConfigString, RejectsEmptyKeys) {
+  EXPECT_EQ(error_for("roles:\n  agent: {hosts: [a]}\n\"\": 1\n"),
+            "test.yaml:3:1: empty key at the top level");
+}
+
+TEST(ConfigNames, RoundTrip) {
+  for (Protocol p : {Protocol::kTcp, Protocol::kUdp}) EXPECT_EQ(parse_protocol(to_string(p)), p);
+  for (Expectation e : {Expectation::kOpen, Expectation::kReachable, Expectation::kClosed}) {
+    EXPECT_EQ(parse_expectation(to_string(e)), e);
+  }
+  for (Severity s : {Severity::kCritical, Severity::kWarning}) {
+    EXPECT_EQ(parse_severity(to_string(s)), s);
+  }
+  EXPECT_EQ(to_string(Protocol::kUdp), "udp");
+  EXPECT_EQ(to_string(Expectation::kReachable), "reachable");
+  EXPECT_EQ(to_string(Severity::kWarning), "warning");
+}
+
+TEST(ConfigNames, RejectsOtherSpellings) {
+  EXPECT_EQ(parse_protocol("TCP"), std::nullopt);
+  EXPECT_EQ(parse_protocol(""), std::nullopt);
+  EXPECT_EQ(parse_expectation("opened"), std::nullopt);
+  EXPECT_EQ(parse_severity("warn"), std::nullopt);
+}
+
+TEST(Config, FindsRolesByName) {
+  Config config;
+  config.roles = {Role{"agent", {"a"}}, Role{"backup_server", {"b"}}};
+  ASSERT_NE(config.find_role("backup_server"), nullptr);
+  EXPECT_EQ(config.find_role("backup_server")->hosts, std::vector<std::string>{"b"});
+  EXPECT_EQ(config.find_role("backup"), nullptr);
+}
+
+}  // namespace
+}  // namespace vpm

@@ -1,0 +1,129 @@
+// Filtered, unreachable and the silent-UDP cases need a firewall: each test makes its own
+// network namespace (loopback only) with nftables rules, and probes inside it.
+#include <gtest/gtest.h>
+
+#include "support/netns.h"
+#include "support/subprocess.h"
+#include "vpm/probe_runner.h"
+
+namespace vpm {
+namespace {
+
+using namespace std::chrono_literals;
+
+FlowPlan range_plan(Protocol protocol, Expectation expect, const std::string& host, Port first,
+                    Port last, Duration timeout) {
+  FlowPlan p;
+  p.flow.name = "ns";
+  p.flow.protocol = protocol;
+  p.flow.expect = expect;
+  p.flow.timeout = timeout;
+  p.flow.ports.add({first, last});
+  p.hosts = {host};
+  p.ports = p.flow.ports.ports();
+  return p;
+}
+
+#define REQUIRE_NETNS(ns) \
+  if (!(ns).ok()) GTEST_SKIP() << "cannot create a network namespace: " << (ns).why()
+
+std::vector<FlowResult> run_inside(test::TestNetns& ns, std::vector<FlowPlan> plans,
+                                   Limits limits = Limits{}) {
+  std::vector<FlowResult> results;
+  ns.run_inside([&] { results = run_flows(std::move(plans), limits); });
+  return results;
+}
+
+TEST(NetnsProbe, DroppedSynIsFilteredAtTheDeadline) {
+  test::TestNetns ns;
+  REQUIRE_NETNS(ns);
+  ASSERT_TRUE(ns.drop_tcp_ports("5000"));
+  const auto started = std::chrono::steady_clock::now();
+  const auto results = run_inside(
+      ns, {range_plan(Protocol::kTcp, Expectation::kOpen, "127.0.0.1", 5000, 5000, 300ms)});
+  const auto elapsed = std::chrono::steady_clock::now() - started;
+  ASSERT_EQ(results.size(), 1U);
+  EXPECT_EQ(results[0].ports[0].state, PortState::kFiltered) << results[0].ports[0].reason;
+  EXPECT_EQ(results[0].ports[0].reason, "no answer in 300ms");
+  EXPECT_FALSE(results[0].up);
+  EXPECT_GE(elapsed, 300ms);
+}
+
+TEST(NetnsProbe, IcmpHostUnreachableIsUnreachable) {
+  test::TestNetns ns;
+  REQUIRE_NETNS(ns);
+  ASSERT_TRUE(ns.reject_tcp_host_unreachable("5001"));
+  const auto results = run_inside(
+      ns, {range_plan(Protocol::kTcp, Expectation::kReachable, "127.0.0.1", 5001, 5001, 2s)});
+  ASSERT_EQ(results.size(), 1U);
+  EXPECT_EQ(results[0].ports[0].state, PortState::kUnreachable);
+  EXPECT_EQ(results[0].ports[0].reason, "connect: No route to host");
+}
+
+TEST(NetnsProbe, ClosedUdpIsRefusedAndDroppedUdpIsOpenFiltered) {
+  test::TestNetns ns;
+  REQUIRE_NETNS(ns);
+  ASSERT_TRUE(ns.drop_udp_ports("6002"));
+  const auto results = run_inside(
+      ns, {range_plan(Protocol::kUdp, Expectation::kReachable, "127.0.0.1", 6001, 6002, 400ms)});
+  ASSERT_EQ(results.size(), 1U);
+  EXPECT_EQ(results[0].ports[0].state, PortState::kRefused);
+  EXPECT_EQ(results[0].ports[1].state, PortState::kOpenFiltered);
+  EXPECT_EQ(results[0].ports[1].reason, "no reply in 400ms");
+}
+
+TEST(NetnsProbe, PerTargetCapBoundsProbesInFlight) {
+  test::TestNetns ns;
+  REQUIRE_NETNS(ns);
+  ASSERT_TRUE(ns.drop_tcp_ports("7000-7019"));
+  // 20 filtered ports, 10 at a time: two rounds of the deadline, never one.
+  const auto started = std::chrono::steady_clock::now();
+  const auto results = run_inside(
+      ns, {range_plan(Protocol::kTcp, Expectation::kOpen, "127.0.0.1", 7000, 7019, 250ms)},
+      Limits{512, 10});
+  const auto elapsed = std::chrono::steady_clock::now() - started;
+  ASSERT_EQ(results.size(), 1U);
+  EXPECT_EQ(results[0].count(PortState::kFiltered), 20U);
+  EXPECT_GE(elapsed, 500ms);
+}
+
+TEST(NetnsProbe, NameThatDoesNotResolveIsADnsErrorState) {
+  test::TestNetns ns;
+  REQUIRE_NETNS(ns);
+  // Inside a namespace with only loopback, a lookup cannot leave the machine.
+  const auto results = run_inside(
+      ns, {range_plan(Protocol::kTcp, Expectation::kOpen, "no-such-host.invalid", 80, 81, 1s)});
+  ASSERT_EQ(results.size(), 1U);
+  EXPECT_EQ(results[0].count(PortState::kDnsError), 2U);
+  EXPECT_EQ(results[0].address, "");
+  EXPECT_NE(results[0].ports[0].reason.find("cannot resolve no-such-host.invalid"),
+            std::string::npos)
+      << results[0].ports[0].reason;
+  EXPECT_FALSE(results[0].up);
+}
+
+TEST(NetnsProbe, SweepOfTheDynamicRangeIsAllRefusedNeverOpen) {
+  test::TestNetns ns;
+  REQUIRE_NETNS(ns);
+  // Nothing listens in a new namespace: any "open" here would be a self-connect.
+  const auto results = run_inside(
+      ns, {range_plan(Protocol::kTcp, Expectation::kReachable, "127.0.0.1", 49152, 65535, 2s)});
+  ASSERT_EQ(results.size(), 1U);
+  EXPECT_EQ(results[0].ports.size(), 16384U);
+  EXPECT_EQ(results[0].count(PortState::kRefused), 16384U);
+  EXPECT_TRUE(results[0].up);
+}
+
+TEST(NetnsProbe, CheckOverTwoHundredFilteredPortsEndsWithinAboutOneTimeout) {
+  test::TestNetns ns;
+  REQUIRE_NETNS(ns);
+  ASSERT_TRUE(ns.drop_tcp_ports("8000-8199"));
+  const auto r = test::run_command(
+      ns.exec_prefix() + CHECK_VEEAM_PORTS_BIN + " -H 127.0.0.1 -p 8000-8199 -t 1", 10s);
+  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+  EXPECT_LT(r.elapsed, 2s);
+  EXPECT_NE(r.out.find("filtered"), std::string::npos) << r.out;
+}
+
+}  // namespace
+}  // namespace vpm

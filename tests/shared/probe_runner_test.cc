@@ -1,0 +1,112 @@
+#include "vpm/probe_runner.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "support/loopback.h"
+
+namespace vpm {
+namespace {
+
+FlowPlan plan(const std::string& name, Protocol protocol, Expectation expect,
+              std::vector<std::string> hosts, std::vector<Port> ports) {
+  FlowPlan p;
+  p.flow.name = name;
+  p.flow.protocol = protocol;
+  p.flow.expect = expect;
+  p.flow.timeout = std::chrono::seconds(2);
+  for (Port port : ports) p.flow.ports.add({port, port});
+  p.hosts = std::move(hosts);
+  p.ports = std::move(ports);
+  return p;
+}
+
+TEST(ProbeRunner, OneResultPerFlowAndHostInPlanOrder) {
+  test::TcpListener listener;
+  const Port closed = test::closed_tcp_port();
+  std::vector<FlowPlan> plans = {
+      plan("open-one", Protocol::kTcp, Expectation::kOpen, {"127.0.0.1"}, {listener.port()}),
+      plan("mixed", Protocol::kTcp, Expectation::kReachable, {"127.0.0.1", "127.0.0.2"},
+           {listener.port(), closed}),
+      plan("must-be-open", Protocol::kTcp, Expectation::kOpen, {"127.0.0.1"}, {closed}),
+  };
+  const auto results = run_flows(plans, Limits{});
+  ASSERT_EQ(results.size(), 4U);
+  EXPECT_EQ(results[0].flow.name, "open-one");
+  EXPECT_TRUE(results[0].up);
+  EXPECT_EQ(results[0].address, "127.0.0.1");
+  EXPECT_EQ(results[1].flow.name, "mixed");
+  EXPECT_EQ(results[1].target, "127.0.0.1");
+  EXPECT_TRUE(results[1].up);
+  EXPECT_EQ(results[1].count(PortState::kOpen), 1U);
+  EXPECT_EQ(results[1].count(PortState::kRefused), 1U);
+  // The listener is bound to 127.0.0.1 only: on 127.0.0.2 both ports are refused.
+  EXPECT_EQ(results[2].target, "127.0.0.2");
+  EXPECT_EQ(results[2].count(PortState::kRefused), 2U);
+  EXPECT_TRUE(results[2].up);
+  EXPECT_EQ(results[3].flow.name, "must-be-open");
+  EXPECT_FALSE(results[3].up);
+  EXPECT_EQ(results[3].failed, 1U);
+  EXPECT_EQ(results[3].ports[0].port, closed);
+  EXPECT_GT(results[3].duration.count(), 0);
+}
+
+// Only when /etc/hosts answers for localhost: otherwise the lookup would leave the machine.
+bool hosts_file_knows_localhost() {
+  std::ifstream hosts("/etc/hosts");
+  std::string line;
+  while (std::getline(hosts, line)) {
+    if (line.find("localhost") != std::string::npos && line.find('#') != 0) return true;
+  }
+  return false;
+}
+
+TEST(ProbeRunner, LocalhostIsResolvedToALoopbackAddress) {
+  if (!hosts_file_knows_localhost()) GTEST_SKIP() << "/etc/hosts has no localhost entry";
+  test::TcpListener listener;
+  const auto results = run_flows(
+      {plan("named", Protocol::kTcp, Expectation::kReachable, {"localhost"}, {listener.port()})},
+      Limits{});
+  ASSERT_EQ(results.size(), 1U);
+  EXPECT_TRUE(results[0].address == "127.0.0.1" || results[0].address == "::1")
+      << results[0].address;
+  EXPECT_TRUE(results[0].up) << to_string(results[0].ports[0].state);
+}
+
+TEST(ProbeRunner, BracketedIpv6LiteralNeedsNoLookup) {
+  const auto results = run_flows(
+      {plan("v6", Protocol::kTcp, Expectation::kReachable, {"[::1]"}, {test::closed_tcp_port()})},
+      Limits{});
+  ASSERT_EQ(results.size(), 1U);
+  EXPECT_EQ(results[0].address, "::1");
+}
+
+TEST(ProbeRunner, AnEmptyPlanCompletes) { EXPECT_TRUE(run_flows({}, Limits{}).empty()); }
+
+TEST(ProbeRunner, UdpAndTcpFlowsInOneRun) {
+  test::UdpEchoResponder echo;
+  test::TcpListener listener;
+  const auto results =
+      run_flows({plan("udp", Protocol::kUdp, Expectation::kOpen, {"127.0.0.1"}, {echo.port()}),
+                 plan("tcp", Protocol::kTcp, Expectation::kOpen, {"127.0.0.1"}, {listener.port()})},
+                Limits{});
+  ASSERT_EQ(results.size(), 2U);
+  EXPECT_TRUE(results[0].up);
+  EXPECT_TRUE(results[1].up);
+}
+
+TEST(ProbeRunner, ManyPortsWithATinyCapStillAllComplete) {
+  std::vector<Port> ports;
+  for (int i = 0; i < 200; ++i) ports.push_back(test::closed_tcp_port());
+  const auto results =
+      run_flows({plan("tiny-cap", Protocol::kTcp, Expectation::kReachable, {"127.0.0.1"}, ports)},
+                Limits{1, 1});
+  ASSERT_EQ(results.size(), 1U);
+  EXPECT_EQ(results[0].ports.size(), ports.size());
+  EXPECT_EQ(results[0].count(PortState::kRefused) + results[0].count(PortState::kOpen),
+            ports.size());
+}
+
+}  // namespace
+}  // namespace vpm
