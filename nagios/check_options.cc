@@ -6,6 +6,8 @@
 #include <cmath>
 #include <system_error>
 
+#include "vpm/quoted.h"
+
 namespace vpm::nagios {
 namespace {
 
@@ -65,8 +67,6 @@ std::string flag_name(const OptionSpec& option) {
   return name + "--" + std::string(option.long_name);
 }
 std::string flag_name(Opt id) { return flag_name(spec(id)); }
-
-std::string quoted(std::string_view text) { return "\"" + std::string(text) + "\""; }
 
 [[noreturn]] void usage_error(const std::string& message) { throw UsageError(message); }
 
@@ -234,7 +234,7 @@ class Parser {
       case Opt::kPorts: {
         std::string error;
         options_.ports = parse_port_list(text, &error);
-        if (!options_.ports) usage_error(flag_name(option) + ": " + quoted(text) + " " + error);
+        if (!options_.ports) usage_error(flag_name(option) + ": " + error);
         break;
       }
       case Opt::kUdp:

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "vpm/config.h"
+#include "vpm/quoted.h"
 
 namespace vpm {
 namespace {
@@ -31,8 +32,6 @@ constexpr std::size_t kMiB = std::size_t{1024} * 1024;
 constexpr std::size_t kMaxFileBytes = 16 * kMiB;
 // PortSet::add checks each new item against all earlier ones; ranges cover any real need.
 constexpr std::size_t kMaxPortItems = 1024;
-// Longest piece of user text quoted back in a message.
-constexpr std::size_t kMaxQuotedChars = 60;
 // Most names listed in an "(allowed keys: ...)" or "(defined roles: ...)" hint.
 constexpr std::size_t kMaxListedNames = 20;
 
@@ -66,32 +65,6 @@ bool is_valid_host(std::string_view text) {
     const auto byte = static_cast<unsigned char>(c);
     return byte <= 0x20 || byte == 0x7f;
   });
-}
-
-// User text in double quotes, escaped and shortened so that a message stays on one line.
-std::string quoted(std::string_view text) {
-  constexpr std::string_view kHex = "0123456789abcdef";
-  std::string out = "\"";
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (i == kMaxQuotedChars) {
-      out += "...";
-      break;
-    }
-    const char c = text[i];
-    const auto byte = static_cast<unsigned char>(c);
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (byte < 0x20 || byte == 0x7f) {
-      out += "\\x";
-      out += kHex[byte >> 4];
-      out += kHex[byte & 0xf];
-    } else {
-      out += c;
-    }
-  }
-  out += '"';
-  return out;
 }
 
 template <typename Names>

@@ -5,6 +5,8 @@
 #include <stdexcept>
 #include <utility>
 
+#include "vpm/quoted.h"
+
 namespace vpm {
 namespace {
 
@@ -71,32 +73,6 @@ std::optional<Port> to_port(std::string_view digits, std::string* error) {
     return std::nullopt;
   }
   return static_cast<Port>(value);
-}
-
-// User text in double quotes, escaped and shortened so that a message stays on one line.
-std::string quoted(std::string_view text) {
-  constexpr std::string_view kHex = "0123456789abcdef";
-  std::string out = "\"";
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (i == kMaxShown) {
-      out += "...";
-      break;
-    }
-    const char c = text[i];
-    const auto byte = static_cast<unsigned char>(c);
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (byte < 0x20 || byte == 0x7f) {
-      out += "\\x";
-      out += kHex[byte >> 4];
-      out += kHex[byte & 0xf];
-    } else {
-      out += c;
-    }
-  }
-  out += '"';
-  return out;
 }
 
 std::string not_a_port(std::string_view text) {

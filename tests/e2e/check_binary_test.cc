@@ -361,7 +361,7 @@ TEST(E2ECheckTest, UsageErrorsAreUnknown) {
       {"--foo", "VEEAM PORTS UNKNOWN - unknown option \"--foo\""},
       {"-H", "VEEAM PORTS UNKNOWN - -H/--hostname needs a value"},
       {"-H 127.0.0.1 -p 70000",
-       "VEEAM PORTS UNKNOWN - -p/--ports: \"70000\" port 70000 is out of range 1-65535"},
+       "VEEAM PORTS UNKNOWN - -p/--ports: port 70000 is out of range 1-65535"},
       {"-H 127.0.0.1 -p 22 -t 0",
        "VEEAM PORTS UNKNOWN - -t/--timeout: \"0\" must be greater than 0"},
       {"-H 127.0.0.1 -p 22 -w 20:10",
