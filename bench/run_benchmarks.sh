@@ -52,12 +52,13 @@ if [ "$(id -u)" != 0 ] || ! command -v nft >/dev/null; then
 fi
 ns=vpm-bench-$$
 ip netns add "$ns"
-ip -n "$ns" link set lo up
-ip netns exec "$ns" nft add table inet bench
-ip netns exec "$ns" nft 'add chain inet bench input { type filter hook input priority 0; }'
-ip netns exec "$ns" nft add rule inet bench input tcp dport 20000-20999 drop
-ip netns exec "$ns" "$check" -H 127.0.0.1 -p 20000-20999 -t 1 | head -1 || true
-time_runs filtered ip netns exec "$ns" "$check" -H 127.0.0.1 -p 20000-20999 -t 1
+in_ns() { nsenter --net=/var/run/netns/"$ns" "$@"; }
+in_ns ip link set lo up
+in_ns nft add table inet bench
+in_ns nft 'add chain inet bench input { type filter hook input priority 0; }'
+in_ns nft add rule inet bench input tcp dport 20000-20999 drop
+in_ns "$check" -H 127.0.0.1 -p 20000-20999 -t 1 | head -1 || true
+time_runs filtered in_ns "$check" -H 127.0.0.1 -p 20000-20999 -t 1
 m=$(median filtered)
 printf '%-34s median %ss  best %ss\n' "check_veeam_ports, 1,000 filtered" "$m" "$(best filtered)"
 echo "1,000 filtered ports with -t 1: median ${m}s   target <= 1.30s  $(verdict "$m" 1.30)"

@@ -10,6 +10,7 @@ packages=(
   libboost-dev libyaml-cpp-dev            # the probe core: Boost.Asio 1.74, yaml-cpp 0.7
   googletest libgtest-dev libgmock-dev    # the test suite
   iproute2 nftables                       # tests that build firewalled network namespaces
+  netbase                                 # /etc/hosts, so "localhost" never needs DNS
   ca-certificates
 )
 missing=()

@@ -5,14 +5,25 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cstdio>
 #include <cstdlib>
 #include <thread>
 
 namespace vpm::test {
 namespace {
 
-bool sh(const std::string& command) {
-  return std::system((command + " >/dev/null 2>&1").c_str()) == 0;
+// Runs a shell command; on failure keeps its first line of output for the skip message.
+bool sh(const std::string& command, std::string* failure = nullptr) {
+  std::string output;
+  FILE* pipe = ::popen((command + " 2>&1").c_str(), "r");
+  if (pipe == nullptr) return false;
+  char buffer[256];
+  while (std::fgets(buffer, sizeof buffer, pipe) != nullptr) output += buffer;
+  const bool ok = ::pclose(pipe) == 0;
+  if (!ok && failure != nullptr) {
+    *failure = command + ": " + output.substr(0, output.find('\n'));
+  }
+  return ok;
 }
 
 }  // namespace
@@ -28,12 +39,8 @@ TestNetns::TestNetns() {
     why_ = "needs iproute2 (ip) and nftables (nft)";
     return;
   }
-  if (!sh("ip netns add " + name_)) {
-    why_ = "ip netns add " + name_ + " failed: this machine does not allow network namespaces";
-    return;
-  }
-  if (!sh("ip -n " + name_ + " link set lo up")) {
-    why_ = "cannot bring loopback up in " + name_;
+  if (!sh("ip netns add " + name_, &why_)) return;
+  if (!sh(exec_prefix() + "ip link set lo up", &why_)) {
     sh("ip netns del " + name_);
     return;
   }

@@ -29,8 +29,9 @@ class TestNetns {
   // Runs fn on a thread that has entered the namespace (setns), and waits for it.
   void run_inside(const std::function<void()>& fn);
 
-  // "ip netns exec <name> " to prefix a shell command.
-  std::string exec_prefix() const { return "ip netns exec " + name_ + " "; }
+  // Prefix for a shell command to run inside the namespace. nsenter rather than
+  // `ip netns exec`, which remounts /sys and fails inside a chroot.
+  std::string exec_prefix() const { return "nsenter --net=/var/run/netns/" + name_ + " "; }
 
  private:
   bool ensure_table();
