@@ -7,6 +7,7 @@
 
 #include "check_options.h"
 #include "check_report.h"
+#include "firewall_rules.h"
 #include "vpm/config.h"
 #include "vpm/plan.h"
 #include "vpm/probe_runner.h"
@@ -41,8 +42,8 @@ Run adhoc_run(const CheckOptions& options) {
   Config config;
   config.source = "command line";
   if (options.timeout) config.defaults.timeout = *options.timeout;
-  config.roles.push_back({"local", {}});
-  config.roles.push_back({"target", options.hosts});
+  config.roles.push_back({"local", {}, {}});
+  config.roles.push_back({"target", options.hosts, {}});
   Flow flow;
   flow.name = "adhoc";
   flow.from = "local";
@@ -98,6 +99,13 @@ int run_check(const std::vector<std::string_view>& args, std::ostream& out) {
     if (options.version) {
       out << "check_veeam_ports " << VPM_VERSION << "\n" << std::flush;
       return static_cast<int>(Status::kUnknown);
+    }
+    if (options.firewall_format) {
+      const Config config = load_config_file(options.config_path);
+      out << format_firewall_rules(select_firewall_rules(config, options.role),
+                                   *options.firewall_format)
+          << std::flush;
+      return static_cast<int>(Status::kOk);
     }
     report = check(options);
   } catch (const std::exception& e) {

@@ -22,6 +22,7 @@ enum class Opt {
   kConfig,
   kRole,
   kConcurrency,
+  kPrintFirewallRules,
   kVerbose,
   kHelp,
   kVersion,
@@ -34,7 +35,7 @@ struct OptionSpec {
   bool takes_value;
 };
 
-constexpr std::array<OptionSpec, 13> kOptions = {{
+constexpr std::array<OptionSpec, 14> kOptions = {{
     {Opt::kHostname, 'H', "hostname", true},
     {Opt::kPorts, 'p', "ports", true},
     {Opt::kUdp, '\0', "udp", false},
@@ -45,6 +46,7 @@ constexpr std::array<OptionSpec, 13> kOptions = {{
     {Opt::kConfig, '\0', "config", true},
     {Opt::kRole, '\0', "role", true},
     {Opt::kConcurrency, '\0', "concurrency", true},
+    {Opt::kPrintFirewallRules, '\0', "print-firewall-rules", true},
     {Opt::kVerbose, 'v', "verbose", false},
     {Opt::kHelp, 'h', "help", false},
     {Opt::kVersion, 'V', "version", false},
@@ -267,6 +269,14 @@ class Parser {
       case Opt::kConcurrency:
         options_.concurrency = parse_concurrency(text);
         break;
+      case Opt::kPrintFirewallRules: {
+        options_.firewall_format = parse_firewall_format(text);
+        if (!options_.firewall_format) {
+          usage_error(flag_name(option) + ": " + quoted(text) +
+                      " is not one of powershell, nftables");
+        }
+        break;
+      }
       case Opt::kVerbose:
         ++options_.verbosity;
         break;
@@ -281,8 +291,20 @@ class Parser {
 
   [[nodiscard]] bool seen(Opt id) const { return seen_[static_cast<std::size_t>(id)]; }
 
-  // Exactly one mode: a config file, or an ad-hoc flow from -H and -p.
+  // Exactly one mode: a config file, or an ad-hoc flow from -H and -p. Printing firewall rules
+  // is a config mode for one role that probes nothing.
   void check_mode() const {
+    if (seen(Opt::kPrintFirewallRules)) {
+      const std::string print = flag_name(Opt::kPrintFirewallRules);
+      if (!seen(Opt::kConfig)) usage_error(print + " needs --config");
+      if (!seen(Opt::kRole)) usage_error(print + " needs --role: the rules are for one machine");
+      for (Opt probing :
+           {Opt::kTimeout, Opt::kWarning, Opt::kCritical, Opt::kConcurrency, Opt::kVerbose}) {
+        if (seen(probing)) {
+          usage_error(flag_name(probing) + " has no effect with " + print + " (it probes nothing)");
+        }
+      }
+    }
     if (seen(Opt::kConfig)) {
       for (Opt adhoc : {Opt::kHostname, Opt::kPorts, Opt::kUdp, Opt::kExpect}) {
         if (seen(adhoc)) {
@@ -321,6 +343,10 @@ Monitoring Plugins format (exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN).
 Config mode:
   --config FILE          the target file (roles and flows)
   --role ROLE            check only the enabled flows that start from ROLE (default: all)
+  --print-firewall-rules FORMAT
+                         print the firewall rules ROLE needs (powershell: New-NetFirewallRule
+                         commands; nftables: an nft -f script), probe nothing, exit 0;
+                         needs --config and --role
 
 Ad-hoc mode (one flow, severity critical):
   -H, --hostname HOSTS   host names or IP addresses, comma-separated

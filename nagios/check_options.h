@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "firewall_rules.h"
 #include "nagios_range.h"
 #include "vpm/config.h"
 #include "vpm/port_set.h"
@@ -25,6 +26,8 @@ struct CheckOptions {
   std::optional<NagiosRange> critical;  // -c/--critical
   std::optional<unsigned> concurrency;  // --concurrency N: global and per-target cap
   int verbosity = 0;                    // -v, repeatable
+  // --print-firewall-rules FORMAT (needs --config and --role): print the role's rules, no probes.
+  std::optional<FirewallFormat> firewall_format;
   bool help = false;
   bool version = false;
 };

@@ -38,7 +38,7 @@ constexpr std::size_t kMaxListedNames = 20;
 constexpr std::array<std::string_view, 3> kTopLevelKeys{"defaults", "roles", "flows"};
 constexpr std::array<std::string_view, 4> kDefaultsKeys{"timeout", "interval", "concurrency",
                                                         "per_target_concurrency"};
-constexpr std::array<std::string_view, 1> kRoleKeys{"hosts"};
+constexpr std::array<std::string_view, 2> kRoleKeys{"hosts", "description"};
 constexpr std::array<std::string_view, 12> kFlowKeys{"name",  "from",    "to",       "protocol",
                                                      "ports", "expect",  "sample",   "severity",
                                                      "note",  "timeout", "interval", "enabled"};
@@ -458,7 +458,11 @@ class Loader {
       const Fields fields = read_fields(it->second, "in " + path, kRoleKeys);
       const Field* hosts = fields.find("hosts");
       if (hosts == nullptr) fail(it->second.Mark(), path + ": missing required key \"hosts\"");
-      roles.push_back(Role{std::move(name), read_hosts(*hosts, path + ".hosts")});
+      Role role{std::move(name), read_hosts(*hosts, path + ".hosts"), {}};
+      if (const Field* f = fields.find("description"); f != nullptr && !f->value.IsNull()) {
+        role.description = read_scalar(*f, path + ".description", "a string");
+      }
+      roles.push_back(std::move(role));
     }
     return roles;
   }

@@ -24,13 +24,16 @@ std::uint64_t run_number_from_clock(const Flow& flow) {
   return static_cast<std::uint64_t>(now.count() / interval);
 }
 
+const Role& require_role(const Config& config, std::string_view name) {
+  if (const Role* role = config.find_role(name)) return *role;
+  std::string known;
+  for (const Role& r : config.roles) known += (known.empty() ? "" : ", ") + r.name;
+  throw std::invalid_argument("no role named \"" + std::string(name) + "\" in " + config.source +
+                              " (roles: " + known + ")");
+}
+
 std::vector<const Flow*> select_flows(const Config& config, std::string_view role) {
-  if (!role.empty() && config.find_role(role) == nullptr) {
-    std::string known;
-    for (const Role& r : config.roles) known += (known.empty() ? "" : ", ") + r.name;
-    throw std::invalid_argument("no role named \"" + std::string(role) + "\" in " + config.source +
-                                " (roles: " + known + ")");
-  }
+  if (!role.empty()) require_role(config, role);
   std::vector<const Flow*> selected;
   for (const Flow& flow : config.flows) {
     if (flow.enabled && (role.empty() || flow.from == role)) selected.push_back(&flow);

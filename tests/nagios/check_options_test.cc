@@ -230,11 +230,47 @@ TEST(CheckOptionsTest, ExactlyOneMode) {
             "--config cannot be combined with --expect (ad-hoc mode)");
 }
 
+TEST(CheckOptionsTest, PrintFirewallRules) {
+  const CheckOptions o =
+      parse({"--config", "t.yaml", "--role", "agent", "--print-firewall-rules", "powershell"});
+  EXPECT_EQ(o.firewall_format, FirewallFormat::kPowerShell);
+  EXPECT_EQ(o.role, "agent");
+  EXPECT_EQ(parse({"--print-firewall-rules=nftables", "--config=t.yaml", "--role=backup_server"})
+                .firewall_format,
+            FirewallFormat::kNftables);
+  EXPECT_FALSE(parse({"--config", "t.yaml"}).firewall_format.has_value());
+
+  EXPECT_EQ(error_of({"--config", "t.yaml", "--role", "agent", "--print-firewall-rules", "ps1"}),
+            "--print-firewall-rules: \"ps1\" is not one of powershell, nftables");
+  EXPECT_EQ(error_of({"--config", "t.yaml", "--role", "agent", "--print-firewall-rules"}),
+            "--print-firewall-rules needs a value");
+  EXPECT_EQ(error_of({"--role", "agent", "--print-firewall-rules", "nftables"}),
+            "--print-firewall-rules needs --config");
+  EXPECT_EQ(error_of({"--config", "t.yaml", "--print-firewall-rules", "nftables"}),
+            "--print-firewall-rules needs --role: the rules are for one machine");
+  EXPECT_EQ(error_of({"-H", "::1", "-p", "1", "--print-firewall-rules", "nftables"}),
+            "--print-firewall-rules needs --config");
+  EXPECT_EQ(error_of({"--config", "t.yaml", "--role", "agent", "--print-firewall-rules", "nftables",
+                      "--udp"}),
+            "--config cannot be combined with --udp (ad-hoc mode)");
+  EXPECT_EQ(error_of({"--config", "t.yaml", "--role", "agent", "--print-firewall-rules", "nftables",
+                      "-t", "1"}),
+            "-t/--timeout has no effect with --print-firewall-rules (it probes nothing)");
+  EXPECT_EQ(error_of({"--config", "t.yaml", "--role", "agent", "--print-firewall-rules", "nftables",
+                      "-v"}),
+            "-v/--verbose has no effect with --print-firewall-rules (it probes nothing)");
+  EXPECT_EQ(error_of({"--config", "t.yaml", "--role", "agent", "--print-firewall-rules", "nftables",
+                      "--print-firewall-rules", "nftables"}),
+            "--print-firewall-rules is given more than once");
+  // Help still answers first.
+  EXPECT_TRUE(parse({"--print-firewall-rules", "nftables", "--help"}).help);
+}
+
 TEST(CheckOptionsTest, UsageMentionsEveryFlag) {
   const std::string usage = check_usage();
-  for (const char* flag :
-       {"--hostname", "--ports", "--udp", "--expect", "--timeout", "--warning", "--critical",
-        "--config", "--role", "--concurrency", "--verbose", "--help", "--version"}) {
+  for (const char* flag : {"--hostname", "--ports", "--udp", "--expect", "--timeout", "--warning",
+                           "--critical", "--config", "--role", "--concurrency", "--verbose",
+                           "--help", "--version", "--print-firewall-rules"}) {
     EXPECT_NE(usage.find(flag), std::string::npos) << flag;
   }
 }

@@ -135,6 +135,7 @@ const std::vector<InvalidFile> kInvalidFiles = {
     {"ports_empty.yaml", ":7:12: flows[0] (ssh).ports: the port list is empty"},
     {"ports_empty_value.yaml", ":7:5: flows[0] (ssh).ports: expected a list, got an empty value"},
     {"ports_not_list.yaml", ":15:12: flows[2] (vbr).ports: expected a list, got a string"},
+    {"role_description_list.yaml", ":3:18: roles.agent.description: expected a string, got a list"},
     {"role_duplicate.yaml", ":4:3: roles: duplicate role \"agent\" (first at line 2)"},
     {"role_empty_value.yaml",
      ":2:3: roles.agent: expected a mapping with \"hosts\", got an empty value"},
@@ -276,9 +277,11 @@ TEST(LoadConfigFile, EveryKeyIsRead) {
   EXPECT_EQ(config.defaults.per_target_concurrency, 16u);
 
   ASSERT_EQ(config.roles.size(), 4u);
-  const std::vector<std::string> workstations = {"ws01.example.test", "192.0.2.10"};
+  const std::vector<std::string> workstations = {"ws01.example.test", "127.0.0.10"};
   EXPECT_EQ(config.roles[0].hosts, workstations);
   EXPECT_EQ(config.roles[2].hosts, std::vector<std::string>{"2001:db8::53"});
+  EXPECT_EQ(config.roles[1].description, "Veeam backup server: VBR 13");
+  EXPECT_EQ(config.roles[0].description, "");
   // An alias stands for the anchored list.
   ASSERT_NE(config.find_role("repository"), nullptr);
   EXPECT_EQ(config.find_role("repository")->hosts, workstations);
@@ -437,6 +440,19 @@ TEST(LoadConfigString, SampleMayExceedThePortCount) {
             UINT_MAX);
 }
 
+TEST(LoadConfigString, RoleDescriptionIsOptional) {
+  const Config config = load_config_string(
+      "roles:\n  agent: {hosts: [a], description: Veeam Agent computer}\n"
+      "  backup_server: {description: ~, hosts: [b]}\n"
+      "flows:\n  - {name: f, from: agent, to: backup_server, ports: [22]}\n",
+      "d");
+  EXPECT_EQ(config.roles[0].description, "Veeam Agent computer");
+  EXPECT_EQ(config.roles[1].description, "");
+  EXPECT_EQ(error_for("roles:\n  agent: {hosts: [a], descripton: x}\n"),
+            "test.yaml:2:23: unknown key \"descripton\" in roles.agent (did you mean "
+            "\"description\"?)");
+}
+
 TEST(LoadConfigString, ReadsBooleansAndNotes) {
   const Config config =
       load_config_string(with_flow("    ports: [22]\n    enabled: FALSE\n    note: 42\n"), "b");
@@ -512,7 +528,7 @@ TEST(ConfigNames, RejectsOtherSpellings) {
 
 TEST(Config, FindsRolesByName) {
   Config config;
-  config.roles = {Role{"agent", {"a"}}, Role{"backup_server", {"b"}}};
+  config.roles = {Role{"agent", {"a"}, {}}, Role{"backup_server", {"b"}, {}}};
   ASSERT_NE(config.find_role("backup_server"), nullptr);
   EXPECT_EQ(config.find_role("backup_server")->hosts, std::vector<std::string>{"b"});
   EXPECT_EQ(config.find_role("backup"), nullptr);

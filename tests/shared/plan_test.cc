@@ -48,7 +48,7 @@ TEST(PortsForRun, ConsecutiveRunsCoverTheWholeRange) {
 Config two_role_config() {
   Config config;
   config.source = "test.yaml";
-  config.roles = {{"agent", {"localhost"}}, {"backup_server", {"127.0.0.1", "::1"}}};
+  config.roles = {{"agent", {"localhost"}, {}}, {"backup_server", {"127.0.0.1", "::1"}, {}}};
   Flow a = flow_with("10005", std::nullopt);
   a.name = "a";
   a.from = "agent";

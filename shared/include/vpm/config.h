@@ -34,6 +34,7 @@ struct Defaults {
 struct Role {
   std::string name;
   std::vector<std::string> hosts;  // host names or IP literals
+  std::string description;         // what the role is, for people: "Veeam backup server"
 };
 
 struct Flow {

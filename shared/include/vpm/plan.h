@@ -27,6 +27,10 @@ std::vector<Port> ports_for_run(const Flow& flow, std::uint64_t run_number);
 // (no state between runs) rotate its sample like the exporter does.
 std::uint64_t run_number_from_clock(const Flow& flow);
 
+// The role named `name`. Throws std::invalid_argument naming it and the defined roles when the
+// config has none by that name.
+const Role& require_role(const Config& config, std::string_view name);
+
 // The enabled flows whose `from` is `role` (every enabled flow when role is empty).
 // Throws std::invalid_argument naming the role when it is not defined in the config.
 std::vector<const Flow*> select_flows(const Config& config, std::string_view role);
