@@ -83,6 +83,8 @@ Report check(const CheckOptions& options) {
   report_options.warning = options.warning;
   report_options.critical = options.critical;
   report_options.verbosity = options.verbosity;
+  report_options.cert_warning_days = options.cert_warning_days;
+  report_options.cert_critical_days = options.cert_critical_days;
   return make_report(results, report_options);
 }
 

@@ -22,6 +22,8 @@ enum class Opt {
   kConfig,
   kRole,
   kConcurrency,
+  kCertWarningDays,
+  kCertCriticalDays,
   kPrintFirewallRules,
   kVerbose,
   kHelp,
@@ -35,7 +37,7 @@ struct OptionSpec {
   bool takes_value;
 };
 
-constexpr std::array<OptionSpec, 14> kOptions = {{
+constexpr std::array<OptionSpec, 16> kOptions = {{
     {Opt::kHostname, 'H', "hostname", true},
     {Opt::kPorts, 'p', "ports", true},
     {Opt::kUdp, '\0', "udp", false},
@@ -46,6 +48,8 @@ constexpr std::array<OptionSpec, 14> kOptions = {{
     {Opt::kConfig, '\0', "config", true},
     {Opt::kRole, '\0', "role", true},
     {Opt::kConcurrency, '\0', "concurrency", true},
+    {Opt::kCertWarningDays, '\0', "cert-warning-days", true},
+    {Opt::kCertCriticalDays, '\0', "cert-critical-days", true},
     {Opt::kPrintFirewallRules, '\0', "print-firewall-rules", true},
     {Opt::kVerbose, 'v', "verbose", false},
     {Opt::kHelp, 'h', "help", false},
@@ -54,6 +58,7 @@ constexpr std::array<OptionSpec, 14> kOptions = {{
 
 constexpr double kMaxTimeoutSeconds = 3600;
 constexpr unsigned kMaxConcurrency = 65535;
+constexpr int kMaxCertDays = 3650;
 
 const OptionSpec& spec(Opt id) {
   for (const OptionSpec& option : kOptions) {
@@ -157,6 +162,21 @@ unsigned parse_concurrency(std::string_view text) {
   }
   if (ec == std::errc::result_out_of_range || value < 1 || value > kMaxConcurrency) {
     usage_error(prefix + " must be from 1 to 65535");
+  }
+  return value;
+}
+
+int parse_cert_days(Opt id, std::string_view text) {
+  const std::string prefix = flag_name(id) + ": " + quoted(text);
+  int value = 0;
+  const char* end = text.data() + text.size();
+  const auto [ptr, ec] = std::from_chars(text.data(), end, value);
+  if (text.empty() || text.front() == '-' || ptr != end ||
+      (ec != std::errc() && ec != std::errc::result_out_of_range)) {
+    usage_error(prefix + " is not a whole number of days");
+  }
+  if (ec == std::errc::result_out_of_range || value > kMaxCertDays) {
+    usage_error(prefix + " must be from 0 to 3650");
   }
   return value;
 }
@@ -269,6 +289,12 @@ class Parser {
       case Opt::kConcurrency:
         options_.concurrency = parse_concurrency(text);
         break;
+      case Opt::kCertWarningDays:
+        options_.cert_warning_days = parse_cert_days(option.id, text);
+        break;
+      case Opt::kCertCriticalDays:
+        options_.cert_critical_days = parse_cert_days(option.id, text);
+        break;
       case Opt::kPrintFirewallRules: {
         options_.firewall_format = parse_firewall_format(text);
         if (!options_.firewall_format) {
@@ -294,12 +320,18 @@ class Parser {
   // Exactly one mode: a config file, or an ad-hoc flow from -H and -p. Printing firewall rules
   // is a config mode for one role that probes nothing.
   void check_mode() const {
+    if (options_.cert_critical_days > options_.cert_warning_days) {
+      usage_error(flag_name(Opt::kCertCriticalDays) + " (" +
+                  std::to_string(options_.cert_critical_days) + ") must not be more than " +
+                  flag_name(Opt::kCertWarningDays) + " (" +
+                  std::to_string(options_.cert_warning_days) + ")");
+    }
     if (seen(Opt::kPrintFirewallRules)) {
       const std::string print = flag_name(Opt::kPrintFirewallRules);
       if (!seen(Opt::kConfig)) usage_error(print + " needs --config");
       if (!seen(Opt::kRole)) usage_error(print + " needs --role: the rules are for one machine");
-      for (Opt probing :
-           {Opt::kTimeout, Opt::kWarning, Opt::kCritical, Opt::kConcurrency, Opt::kVerbose}) {
+      for (Opt probing : {Opt::kTimeout, Opt::kWarning, Opt::kCritical, Opt::kConcurrency,
+                          Opt::kCertWarningDays, Opt::kCertCriticalDays, Opt::kVerbose}) {
         if (seen(probing)) {
           usage_error(flag_name(probing) + " has no effect with " + print + " (it probes nothing)");
         }
@@ -359,6 +391,12 @@ Options:
   -w, --warning RANGE    latency in seconds that raises WARNING, e.g. 0.2 or @0:10
   -c, --critical RANGE   latency in seconds that raises CRITICAL
   --concurrency N        probes in flight, overall and per target (ad-hoc default 1024)
+  --cert-warning-days N
+                         WARNING when a TLS certificate (flows with check: tls, or smtp with
+                         STARTTLS) has fewer than N days left (default 30)
+  --cert-critical-days N
+                         CRITICAL when fewer than N days are left (default 7); the days are in
+                         the perfdata ('<flow>@<target>_cert_days') whatever the status
   -v, --verbose          a line per failing port range with its reason (repeatable)
   -h, --help             this text (exit 3)
   -V, --version          the version (exit 3)

@@ -25,6 +25,8 @@ struct CheckOptions {
   std::optional<NagiosRange> warning;   // -w/--warning: latency in seconds
   std::optional<NagiosRange> critical;  // -c/--critical
   std::optional<unsigned> concurrency;  // --concurrency N: global and per-target cap
+  int cert_warning_days = 30;           // --cert-warning-days N: fewer days left -> WARNING
+  int cert_critical_days = 7;           // --cert-critical-days N: fewer days left -> CRITICAL
   int verbosity = 0;                    // -v, repeatable
   // --print-firewall-rules FORMAT (needs --config and --role): print the role's rules, no probes.
   std::optional<FirewallFormat> firewall_format;

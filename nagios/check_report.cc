@@ -4,6 +4,8 @@
 #include <chrono>
 #include <cmath>
 #include <cstddef>
+#include <ctime>
+#include <optional>
 #include <set>
 #include <string_view>
 
@@ -78,6 +80,10 @@ std::string default_reason(const FlowResult& r, PortState state) {
       return "name did not resolve";
     case PortState::kError:
       return "probe error";
+    case PortState::kMismatch:
+      return "the service did not answer as expected";
+    case PortState::kTlsError:
+      return "TLS failed";
   }
   return "probe error";
 }
@@ -151,11 +157,52 @@ LatencyVerdict judge_latency(const FlowResult& r, const ReportOptions& options) 
   return verdict;
 }
 
+// The soonest certificate expiry of a flow x target against the cert-days thresholds.
+struct CertVerdict {
+  std::optional<long> days_left;  // none without a completed TLS handshake
+  Status status = Status::kOk;
+  std::string text;  // "certificate expires in 5 days (2025-01-06)"
+};
+
+std::string utc_date(std::chrono::system_clock::time_point t) {
+  const std::time_t seconds = std::chrono::system_clock::to_time_t(t);
+  std::tm tm{};
+  gmtime_r(&seconds, &tm);
+  char text[16];
+  std::strftime(text, sizeof text, "%Y-%m-%d", &tm);
+  return text;
+}
+
+CertVerdict judge_certificate(const FlowResult& r, const ReportOptions& options) {
+  CertVerdict verdict;
+  if (!r.tls_not_after) return verdict;
+  const auto reference = r.finished_at == std::chrono::system_clock::time_point{}
+                             ? std::chrono::system_clock::now()
+                             : r.finished_at;
+  const long days = static_cast<long>(
+      std::chrono::floor<std::chrono::days>(*r.tls_not_after - reference).count());
+  verdict.days_left = days;
+  const std::string date = " (" + utc_date(*r.tls_not_after) + ")";
+  if (days < 0) {
+    verdict.text =
+        "certificate expired " + plural(static_cast<std::size_t>(-days), "day") + " ago" + date;
+  } else {
+    verdict.text = "certificate expires in " + plural(static_cast<std::size_t>(days), "day") + date;
+  }
+  if (days < options.cert_critical_days) {
+    verdict.status = Status::kCritical;
+  } else if (days < options.cert_warning_days) {
+    verdict.status = Status::kWarning;
+  }
+  return verdict;
+}
+
 struct Judged {
   const FlowResult* result = nullptr;
   Status failure = Status::kOk;  // from failing ports and the flow's severity
   LatencyVerdict latency;
-  Status status = Status::kOk;  // the worse of the two
+  CertVerdict certificate;
+  Status status = Status::kOk;  // the worst of the three
 };
 
 Judged judge_result(const FlowResult& r, const ReportOptions& options) {
@@ -165,7 +212,8 @@ Judged judge_result(const FlowResult& r, const ReportOptions& options) {
     judged.failure = r.flow.severity == Severity::kWarning ? Status::kWarning : Status::kCritical;
   }
   judged.latency = judge_latency(r, options);
-  judged.status = worst(judged.failure, judged.latency.status);
+  judged.certificate = judge_certificate(r, options);
+  judged.status = worst(worst(judged.failure, judged.latency.status), judged.certificate.status);
   return judged;
 }
 
@@ -218,6 +266,10 @@ std::string summary_line(const std::vector<Judged>& judged) {
     if (j.latency.status != Status::kOk) {
       problems.push_back(
           {j.latency.status, r.flow.name, r.flow.name + "@" + r.target + " " + j.latency.text});
+    }
+    if (j.certificate.status != Status::kOk) {
+      problems.push_back({j.certificate.status, r.flow.name,
+                          r.flow.name + "@" + r.target + " " + j.certificate.text});
     }
   }
   if (problems.empty()) {
@@ -272,6 +324,16 @@ std::string perfdata(const std::vector<Judged>& judged, const ReportOptions& opt
       latency.min = 0;
       latency.max = to_seconds(r.flow.timeout);
       data.push_back(format_perf_datum(latency));
+      if (j.certificate.days_left) {
+        // Days left, whatever the status (check_tcp -D prints none when it alerts). The
+        // thresholds are ranges that alert below them: "30:".
+        PerfDatum days;
+        days.label = r.flow.name + "@" + r.target + "_cert_days";
+        days.value = static_cast<double>(*j.certificate.days_left);
+        days.warn = std::to_string(options.cert_warning_days) + ":";
+        days.crit = std::to_string(options.cert_critical_days) + ":";
+        data.push_back(format_perf_datum(days));
+      }
     }
     PerfDatum failed_ports;
     failed_ports.label = name + "_failed";
@@ -333,6 +395,7 @@ void describe_result(const Judged& j, const ReportOptions& options, bool& explai
   }
   if (first) head += " no ports probed";
   if (!j.latency.text.empty()) head += "; " + j.latency.text;
+  if (!j.certificate.text.empty()) head += "; " + j.certificate.text;
   out.add(clean(head));
 
   if (r.count(PortState::kOpenFiltered) > 0 && !explained_udp_silence) {

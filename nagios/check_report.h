@@ -16,6 +16,9 @@ struct ReportOptions {
   std::optional<NagiosRange> warning;  // latency thresholds in seconds
   std::optional<NagiosRange> critical;
   int verbosity = 0;  // 1+: a line per failing port range
+  // A TLS certificate that expires in fewer days than these raises WARNING / CRITICAL.
+  int cert_warning_days = 30;
+  int cert_critical_days = 7;
 };
 
 struct Report {
@@ -24,7 +27,9 @@ struct Report {
 };
 
 // Status: a failing flow of severity critical -> CRITICAL, of severity warning -> WARNING;
-// a flow latency alerting on -c -> CRITICAL, on -w -> WARNING; the worst wins.
+// a flow latency alerting on -c -> CRITICAL, on -w -> WARNING; a certificate with fewer days
+// left than cert_critical_days -> CRITICAL, than cert_warning_days -> WARNING; the worst wins.
+// Days are counted from each result's finished_at (now when unset).
 Report make_report(const std::vector<FlowResult>& results, const ReportOptions& options);
 
 // "VEEAM PORTS UNKNOWN - <message>"

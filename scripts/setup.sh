@@ -8,7 +8,11 @@ cd "$(dirname "$0")/.."
 packages=(
   g++ cmake make pkg-config               # toolchain (a minimal Debian has none of it)
   libboost-dev libyaml-cpp-dev            # the probe core: Boost.Asio 1.74, yaml-cpp 0.7
+  libssl-dev openssl                      # the tls check (OpenSSL 3); tests make certificates
+  prometheus-cpp-dev libcivetweb-dev      # the exporter: metric families, HTTP server
+  libcrypt-dev                            # the exporter: bcrypt basic-auth hashes (crypt_r)
   googletest libgtest-dev libgmock-dev    # the test suite
+  prometheus                              # tests: promtool check metrics, a real Prometheus
   iproute2 nftables                       # tests that build firewalled network namespaces
   netbase                                 # /etc/hosts, so "localhost" never needs DNS
   ca-certificates

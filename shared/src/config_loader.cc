@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <climits>
 #include <cstdio>
+#include <initializer_list>
 #include <memory>
 #include <span>
 #include <sstream>
@@ -39,9 +40,13 @@ constexpr std::array<std::string_view, 3> kTopLevelKeys{"defaults", "roles", "fl
 constexpr std::array<std::string_view, 4> kDefaultsKeys{"timeout", "interval", "concurrency",
                                                         "per_target_concurrency"};
 constexpr std::array<std::string_view, 2> kRoleKeys{"hosts", "description"};
-constexpr std::array<std::string_view, 12> kFlowKeys{"name",  "from",    "to",       "protocol",
-                                                     "ports", "expect",  "sample",   "severity",
-                                                     "note",  "timeout", "interval", "enabled"};
+constexpr std::array<std::string_view, 16> kFlowKeys{
+    "name", "from",    "to",       "protocol", "ports", "expect", "sample", "severity",
+    "note", "timeout", "interval", "enabled",  "check", "tls",    "http",   "starttls"};
+constexpr std::array<std::string_view, 3> kTlsKeys{"server_name", "ca_file", "verify"};
+constexpr std::array<std::string_view, 2> kHttpKeys{"path", "expect_status"};
+constexpr std::string_view kCheckChoices =
+    "connect, tls, smtp, ldap, smb, msrpc, nbns, iscsi or http";
 
 constexpr std::string_view kNameRule = "use lowercase letters, digits, '_' and '-'";
 constexpr std::string_view kDurationUnits = "units: ms, s, m, h";
@@ -589,7 +594,104 @@ class Loader {
                                         : config.defaults.interval;
     check_interval(flow.timeout, flow.interval, timeout, interval, path, "from defaults");
     if (const Field* f = fields.find("enabled")) flow.enabled = read_bool(*f, path + ".enabled");
+    read_service_check(fields, path, flow);
     return flow;
+  }
+
+  // `check:` and the options that belong to it. An option of another check, or a check the
+  // flow's protocol cannot carry, is an error: it would silently do nothing.
+  void read_service_check(const Fields& fields, const std::string& path, Flow& flow) {
+    const Field* check = fields.find("check");
+    if (check != nullptr) {
+      flow.check.kind =
+          read_enum<CheckKind>(*check, path + ".check", parse_check_kind, kCheckChoices);
+      if (!check_fits_protocol(flow.check.kind, flow.protocol)) {
+        fail(value_mark(*check), path + ".check: " + quoted(to_string(flow.check.kind)) + " is a " +
+                                     (flow.protocol == Protocol::kTcp ? "udp" : "tcp") +
+                                     " check, the flow's protocol is " +
+                                     std::string(to_string(flow.protocol)));
+      }
+      if (flow.check.kind != CheckKind::kConnect && flow.expect == Expectation::kClosed) {
+        fail(value_mark(*check), path + ".check: " + quoted(to_string(flow.check.kind)) +
+                                     " has no use with expect: closed (nothing may answer)");
+      }
+    }
+    const auto only_with = [&](std::string_view key, std::initializer_list<CheckKind> kinds) {
+      const Field* field = fields.find(key);
+      if (field == nullptr) return field;
+      for (CheckKind kind : kinds) {
+        if (flow.check.kind == kind) return field;
+      }
+      std::string names;
+      for (CheckKind kind : kinds) {
+        names += (names.empty() ? "check: " : " or ") + std::string(to_string(kind));
+      }
+      fail(field->key.Mark(), path + "." + std::string(key) + ": only with " + names +
+                                  " (the flow's check is " +
+                                  std::string(to_string(flow.check.kind)) + ")");
+    };
+    if (const Field* f = only_with("tls", {CheckKind::kTls, CheckKind::kSmtp})) {
+      flow.check.tls = read_tls_options(*f, path + ".tls");
+    }
+    if (const Field* f = only_with("http", {CheckKind::kHttp})) {
+      flow.check.http = read_http_options(*f, path + ".http");
+    }
+    if (const Field* f = only_with("starttls", {CheckKind::kSmtp})) {
+      flow.check.starttls = read_bool(*f, path + ".starttls");
+    }
+  }
+
+  // A non-empty string without control characters (names, paths, URL paths).
+  std::string read_text(const Field& field, const std::string& path, std::string_view expected) {
+    std::string text = read_scalar(field, path, expected);
+    if (text.empty()) fail(value_mark(field), path + ": empty value");
+    if (std::any_of(text.begin(), text.end(), [](char c) {
+          const auto byte = static_cast<unsigned char>(c);
+          return byte < 0x20 || byte == 0x7f;
+        })) {
+      fail(value_mark(field), path + ": " + quoted(text) + " contains control characters");
+    }
+    return text;
+  }
+
+  TlsOptions read_tls_options(const Field& field, const std::string& path) {
+    if (!field.value.IsMap()) fail_kind(field, path, "a mapping (server_name, ca_file, verify)");
+    const Fields fields = read_fields(field.value, "in " + path, kTlsKeys);
+    TlsOptions tls;
+    if (const Field* f = fields.find("server_name")) {
+      tls.server_name = read_text(*f, path + ".server_name", "a host name");
+      if (!is_valid_host(tls.server_name)) {
+        fail(value_mark(*f), path + ".server_name: invalid host name " + quoted(tls.server_name));
+      }
+    }
+    if (const Field* f = fields.find("ca_file")) {
+      tls.ca_file = read_text(*f, path + ".ca_file", "a file name");
+    }
+    if (const Field* f = fields.find("verify")) tls.verify = read_bool(*f, path + ".verify");
+    return tls;
+  }
+
+  HttpOptions read_http_options(const Field& field, const std::string& path) {
+    if (!field.value.IsMap()) fail_kind(field, path, "a mapping (path, expect_status)");
+    const Fields fields = read_fields(field.value, "in " + path, kHttpKeys);
+    HttpOptions http;
+    if (const Field* f = fields.find("path")) {
+      http.path = read_text(*f, path + ".path", "a path such as \"/\"");
+      if (http.path.front() != '/' || http.path.find(' ') != std::string::npos) {
+        fail(value_mark(*f),
+             path + ".path: " + quoted(http.path) + " must start with \"/\" and contain no blanks");
+      }
+    }
+    if (const Field* f = fields.find("expect_status")) {
+      const std::string text = read_scalar(*f, path + ".expect_status", "an HTTP status code");
+      const std::optional<unsigned> status = all_digits(text) ? to_unsigned(text) : std::nullopt;
+      if (!status || *status < 100 || *status > 599) {
+        fail(value_mark(*f), path + ".expect_status: expected an HTTP status code from 100 to " +
+                                 "599, got " + quoted(text));
+      }
+      http.expect_status = status;
+    }
+    return http;
   }
 
   std::vector<Flow> read_flows(const Field& field, const Config& config) {

@@ -58,6 +58,45 @@ std::optional<Severity> parse_severity(std::string_view text) {
   return std::nullopt;
 }
 
+std::string_view to_string(CheckKind k) {
+  switch (k) {
+    case CheckKind::kConnect:
+      return "connect";
+    case CheckKind::kTls:
+      return "tls";
+    case CheckKind::kSmtp:
+      return "smtp";
+    case CheckKind::kLdap:
+      return "ldap";
+    case CheckKind::kSmb:
+      return "smb";
+    case CheckKind::kMsrpc:
+      return "msrpc";
+    case CheckKind::kNbns:
+      return "nbns";
+    case CheckKind::kIscsi:
+      return "iscsi";
+    case CheckKind::kHttp:
+      return "http";
+  }
+  return "unknown";
+}
+
+std::optional<CheckKind> parse_check_kind(std::string_view text) {
+  for (CheckKind k :
+       {CheckKind::kConnect, CheckKind::kTls, CheckKind::kSmtp, CheckKind::kLdap, CheckKind::kSmb,
+        CheckKind::kMsrpc, CheckKind::kNbns, CheckKind::kIscsi, CheckKind::kHttp}) {
+    if (text == to_string(k)) return k;
+  }
+  return std::nullopt;
+}
+
+bool check_fits_protocol(CheckKind k, Protocol p) {
+  if (k == CheckKind::kConnect) return true;
+  if (k == CheckKind::kNbns) return p == Protocol::kUdp;
+  return p == Protocol::kTcp;
+}
+
 const Role* Config::find_role(std::string_view name) const {
   for (const Role& role : roles) {
     if (role.name == name) return &role;

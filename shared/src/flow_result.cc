@@ -14,6 +14,10 @@ FlowResult summarise(Flow flow, std::string target, std::string address,
   result.ports = std::move(ports);
   for (const PortResult& port : result.ports) {
     ++result.counts[static_cast<std::size_t>(port.state)];
+    if (port.tls && port.tls->not_after &&
+        (!result.tls_not_after || *port.tls->not_after < *result.tls_not_after)) {
+      result.tls_not_after = port.tls->not_after;
+    }
     if (judge(result.flow.expect, port.state)) {
       // Open and refused ports both measured a real round trip (SYN to SYN-ACK or RST, or a
       // UDP reply); a filtered or silent port only measured our own deadline.

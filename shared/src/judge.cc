@@ -18,6 +18,10 @@ std::string_view to_string(PortState s) {
       return "dns_error";
     case PortState::kError:
       return "error";
+    case PortState::kMismatch:
+      return "mismatch";
+    case PortState::kTlsError:
+      return "tls_error";
   }
   return "error";
 }

@@ -112,9 +112,11 @@ void ProbeRunner::run(std::vector<FlowPlan> flows, RunDone done) {
               continue;
             }
             slot.address = resolved.address->to_string();
-            const ProbeFn probe = probe_for(plan.flow.protocol);
+            const ProbeFn probe = probe_for(plan.flow);
             for (std::size_t i = 0; i < plan.ports.size(); ++i) {
-              Job job{probe, ProbeRequest{*resolved.address, plan.ports[i], plan.flow.timeout},
+              Job job{probe,
+                      ProbeRequest{*resolved.address, plan.ports[i], plan.flow.timeout, host,
+                                   plan.flow.check},
                       [batch, s, i](PortResult result) {
                         batch->slots[s].ports[i] = std::move(result);
                         batch->port_done(s);

@@ -1,11 +1,13 @@
 // TCP connect probe: a non-blocking connect raced against a steady_timer that closes the
-// socket at the deadline (the watchdog pattern from Asio's timeout examples).
+// socket at the deadline (the watchdog pattern from Asio's timeout examples). The service
+// checks start here too: on success they get the connected socket instead of a result.
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>
 #include <memory>
 #include <utility>  // before Asio: Boost 1.74 uses std::exchange without including it
 
+#include "tcp_connect.h"
 #include "vpm/os_seam.h"
 #include "vpm/probe.h"
 
@@ -17,8 +19,13 @@ using Clock = std::chrono::steady_clock;
 
 class TcpConnectProbe : public std::enable_shared_from_this<TcpConnectProbe> {
  public:
-  TcpConnectProbe(boost::asio::io_context& io, const ProbeRequest& request, ProbeDone done)
-      : socket_(io), timer_(io), request_(request), done_(std::move(done)) {}
+  TcpConnectProbe(boost::asio::io_context& io, const ProbeRequest& request, ProbeDone done,
+                  OnConnected on_connected)
+      : socket_(io),
+        timer_(io),
+        request_(request),
+        done_(std::move(done)),
+        on_connected_(std::move(on_connected)) {}
 
   void start() {
     const tcp::endpoint endpoint(request_.address, request_.port);
@@ -67,6 +74,8 @@ class TcpConnectProbe : public std::enable_shared_from_this<TcpConnectProbe> {
         // Inside the ephemeral range a connect to a port nobody listens on can pick that
         // same port as its source and "succeed" by simultaneous open.
         finish(PortState::kRefused, "self-connect: nothing listens");
+      } else if (on_connected_) {
+        hand_over();
       } else {
         finish(PortState::kOpen, {});
       }
@@ -88,6 +97,17 @@ class TcpConnectProbe : public std::enable_shared_from_this<TcpConnectProbe> {
     const auto local = socket_.local_endpoint(local_ec);
     const auto remote = socket_.remote_endpoint(remote_ec);
     return !local_ec && !remote_ec && local == remote;
+  }
+
+  // The service check goes on with the socket, within what is left of the same deadline.
+  void hand_over() {
+    finished_ = true;
+    PortResult connected;
+    connected.port = request_.port;
+    connected.state = PortState::kOpen;
+    connected.latency = latency_;
+    OnConnected next = std::move(on_connected_);
+    next(std::move(socket_), std::move(connected), started_ + request_.timeout, std::move(done_));
   }
 
   void finish(PortState state, std::string reason) {
@@ -112,6 +132,7 @@ class TcpConnectProbe : public std::enable_shared_from_this<TcpConnectProbe> {
   boost::asio::steady_timer timer_;
   ProbeRequest request_;
   ProbeDone done_;
+  OnConnected on_connected_;
   Clock::time_point started_{};
   std::chrono::nanoseconds latency_{0};
   bool deadline_passed_ = false;
@@ -121,7 +142,12 @@ class TcpConnectProbe : public std::enable_shared_from_this<TcpConnectProbe> {
 }  // namespace
 
 void probe_tcp_connect(boost::asio::io_context& io, const ProbeRequest& request, ProbeDone done) {
-  std::make_shared<TcpConnectProbe>(io, request, std::move(done))->start();
+  std::make_shared<TcpConnectProbe>(io, request, std::move(done), nullptr)->start();
+}
+
+void tcp_connect_then(boost::asio::io_context& io, const ProbeRequest& request, ProbeDone done,
+                      OnConnected on_connected) {
+  std::make_shared<TcpConnectProbe>(io, request, std::move(done), std::move(on_connected))->start();
 }
 
 }  // namespace vpm

@@ -5,10 +5,13 @@
 #include <boost/asio/ip/udp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <random>
+#include <string>
 #include <utility>  // before Asio: Boost 1.74 uses std::exchange without including it
 
+#include "udp_exchange.h"
 #include "udp_payloads.h"
 #include "vpm/os_seam.h"
 #include "vpm/probe.h"
@@ -26,12 +29,14 @@ std::uint16_t next_transaction_id() {
 
 class UdpProbe : public std::enable_shared_from_this<UdpProbe> {
  public:
-  UdpProbe(boost::asio::io_context& io, const ProbeRequest& request, ProbeDone done)
+  UdpProbe(boost::asio::io_context& io, const ProbeRequest& request, ProbeDone done,
+           std::vector<std::uint8_t> payload, ReplyCheck check)
       : socket_(io),
         timer_(io),
         request_(request),
         done_(std::move(done)),
-        payload_(udp_payload_for(request.port, next_transaction_id())) {}
+        payload_(std::move(payload)),
+        check_(std::move(check)) {}
 
   void start() {
     boost::system::error_code ec;
@@ -45,9 +50,11 @@ class UdpProbe : public std::enable_shared_from_this<UdpProbe> {
     }
     deadline_ = Clock::now() + request_.timeout;
     started_ = Clock::now();
-    socket_.async_receive(boost::asio::buffer(reply_),
-                          [self = shared_from_this()](const boost::system::error_code& rec,
-                                                      std::size_t) { self->on_receive(rec); });
+    socket_.async_receive(
+        boost::asio::buffer(reply_),
+        [self = shared_from_this()](const boost::system::error_code& rec, std::size_t bytes) {
+          self->on_receive(rec, bytes);
+        });
     send();
     timer_.expires_at(started_ + request_.timeout / 2);
     timer_.async_wait([self = shared_from_this()](const boost::system::error_code& wait_ec) {
@@ -81,11 +88,13 @@ class UdpProbe : public std::enable_shared_from_this<UdpProbe> {
     finish(PortState::kOpenFiltered, "no reply in " + format_duration(request_.timeout));
   }
 
-  void on_receive(const boost::system::error_code& ec) {
+  void on_receive(const boost::system::error_code& ec, std::size_t bytes) {
     if (finished_) return;
     if (!ec) {
       latency_ = Clock::now() - started_;
-      finish(PortState::kOpen, {});
+      std::string wrong = check_ ? check_(ByteView(reply_.data(), bytes)) : std::string();
+      const PortState state = wrong.empty() ? PortState::kOpen : PortState::kMismatch;
+      finish(state, std::move(wrong));
       return;
     }
     if (ec == boost::asio::error::operation_aborted) return;
@@ -114,6 +123,7 @@ class UdpProbe : public std::enable_shared_from_this<UdpProbe> {
   ProbeRequest request_;
   ProbeDone done_;
   std::vector<std::uint8_t> payload_;
+  ReplyCheck check_;
   std::array<std::uint8_t, 1500> reply_{};
   Clock::time_point started_{};
   Clock::time_point deadline_{};
@@ -125,7 +135,17 @@ class UdpProbe : public std::enable_shared_from_this<UdpProbe> {
 }  // namespace
 
 void probe_udp(boost::asio::io_context& io, const ProbeRequest& request, ProbeDone done) {
-  std::make_shared<UdpProbe>(io, request, std::move(done))->start();
+  std::make_shared<UdpProbe>(io, request, std::move(done),
+                             udp_payload_for(request.port, next_transaction_id()), nullptr)
+      ->start();
 }
+
+void udp_exchange(boost::asio::io_context& io, const ProbeRequest& request, ProbeDone done,
+                  std::vector<std::uint8_t> payload, ReplyCheck check) {
+  std::make_shared<UdpProbe>(io, request, std::move(done), std::move(payload), std::move(check))
+      ->start();
+}
+
+std::uint16_t udp_transaction_id() { return next_transaction_id(); }
 
 }  // namespace vpm

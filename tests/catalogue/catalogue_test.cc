@@ -309,7 +309,7 @@ TEST_F(CatalogueTest, AgentRoleSelectsTheFlowsThatStartOnTheAgent) {
   }
   EXPECT_TRUE(names(agent).count("agent-to-backup-server") != 0);
   EXPECT_TRUE(names(agent).count("agent-to-amazon-s3") == 0);  // disabled
-  EXPECT_EQ(agent.size(), 22u);
+  EXPECT_EQ(agent.size(), 24u);
 }
 
 TEST_F(CatalogueTest, BackupServerRoleSelectsTheIncomingConnections) {

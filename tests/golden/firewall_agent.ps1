@@ -94,8 +94,11 @@ New-NetFirewallRule -DisplayName 'agent-to-s3-compatible-storage' -Group 'veeam-
 # agent-to-smb-share: outbound to 127.0.0.1
 New-NetFirewallRule -DisplayName 'agent-to-smb-share' -Group 'veeam-port-monitor' -Description 'Ports used as a transmission channel from the Veeam Agent computer to the target SMB (CIFS) share. Ports 137-139 are used by backup infrastructure components to communicate using NetBIOS if you use NetBIOS in your infrastructure.' -Direction Outbound -Protocol TCP -RemotePort 139, 445 -Action Allow
 
+# agent-to-smb-share-nbns: outbound to 127.0.0.1
+New-NetFirewallRule -DisplayName 'agent-to-smb-share-nbns' -Group 'veeam-port-monitor' -Description 'Ports used as a transmission channel from the Veeam Agent computer to the target SMB (CIFS) share. Ports 137-139 are used by backup infrastructure components to communicate using NetBIOS if you use NetBIOS in your infrastructure.' -Direction Outbound -Protocol UDP -RemotePort 137 -Action Allow
+
 # agent-to-smb-share-netbios: outbound to 127.0.0.1
-New-NetFirewallRule -DisplayName 'agent-to-smb-share-netbios' -Group 'veeam-port-monitor' -Description 'Ports used as a transmission channel from the Veeam Agent computer to the target SMB (CIFS) share. Ports 137-139 are used by backup infrastructure components to communicate using NetBIOS if you use NetBIOS in your infrastructure.' -Direction Outbound -Protocol UDP -RemotePort 137, 138 -Action Allow
+New-NetFirewallRule -DisplayName 'agent-to-smb-share-netbios' -Group 'veeam-port-monitor' -Description 'Ports used as a transmission channel from the Veeam Agent computer to the target SMB (CIFS) share. Ports 137-139 are used by backup infrastructure components to communicate using NetBIOS if you use NetBIOS in your infrastructure.' -Direction Outbound -Protocol UDP -RemotePort 138 -Action Allow
 
 # agent-to-smtp: outbound to 127.0.0.1
 New-NetFirewallRule -DisplayName 'agent-to-smtp' -Group 'veeam-port-monitor' -Description 'Default port used by the SMTP server.' -Direction Outbound -Protocol TCP -RemotePort 25 -Action Allow
@@ -113,7 +116,10 @@ New-NetFirewallRule -DisplayName 'agent-to-microsoft-graph' -Group 'veeam-port-m
 New-NetFirewallRule -DisplayName 'agent-to-dns-server-rpc-endpoint-mapper' -Group 'veeam-port-monitor' -Description 'Port used for connection with Microsoft Endpoint Mapper to find available network services.' -Direction Outbound -Protocol TCP -RemotePort 135 -Action Allow
 
 # agent-to-domain-controller-ldap: outbound to 127.0.0.1
-New-NetFirewallRule -DisplayName 'agent-to-domain-controller-ldap' -Group 'veeam-port-monitor' -Description 'Ports used for communications over LDAP and LDAPS protocols.' -Direction Outbound -Protocol TCP -RemotePort 389, 636 -Action Allow
+New-NetFirewallRule -DisplayName 'agent-to-domain-controller-ldap' -Group 'veeam-port-monitor' -Description 'Ports used for communications over LDAP and LDAPS protocols.' -Direction Outbound -Protocol TCP -RemotePort 389 -Action Allow
+
+# agent-to-domain-controller-ldaps: outbound to 127.0.0.1
+New-NetFirewallRule -DisplayName 'agent-to-domain-controller-ldaps' -Group 'veeam-port-monitor' -Description 'Ports used for communications over LDAP and LDAPS protocols.' -Direction Outbound -Protocol TCP -RemotePort 636 -Action Allow
 
 # agent-to-domain-controller-rpc-dynamic: outbound to 127.0.0.1
 New-NetFirewallRule -DisplayName 'agent-to-domain-controller-rpc-dynamic' -Group 'veeam-port-monitor' -Description 'Ports used for communications over LDAP and LDAPS protocols.' -Direction Outbound -Protocol TCP -RemotePort '49152-65535' -Action Allow

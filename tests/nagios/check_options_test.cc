@@ -277,3 +277,47 @@ TEST(CheckOptionsTest, UsageMentionsEveryFlag) {
 
 }  // namespace
 }  // namespace vpm::nagios
+
+namespace vpm::nagios {
+namespace {
+
+TEST(CheckOptionsCertDays, DefaultsAndValues) {
+  const CheckOptions defaults = parse_check_options({"--config", "t.yaml"});
+  EXPECT_EQ(defaults.cert_warning_days, 30);
+  EXPECT_EQ(defaults.cert_critical_days, 7);
+  const CheckOptions set = parse_check_options(
+      {"--config", "t.yaml", "--cert-warning-days", "60", "--cert-critical-days=14"});
+  EXPECT_EQ(set.cert_warning_days, 60);
+  EXPECT_EQ(set.cert_critical_days, 14);
+  const CheckOptions zero = parse_check_options(
+      {"--config", "t.yaml", "--cert-warning-days", "0", "--cert-critical-days", "0"});
+  EXPECT_EQ(zero.cert_warning_days, 0);
+}
+
+std::string cert_error(std::vector<std::string_view> args) {
+  try {
+    parse_check_options(args);
+  } catch (const UsageError& e) {
+    return e.what();
+  }
+  return "no error";
+}
+
+TEST(CheckOptionsCertDays, InvalidValues) {
+  EXPECT_EQ(cert_error({"--config", "t", "--cert-warning-days", "ten"}),
+            "--cert-warning-days: \"ten\" is not a whole number of days");
+  EXPECT_EQ(cert_error({"--config", "t", "--cert-critical-days=-1"}),
+            "--cert-critical-days: \"-1\" is not a whole number of days");
+  EXPECT_EQ(cert_error({"--config", "t", "--cert-warning-days", "4000"}),
+            "--cert-warning-days: \"4000\" must be from 0 to 3650");
+  EXPECT_EQ(cert_error({"--config", "t", "--cert-warning-days", "5"}),
+            "--cert-critical-days (7) must not be more than --cert-warning-days (5)");
+  EXPECT_EQ(cert_error({"--config", "t", "--cert-warning-days", "5", "--cert-warning-days", "6"}),
+            "--cert-warning-days is given more than once");
+  EXPECT_EQ(cert_error({"--config", "t", "--role", "agent", "--print-firewall-rules", "nftables",
+                        "--cert-warning-days", "5", "--cert-critical-days", "1"}),
+            "--cert-warning-days has no effect with --print-firewall-rules (it probes nothing)");
+}
+
+}  // namespace
+}  // namespace vpm::nagios

@@ -531,3 +531,96 @@ TEST(CheckReportTest, StatusNames) {
 
 }  // namespace
 }  // namespace vpm::nagios
+
+namespace vpm::nagios {
+namespace {
+
+using std::chrono::hours;
+using std::chrono::system_clock;
+
+const system_clock::time_point kNow = system_clock::time_point(std::chrono::seconds(1'800'000'000));
+
+// A tls flow on 443 whose certificate ends `left` after the run finished.
+FlowResult tls_result(std::chrono::hours left, PortState state = PortState::kOpen,
+                      const std::string& reason = "TLSv1.3, certificate verified") {
+  Flow flow = make_flow("gw");
+  flow.check.kind = CheckKind::kTls;
+  PortResult p = port(443, state, microseconds(300), reason);
+  p.tls = TlsInfo{"TLSv1.3", "CN=gw", "CN=ca", kNow + left, true, ""};
+  FlowResult r = result(flow, {p});
+  r.finished_at = kNow;
+  return r;
+}
+
+TEST(CertDays, FarFromExpiryIsOkWithDaysInPerfdata) {
+  const Report report = make_report({tls_result(hours(24 * 90 + 1))}, {});
+  EXPECT_EQ(report.status, Status::kOk);
+  const std::string first = lines_of(report.output).front();
+  EXPECT_NE(first.find("'gw@127.0.0.1_cert_days'=90;30:;7:"), std::string::npos) << first;
+  EXPECT_NE(report.output.find("; certificate expires in 90 days (2027-04-"), std::string::npos)
+      << report.output;
+}
+
+TEST(CertDays, WarningAndCriticalThresholds) {
+  const Report warning = make_report({tls_result(hours(24 * 10 + 5))}, {});
+  EXPECT_EQ(warning.status, Status::kWarning);
+  EXPECT_TRUE(
+      lines_of(warning.output)
+          .front()
+          .starts_with("VEEAM PORTS WARNING - gw@127.0.0.1 certificate expires in 10 days ("))
+      << warning.output;
+  EXPECT_NE(warning.output.find("'gw@127.0.0.1_cert_days'=10;30:;7:"), std::string::npos);
+
+  const Report critical = make_report({tls_result(hours(24 * 3))}, {});
+  EXPECT_EQ(critical.status, Status::kCritical);
+  EXPECT_NE(critical.output.find("'gw@127.0.0.1_cert_days'=3;30:;7:"), std::string::npos);
+
+  ReportOptions options;
+  options.cert_warning_days = 5;
+  options.cert_critical_days = 2;
+  EXPECT_EQ(make_report({tls_result(hours(24 * 3))}, options).status, Status::kWarning);
+  EXPECT_EQ(make_report({tls_result(hours(24 * 6))}, options).status, Status::kOk);
+  // Exactly N days left is not fewer than N.
+  EXPECT_EQ(make_report({tls_result(hours(24 * 5))}, options).status, Status::kOk);
+}
+
+TEST(CertDays, ExpiredIsCriticalWithNegativeDays) {
+  const Report report = make_report({tls_result(-hours(24 * 2 + 1))}, {});
+  EXPECT_EQ(report.status, Status::kCritical);
+  EXPECT_NE(report.output.find("certificate expired 3 days ago"), std::string::npos)
+      << report.output;
+  EXPECT_NE(report.output.find("'gw@127.0.0.1_cert_days'=-3;30:;7:"), std::string::npos);
+}
+
+TEST(CertDays, NoPerfdataWithoutACertificate) {
+  const Report report = make_report({result(make_flow("plain"), {port(22, PortState::kOpen)})}, {});
+  EXPECT_EQ(report.output.find("_cert_days"), std::string::npos);
+}
+
+TEST(ServiceStates, MismatchAndTlsErrorNameTheirReasons) {
+  Flow smb = make_flow("share");
+  smb.check.kind = CheckKind::kSmb;
+  const FlowResult r = result(
+      smb, {port(445, PortState::kMismatch, microseconds(100),
+                 "expected SMB2 response, got 'HTTP/1.1 400 Bad Request'"),
+            port(139, PortState::kTlsError, microseconds(100), "certificate not verified: x")});
+  const Report report = make_report({r}, {});
+  EXPECT_EQ(report.status, Status::kCritical);
+  const std::string first = lines_of(report.output).front();
+  EXPECT_TRUE(first.starts_with(
+      "VEEAM PORTS CRITICAL - share 127.0.0.1 tcp/445 mismatch (expected SMB2 response, got "
+      "'HTTP/1.1 400 Bad Request'), tcp/139 tls_error (certificate not verified: x)"))
+      << first;
+  EXPECT_NE(report.output.find("tcp expect open: 1 mismatch, 1 tls_error"), std::string::npos)
+      << report.output;
+}
+
+TEST(ServiceStates, TlsErrorStillShowsTheCertificateDays) {
+  const Report report = make_report(
+      {tls_result(hours(24 * 100), PortState::kTlsError, "certificate not verified")}, {});
+  EXPECT_EQ(report.status, Status::kCritical);
+  EXPECT_NE(report.output.find("'gw@127.0.0.1_cert_days'=100;30:;7:"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace vpm::nagios

@@ -52,6 +52,41 @@ const std::vector<InvalidFile> kInvalidFiles = {
      ":3:3: unknown key \"retries\" in defaults (allowed keys: timeout, interval, concurrency, "
      "per_target_concurrency)"},
     {"empty.yaml", ": the file is empty"},
+    {"flow_check_expect_closed.yaml",
+     ":9:12: flows[0] (f).check: \"smb\" has no use with expect: closed (nothing may answer)"},
+    {"flow_check_list.yaml",
+     ":8:12: flows[0] (f).check: expected connect, tls, smtp, ldap, smb, msrpc, nbns, iscsi or "
+     "http, got a list"},
+    {"flow_check_nbns_on_tcp.yaml",
+     ":8:12: flows[0] (f).check: \"nbns\" is a udp check, the flow's protocol is tcp"},
+    {"flow_check_smb_on_udp.yaml",
+     ":9:12: flows[0] (f).check: \"smb\" is a tcp check, the flow's protocol is udp"},
+    {"flow_check_unknown.yaml",
+     ":8:12: flows[0] (f).check: invalid value \"smbb\" (expected connect, tls, smtp, ldap, smb, "
+     "msrpc, nbns, iscsi or http)"},
+    {"flow_tls_ca_file_empty.yaml", ":9:20: flows[0] (f).tls.ca_file: empty value"},
+    {"flow_tls_not_mapping.yaml",
+     ":9:10: flows[0] (f).tls: expected a mapping (server_name, ca_file, verify), got a string"},
+    {"flow_tls_server_name_blank.yaml",
+     ":9:24: flows[0] (f).tls.server_name: invalid host name \"dc 01\""},
+    {"flow_tls_unknown_key.yaml",
+     ":9:11: unknown key \"server\" in flows[0] (f).tls (allowed keys: server_name, ca_file, "
+     "verify)"},
+    {"flow_tls_verify_yes.yaml",
+     ":9:19: flows[0] (f).tls.verify: expected true or false, got \"yes\""},
+    {"flow_tls_without_check.yaml",
+     ":8:5: flows[0] (f).tls: only with check: tls or smtp (the flow's check is connect)"},
+    {"flow_http_path_relative.yaml",
+     ":9:18: flows[0] (f).http.path: \"crl\" must start with \"/\" and contain no blanks"},
+    {"flow_http_status_range.yaml",
+     ":9:27: flows[0] (f).http.expect_status: expected an HTTP status code from 100 to 599, got "
+     "\"2000\""},
+    {"flow_http_with_tls_check.yaml",
+     ":9:5: flows[0] (f).http: only with check: http (the flow's check is tls)"},
+    {"flow_starttls_maybe.yaml",
+     ":9:15: flows[0] (f).starttls: expected true or false, got \"maybe\""},
+    {"flow_starttls_without_smtp.yaml",
+     ":9:5: flows[0] (f).starttls: only with check: smtp (the flow's check is tls)"},
     {"flow_duplicate_key.yaml",
      ":8:5: duplicate key \"ports\" in flows[0] (ssh) (first at line 7)"},
     {"flow_duplicate_name.yaml",
@@ -320,6 +355,57 @@ TEST(LoadConfigFile, EveryKeyIsRead) {
   EXPECT_EQ(closed.timeout, Duration{300000});
   EXPECT_EQ(closed.interval, Duration{300000});
   EXPECT_TRUE(closed.enabled);
+  EXPECT_EQ(closed.check.kind, CheckKind::kConnect);  // the default
+}
+
+TEST(LoadConfigFile, ReadsServiceChecksAndTheirOptions) {
+  const Config config = load_config_file(kDataDir + "/valid/service_checks.yaml");
+  ASSERT_EQ(config.flows.size(), 10u);
+  const auto flow = [&](std::string_view name) -> const Flow& {
+    for (const Flow& f : config.flows) {
+      if (f.name == name) return f;
+    }
+    ADD_FAILURE() << "no flow " << name;
+    return config.flows.front();
+  };
+  EXPECT_EQ(flow("plain").check.kind, CheckKind::kConnect);
+  const ServiceCheck& tls = flow("gateway-tls").check;
+  EXPECT_EQ(tls.kind, CheckKind::kTls);
+  EXPECT_EQ(tls.tls.server_name, "cloud.example.test");
+  EXPECT_EQ(tls.tls.ca_file, "/etc/vpm/provider-ca.pem");
+  EXPECT_EQ(tls.tls.verify, false);
+  EXPECT_FALSE(tls.tls.must_verify());  // verify: false wins over the CA file
+  const ServiceCheck& mail = flow("mail").check;
+  EXPECT_EQ(mail.kind, CheckKind::kSmtp);
+  EXPECT_TRUE(mail.starttls);
+  EXPECT_TRUE(mail.tls.must_verify());  // a CA file implies verification
+  EXPECT_EQ(flow("dc-ldap").check.kind, CheckKind::kLdap);
+  EXPECT_EQ(flow("share").check.kind, CheckKind::kSmb);
+  EXPECT_EQ(flow("share").expect, Expectation::kReachable);
+  EXPECT_EQ(flow("epm").check.kind, CheckKind::kMsrpc);
+  EXPECT_EQ(flow("nbns").check.kind, CheckKind::kNbns);
+  EXPECT_EQ(flow("iscsi").check.kind, CheckKind::kIscsi);
+  const ServiceCheck& crl = flow("crl").check;
+  EXPECT_EQ(crl.kind, CheckKind::kHttp);
+  EXPECT_EQ(crl.http.path, "/crl/ca.crl?x=1");
+  EXPECT_EQ(crl.http.expect_status, 200u);
+  EXPECT_EQ(flow("udp-connect").check.kind, CheckKind::kConnect);
+  // Defaults of the options.
+  EXPECT_EQ(flow("dc-ldap").check.http.path, "/");
+  EXPECT_FALSE(flow("dc-ldap").check.tls.must_verify());
+}
+
+TEST(CheckKinds, SpellingsRoundTrip) {
+  for (CheckKind k :
+       {CheckKind::kConnect, CheckKind::kTls, CheckKind::kSmtp, CheckKind::kLdap, CheckKind::kSmb,
+        CheckKind::kMsrpc, CheckKind::kNbns, CheckKind::kIscsi, CheckKind::kHttp}) {
+    EXPECT_EQ(parse_check_kind(to_string(k)), k);
+  }
+  EXPECT_EQ(parse_check_kind("SMB"), std::nullopt);
+  EXPECT_TRUE(check_fits_protocol(CheckKind::kConnect, Protocol::kUdp));
+  EXPECT_TRUE(check_fits_protocol(CheckKind::kNbns, Protocol::kUdp));
+  EXPECT_FALSE(check_fits_protocol(CheckKind::kNbns, Protocol::kTcp));
+  EXPECT_FALSE(check_fits_protocol(CheckKind::kTls, Protocol::kUdp));
 }
 
 // Files edited on Windows: CRLF line ends and a UTF-8 byte order mark.

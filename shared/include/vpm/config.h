@@ -24,6 +24,33 @@ std::optional<Protocol> parse_protocol(std::string_view text);
 std::optional<Expectation> parse_expectation(std::string_view text);
 std::optional<Severity> parse_severity(std::string_view text);
 
+// What a probe does after the TCP connect (or with the UDP datagram): `connect` stops there,
+// the others speak just enough of the service's protocol to recognise it.
+enum class CheckKind { kConnect, kTls, kSmtp, kLdap, kSmb, kMsrpc, kNbns, kIscsi, kHttp };
+std::string_view to_string(CheckKind k);  // "connect", "tls", ...
+std::optional<CheckKind> parse_check_kind(std::string_view text);
+// The protocol a check runs over: kNbns is UDP, kConnect either, the others TCP.
+bool check_fits_protocol(CheckKind k, Protocol p);
+
+struct TlsOptions {
+  std::string server_name;     // SNI and the name verified; empty: the target host
+  std::string ca_file;         // PEM bundle to verify against; empty: the system store
+  std::optional<bool> verify;  // unset: verify when ca_file is set
+  bool must_verify() const { return verify.value_or(!ca_file.empty()); }
+};
+
+struct HttpOptions {
+  std::string path = "/";
+  std::optional<unsigned> expect_status;  // unset: any status line passes
+};
+
+struct ServiceCheck {
+  CheckKind kind = CheckKind::kConnect;
+  TlsOptions tls;         // tls, and smtp after STARTTLS
+  HttpOptions http;       // http
+  bool starttls = false;  // smtp: STARTTLS even when the EHLO reply does not offer it
+};
+
 struct Defaults {
   Duration timeout{2000};
   Duration interval{60000};
@@ -50,6 +77,7 @@ struct Flow {
   Duration timeout{2000};    // from defaults unless set on the flow
   Duration interval{60000};  // from defaults unless set on the flow
   bool enabled = true;
+  ServiceCheck check;  // `check:` and its options; connect unless set
 };
 
 struct Config {

@@ -24,6 +24,8 @@ struct FlowResult {
   unsigned failed = 0;                             // ports that did not meet the expectation
   std::chrono::system_clock::time_point finished_at{};
   std::chrono::nanoseconds duration{0};
+  // The soonest certificate expiry among the ports whose TLS handshake completed; none without.
+  std::optional<std::chrono::system_clock::time_point> tls_not_after;
 
   unsigned count(PortState s) const { return counts[static_cast<std::size_t>(s)]; }
 };

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -20,20 +21,35 @@ enum class PortState : std::uint8_t {
   kOpenFiltered,  // UDP silence: a silent listener and a dropping firewall look the same.
   kDnsError,      // the target's name did not resolve.
   kError,         // anything else; the reason carries the system's text.
+  kMismatch,      // a service check connected, but the service answered wrongly or not at all.
+  kTlsError,      // a TLS handshake or the required certificate verification failed.
 };
-inline constexpr std::size_t kPortStateCount = 7;
+inline constexpr std::size_t kPortStateCount = 9;
 inline constexpr std::array<PortState, kPortStateCount> kAllPortStates = {
-    PortState::kOpen,         PortState::kRefused,  PortState::kFiltered, PortState::kUnreachable,
-    PortState::kOpenFiltered, PortState::kDnsError, PortState::kError};
+    PortState::kOpen,        PortState::kRefused,      PortState::kFiltered,
+    PortState::kUnreachable, PortState::kOpenFiltered, PortState::kDnsError,
+    PortState::kError,       PortState::kMismatch,     PortState::kTlsError};
 
-// "open", "refused", "filtered", "unreachable", "open_filtered", "dns_error", "error".
+// "open", "refused", "filtered", "unreachable", "open_filtered", "dns_error", "error",
+// "mismatch", "tls_error".
 std::string_view to_string(PortState s);
+
+// What a TLS handshake showed (the tls check, smtp after STARTTLS).
+struct TlsInfo {
+  std::string version;  // "TLSv1.3"
+  std::string subject;  // the leaf certificate's, RFC 2253 ("CN=vbr01,O=Example")
+  std::string issuer;
+  std::optional<std::chrono::system_clock::time_point> not_after;  // none without a certificate
+  bool verified = false;     // the chain verifies (system store or ca_file) for the name
+  std::string verify_error;  // why not, in OpenSSL's words; empty when verified
+};
 
 struct PortResult {
   Port port = 0;
   PortState state = PortState::kError;
   std::chrono::nanoseconds latency{0};  // connect time or UDP round trip; 0 when none
-  std::string reason;  // why, in a few words ("connection refused", "no answer in 2s")
+  std::string reason;            // why, in a few words ("connection refused", "no answer in 2s")
+  std::optional<TlsInfo> tls{};  // set when a TLS handshake completed
 };
 
 // Does a port in this state meet the expectation?
@@ -41,6 +57,8 @@ struct PortResult {
 //   reachable: kOpen or kRefused (the path through the firewall is open), and also
 //              kOpenFiltered for UDP, where silence is what an open path to a quiet service gives.
 //   closed:    anything but kOpen (including kOpenFiltered: nothing answered).
+//   kMismatch and kTlsError fail all three: the port accepted (so it is not closed), and the
+//   service behind it is not the one expected (so it is neither open nor merely reachable).
 bool judge(Expectation expect, PortState state);
 
 }  // namespace vpm
