@@ -1,0 +1,38 @@
+#pragma once
+// HTTP basic authentication against bcrypt hashes, as exporter-toolkit's basic_auth_users.
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace vpm::exporter {
+
+struct BasicCredentials {
+  std::string user;
+  std::string password;
+};
+
+// RFC 4648 base64 with padding; nullopt on any other character or a bad length.
+std::optional<std::string> base64_decode(std::string_view text);
+
+// The credentials of an "Authorization: Basic <base64(user:password)>" header value.
+std::optional<BasicCredentials> parse_basic_authorization(std::string_view header);
+
+// libxcrypt's crypt_r; the comparison takes the same time wherever the hashes differ.
+bool verify_bcrypt(std::string_view password, const std::string& hash);
+
+class BasicAuth {
+ public:
+  BasicAuth() = default;
+  explicit BasicAuth(std::map<std::string, std::string> users) : users_(std::move(users)) {}
+
+  bool enabled() const { return !users_.empty(); }
+  // True when authentication is off, or the header names a user whose password matches.
+  // An unknown user costs one bcrypt too, so timing does not tell which users exist.
+  bool allows(const char* authorization_header) const;
+
+ private:
+  std::map<std::string, std::string> users_;
+};
+
+}  // namespace vpm::exporter

@@ -1,0 +1,304 @@
+#include "exporter_app.h"
+
+#include <atomic>
+// clang-format off
+#include <utility>  // before Asio: Boost 1.74 uses std::exchange without including it
+// clang-format on
+#include <malloc.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <exception>
+#include <future>
+#include <iostream>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+#include "exporter_options.h"
+#include "flow_scheduler.h"
+#include "http_server.h"
+#include "landing_page.h"
+#include "logfmt_logger.h"
+#include "metric_model.h"
+#include "reload_plan.h"
+#include "result_store.h"
+#include "vpm/config.h"
+#include "vpm/probe_runner.h"
+
+#ifndef VPM_VERSION
+#define VPM_VERSION "unknown"
+#endif
+#ifndef VPM_REVISION
+#define VPM_REVISION "unknown"
+#endif
+
+namespace vpm::exporter {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// SIGTERM must end the process within a second. civetweb's workers notice a stop only between
+// 2 s poll slices of an idle keep-alive connection, so stopping waits this long at most and
+// then exits without them: the listening sockets are already closed by then.
+constexpr std::chrono::milliseconds kStopBudget{500};
+
+// A valid config's flows for the role; throws ConfigError or std::invalid_argument.
+struct LoadedConfig {
+  Config config;
+  std::vector<FlowSpec> specs;
+};
+
+LoadedConfig load(const ExporterOptions& options) {
+  LoadedConfig loaded{load_config_file(options.config_file), {}};
+  loaded.specs = flow_specs(loaded.config, options.role);
+  return loaded;
+}
+
+std::string join(const std::vector<std::string>& names) {
+  std::string out;
+  for (const std::string& name : names) out += (out.empty() ? "" : ",") + name;
+  return out;
+}
+
+class Exporter {
+ public:
+  Exporter(const ExporterOptions& options, Logger& log) : options_(options), log_(log) {}
+
+  int run() {
+    LoadedConfig loaded;
+    try {
+      loaded = load(options_);
+    } catch (const std::exception& e) {
+      log_.error("Error loading config", {{"file", options_.config_file}, {"err", e.what()}});
+      return 1;
+    }
+    WebConfig web;
+    if (!options_.web_config_file.empty()) {
+      try {
+        web = load_web_config_file(options_.web_config_file);
+      } catch (const std::exception& e) {
+        log_.error("Error loading web config",
+                   {{"file", options_.web_config_file}, {"err", e.what()}});
+        return 1;
+      }
+    }
+    limits_ = {loaded.config.defaults.concurrency, loaded.config.defaults.per_target_concurrency};
+
+    boost::asio::io_context io;
+    // Caught from here on (the handler is attached below): a SIGTERM during start-up still
+    // ends in an orderly exit 0.
+    boost::asio::signal_set signals(io, SIGINT, SIGTERM, SIGHUP);
+    ProbeRunner runner(io, limits_);
+    ResultStore store;
+    store.record_reload(true, std::chrono::system_clock::now());
+    FlowScheduler scheduler(io, runner, store, log_);
+    ExporterCollector collector(store,
+                                ModelOptions{options_.per_port_limit, VPM_VERSION, VPM_REVISION});
+    std::atomic<bool> stopping{false};
+    std::atomic<std::size_t> scheduled{0};
+
+    HttpRoutes routes;
+    routes.metrics = [&collector] {
+      MetricsText text = collector.text();
+      return ResponseBody{std::move(text.snapshot_part), std::move(text.process_part)};
+    };
+    routes.ready = [&store] { return store.ready(); };
+    routes.landing_page = [&] {
+      LandingInfo info{VPM_VERSION,
+                       VPM_REVISION,
+                       options_.config_file,
+                       options_.role,
+                       options_.telemetry_path,
+                       scheduled.load(),
+                       store.ready(),
+                       std::chrono::system_clock::now()};
+      return landing_page(*store.snapshot(), info);
+    };
+    routes.reload = [&]() -> ReloadOutcome {
+      auto promise = std::make_shared<std::promise<ReloadOutcome>>();
+      std::future<ReloadOutcome> answer = promise->get_future();
+      boost::asio::post(
+          io, [&, promise] { promise->set_value(reload(scheduler, store, scheduled, "http")); });
+      while (answer.wait_for(std::chrono::milliseconds(50)) != std::future_status::ready) {
+        if (stopping.load()) return {false, "shutting down"};
+      }
+      try {
+        return answer.get();
+      } catch (const std::future_error&) {
+        return {false, "shutting down"};
+      }
+    };
+
+    std::optional<HttpServer> server;
+    try {
+      server.emplace(HttpServerOptions{options_.listen_addresses, options_.telemetry_path, web, 0},
+                     std::move(routes), log_);
+    } catch (const std::exception& e) {
+      log_.error("Cannot start the HTTP server", {{"err", e.what()}});
+      return 1;
+    }
+    log_.info("Starting veeam_port_exporter",
+              {{"version", VPM_VERSION},
+               {"revision", VPM_REVISION},
+               {"config", options_.config_file},
+               {"role", options_.role.empty() ? "(all)" : options_.role},
+               {"flows", std::to_string(loaded.specs.size())}});
+    for (const std::string& address : server->bound_addresses()) {
+      log_.info("Listening on", {{"address", address},
+                                 {"tls", server->tls() ? "true" : "false"},
+                                 {"basic_auth", web.basic_auth_users.empty() ? "false" : "true"}});
+    }
+    if (loaded.specs.empty()) {
+      log_.warn("No enabled flows for this role: nothing will be probed",
+                {{"role", options_.role.empty() ? "(all)" : options_.role}});
+    }
+
+    scheduler.apply(std::move(loaded.specs));
+    scheduled = scheduler.flow_count();
+    loaded = LoadedConfig{};  // the flows live on in the scheduler; the parsed file can go
+
+    std::function<void(const boost::system::error_code&, int)> on_signal =
+        [&](const boost::system::error_code& ec, int signal_number) {
+          if (ec) return;
+          if (signal_number == SIGHUP) {
+            log_.info("Reload requested by SIGHUP");
+            reload(scheduler, store, scheduled, "sighup");
+            signals.async_wait(on_signal);
+            return;
+          }
+          log_.info("Stopping", {{"signal", signal_number == SIGTERM ? "SIGTERM" : "SIGINT"}});
+          stopping = true;
+          io.stop();
+        };
+    signals.async_wait(on_signal);
+
+    malloc_trim(0);
+    io.run();
+
+    // Drop the probes (the io_context is no longer run: their pending handlers are destroyed
+    // with it, never invoked), then stop accepting and wait for civetweb, briefly.
+    stopping = true;
+    scheduler.stop();
+    std::promise<void> stopped;
+    std::future<void> stopped_future = stopped.get_future();
+    std::thread stopper([&server, &stopped] {
+      server->stop();
+      stopped.set_value();
+    });
+    if (stopped_future.wait_for(kStopBudget) != std::future_status::ready) {
+      log_.info("Exiting with HTTP connections still open");
+      std::fflush(nullptr);
+      std::_Exit(0);  // civetweb's threads would only finish their poll slices
+    }
+    stopper.join();
+    log_.info("Stopped");
+    return 0;
+  }
+
+ private:
+  // On the io thread. Either applies the new flows or keeps the old ones and says why.
+  ReloadOutcome reload(FlowScheduler& scheduler, ResultStore& store,
+                       std::atomic<std::size_t>& scheduled, std::string_view trigger) {
+    LoadedConfig loaded;
+    try {
+      loaded = load(options_);
+    } catch (const std::exception& e) {
+      store.record_reload(false, std::chrono::system_clock::now());
+      log_.error("Error reloading config, keeping the running flows",
+                 {{"file", options_.config_file}, {"trigger", trigger}, {"err", e.what()}});
+      return {false, e.what()};
+    }
+    const Limits limits{loaded.config.defaults.concurrency,
+                        loaded.config.defaults.per_target_concurrency};
+    if (limits.concurrency != limits_.concurrency ||
+        limits.per_target_concurrency != limits_.per_target_concurrency) {
+      log_.warn("defaults.concurrency and per_target_concurrency apply at the next restart",
+                {{"file", options_.config_file}});
+    }
+    const ReloadPlan plan = scheduler.apply(std::move(loaded.specs));
+    scheduled = scheduler.flow_count();
+    store.record_reload(true, std::chrono::system_clock::now());
+    const std::string flows = std::to_string(scheduler.flow_count());
+    log_.info("Reloaded config", {{"file", options_.config_file},
+                                  {"trigger", trigger},
+                                  {"flows", flows},
+                                  {"added", join(plan.added)},
+                                  {"removed", join(plan.removed)},
+                                  {"redefined", join(plan.redefined)}});
+    return {true, "Reloaded " + options_.config_file + ": " + flows + " flows (" +
+                      std::to_string(plan.added.size()) + " added, " +
+                      std::to_string(plan.removed.size()) + " removed, " +
+                      std::to_string(plan.redefined.size()) + " redefined, " +
+                      std::to_string(plan.kept.size()) + " kept)"};
+  }
+
+  const ExporterOptions& options_;
+  Logger& log_;
+  Limits limits_;
+};
+
+int check_config(const ExporterOptions& options, Logger& log) {
+  try {
+    const LoadedConfig loaded = load(options);
+    if (!options.web_config_file.empty()) load_web_config_file(options.web_config_file);
+    log.info("Config is valid", {{"file", options.config_file},
+                                 {"role", options.role.empty() ? "(all)" : options.role},
+                                 {"flows", std::to_string(loaded.specs.size())}});
+    return 0;
+  } catch (const std::exception& e) {
+    log.error("Invalid config", {{"err", e.what()}});
+    return 1;
+  }
+}
+
+// glibc's defaults suit short programs, not a daemon with a hundred HTTP threads that builds
+// megabyte-sized texts: every thread that renders /metrics would grow an arena of its own, and
+// after the first large text is freed the mmap threshold rises so later ones stay in the heap
+// for good. Two arenas and a fixed threshold keep the resident size near what is live.
+void limit_heap_growth() {
+  mallopt(M_ARENA_MAX, 2);
+  mallopt(M_MMAP_THRESHOLD, 256 * 1024);  // a fixed value also stops the threshold's growth
+}
+
+}  // namespace
+
+int run_exporter(int argc, char** argv) {
+  std::vector<std::string_view> args;
+  for (int i = 1; i < argc; ++i) args.emplace_back(argv[i]);
+  ExporterOptions options;
+  try {
+    options = parse_exporter_options(args);
+  } catch (const UsageError& e) {
+    std::cerr << "veeam_port_exporter: error: " << e.what() << ", try --help\n";
+    return 1;
+  }
+  if (options.help) {
+    std::cout << exporter_usage();
+    return 0;
+  }
+  if (options.version) {
+    std::cout << "veeam_port_exporter, version " << VPM_VERSION << " (revision: " << VPM_REVISION
+              << ")\n";
+    return 0;
+  }
+  Logger log(options.log_level);
+  if (options.config_check) return check_config(options, log);
+  std::signal(SIGPIPE, SIG_IGN);  // a scraper that hangs up mid-response is not fatal
+  limit_heap_growth();
+  try {
+    return Exporter(options, log).run();
+  } catch (const std::exception& e) {
+    log.error("Fatal error", {{"err", e.what()}});
+    return 1;
+  }
+}
+
+}  // namespace vpm::exporter

@@ -1,0 +1,257 @@
+#include "exporter_options.h"
+
+#include <array>
+#include <charconv>
+#include <optional>
+#include <string>
+
+namespace vpm::exporter {
+namespace {
+
+enum class Opt {
+  kConfigFile,
+  kRole,
+  kListenAddress,
+  kWebConfigFile,
+  kTelemetryPath,
+  kLogLevel,
+  kPerPortLimit,
+  kConfigCheck,
+  kVersion,
+  kHelp,
+};
+
+struct OptionSpec {
+  Opt id;
+  std::string_view name;  // without the leading "--"
+  bool boolean;
+};
+
+constexpr std::array<OptionSpec, 10> kOptions = {{
+    {Opt::kConfigFile, "config.file", false},
+    {Opt::kRole, "role", false},
+    {Opt::kListenAddress, "web.listen-address", false},
+    {Opt::kWebConfigFile, "web.config.file", false},
+    {Opt::kTelemetryPath, "web.telemetry-path", false},
+    {Opt::kLogLevel, "log.level", false},
+    {Opt::kPerPortLimit, "metrics.per-port-limit", false},
+    {Opt::kConfigCheck, "config.check", true},
+    {Opt::kVersion, "version", true},
+    {Opt::kHelp, "help", true},
+}};
+
+constexpr std::size_t kMaxPerPortLimit = 65535;
+
+const OptionSpec* find_option(std::string_view name) {
+  for (const OptionSpec& option : kOptions) {
+    if (option.name == name) return &option;
+  }
+  return nullptr;
+}
+
+std::optional<LogLevel> parse_log_level(std::string_view text) {
+  if (text == "debug") return LogLevel::kDebug;
+  if (text == "info") return LogLevel::kInfo;
+  if (text == "warn") return LogLevel::kWarn;
+  if (text == "error") return LogLevel::kError;
+  return std::nullopt;
+}
+
+void set_value(ExporterOptions& options, const OptionSpec& spec, std::string_view value) {
+  const std::string flag = "--" + std::string(spec.name);
+  switch (spec.id) {
+    case Opt::kConfigFile:
+      if (value.empty()) throw UsageError(flag + ": a file name is required");
+      options.config_file = value;
+      break;
+    case Opt::kRole:
+      options.role = value;
+      break;
+    case Opt::kListenAddress:
+      civetweb_listening_port(value, false);  // validates
+      options.listen_addresses.emplace_back(value);
+      break;
+    case Opt::kWebConfigFile:
+      options.web_config_file = value;
+      break;
+    case Opt::kTelemetryPath:
+      if (value.size() < 2 || value.front() != '/' || value == "/-/reload" ||
+          value == "/-/healthy" || value == "/-/ready") {
+        throw UsageError(flag + ": \"" + std::string(value) +
+                         "\" is not a usable path (it must start with / and not be / or /-/...)");
+      }
+      options.telemetry_path = value;
+      break;
+    case Opt::kLogLevel: {
+      const std::optional<LogLevel> level = parse_log_level(value);
+      if (!level) {
+        throw UsageError(flag + ": \"" + std::string(value) +
+                         "\" is not one of debug, info, warn, error");
+      }
+      options.log_level = *level;
+      break;
+    }
+    case Opt::kPerPortLimit: {
+      std::size_t limit = 0;
+      const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), limit);
+      if (ec != std::errc() || end != value.data() + value.size() || limit > kMaxPerPortLimit) {
+        throw UsageError(flag + ": \"" + std::string(value) +
+                         "\" is not a number of ports from 0 to 65535");
+      }
+      options.per_port_limit = limit;
+      break;
+    }
+    case Opt::kConfigCheck:
+    case Opt::kVersion:
+    case Opt::kHelp:
+      break;  // booleans take no value
+  }
+}
+
+void set_boolean(ExporterOptions& options, Opt id, bool on) {
+  if (id == Opt::kConfigCheck) options.config_check = on;
+  if (id == Opt::kVersion) options.version = on;
+  if (id == Opt::kHelp) options.help = on;
+}
+
+std::optional<std::uint16_t> parse_port(std::string_view text) {
+  unsigned port = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), port);
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size() || port > 65535) {
+    return std::nullopt;
+  }
+  return static_cast<std::uint16_t>(port);
+}
+
+}  // namespace
+
+ExporterOptions parse_exporter_options(const std::vector<std::string_view>& args) {
+  ExporterOptions options;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string_view arg = args[i];
+    if (arg == "-h") {
+      options.help = true;
+      continue;
+    }
+    if (arg.size() < 3 || arg.substr(0, 2) != "--") {
+      throw UsageError("unexpected argument \"" + std::string(arg) +
+                       "\" (flags are --name=value; see --help)");
+    }
+    std::string_view name = arg.substr(2);
+    std::optional<std::string_view> value;
+    if (const std::size_t eq = name.find('='); eq != std::string_view::npos) {
+      value = name.substr(eq + 1);
+      name = name.substr(0, eq);
+    }
+    const OptionSpec* spec = find_option(name);
+    bool negated = false;
+    if (spec == nullptr && name.substr(0, 3) == "no-") {
+      spec = find_option(name.substr(3));
+      negated = spec != nullptr && spec->boolean;
+      if (!negated) spec = nullptr;
+    }
+    if (spec == nullptr) throw UsageError("unknown flag --" + std::string(name));
+    if (spec->boolean) {
+      if (value) {
+        throw UsageError("--" + std::string(name) + " is a switch and takes no value");
+      }
+      set_boolean(options, spec->id, !negated);
+      continue;
+    }
+    if (!value) {
+      if (i + 1 >= args.size()) throw UsageError("--" + std::string(name) + " needs a value");
+      value = args[++i];
+    }
+    set_value(options, *spec, *value);
+  }
+  if (options.listen_addresses.empty()) {
+    options.listen_addresses.push_back(":" + std::to_string(kDefaultPort));
+  }
+  return options;
+}
+
+std::string civetweb_listening_port(std::string_view address, bool tls) {
+  const std::size_t colon = address.rfind(':');
+  if (colon == std::string_view::npos) {
+    throw UsageError("--web.listen-address: \"" + std::string(address) +
+                     "\" is not host:port (for every address use :port)");
+  }
+  const std::string_view host = address.substr(0, colon);
+  const std::optional<std::uint16_t> port = parse_port(address.substr(colon + 1));
+  if (!port) {
+    throw UsageError("--web.listen-address: \"" + std::string(address) + "\" has no valid port");
+  }
+  std::string entry;
+  if (host.empty()) {
+    entry = std::to_string(*port);  // every IPv4 address
+  } else if (host.front() == '[') {
+    if (host.size() < 3 || host.back() != ']') {
+      throw UsageError("--web.listen-address: \"" + std::string(address) +
+                       "\" has an unterminated IPv6 address");
+    }
+    entry = std::string(host) + ":" + std::to_string(*port);
+  } else {
+    if (host.find(':') != std::string_view::npos) {
+      throw UsageError("--web.listen-address: write IPv6 addresses in brackets: [" +
+                       std::string(host) + "]:" + std::to_string(*port));
+    }
+    // civetweb takes IP literals only; "localhost" is the one name worth accepting.
+    entry = (host == "localhost" ? std::string("127.0.0.1") : std::string(host)) + ":" +
+            std::to_string(*port);
+  }
+  if (tls) entry += 's';
+  return entry;
+}
+
+std::string_view to_string(LogLevel level) {
+  switch (level) {
+    case LogLevel::kDebug:
+      return "debug";
+    case LogLevel::kInfo:
+      return "info";
+    case LogLevel::kWarn:
+      return "warn";
+    case LogLevel::kError:
+      return "error";
+  }
+  return "info";
+}
+
+std::string exporter_usage() {
+  const std::string port = std::to_string(kDefaultPort);
+  return "usage: veeam_port_exporter [<flags>]\n"
+         "\n"
+         "Probes the TCP/UDP flows Veeam Agent for Microsoft Windows needs, on each flow's own\n"
+         "interval, and serves the last results to Prometheus. Only the targets in the config\n"
+         "file are ever probed; a scrape never starts a probe.\n"
+         "\n"
+         "Flags:\n"
+         "  -h, --help                 Show this help and exit.\n"
+         "      --config.file=\"targets.yaml\"\n"
+         "                             The target file (flows, roles, defaults).\n"
+         "      --role=ROLE            Probe the enabled flows whose `from` is ROLE (default:\n"
+         "                             every enabled flow).\n"
+         "      --config.check         Validate --config.file (and --role, --web.config.file),\n"
+         "                             print the result and exit 0 (valid) or 1.\n"
+         "      --web.listen-address=\":" +
+         port +
+         "\"\n"
+         "                             Address to listen on (repeatable): :PORT (every IPv4\n"
+         "                             address), 127.0.0.1:PORT; [::1]:PORT where civetweb\n"
+         "                             has IPv6 (Debian 12's has not).\n"
+         "      --web.config.file=\"\"   exporter-toolkit web config: tls_server_config\n"
+         "                             (cert_file, key_file, min_version) and\n"
+         "                             basic_auth_users (bcrypt hashes).\n"
+         "      --web.telemetry-path=\"/metrics\"\n"
+         "                             Path under which to expose metrics.\n"
+         "      --metrics.per-port-limit=16\n"
+         "                             veeam_flow_port_up only for flows with at most this\n"
+         "                             many ports (0: never).\n"
+         "      --log.level=info       debug, info, warn or error. Logs are logfmt on stderr.\n"
+         "      --version              Show the version and exit.\n"
+         "\n"
+         "Endpoints: /metrics, / (status page), /-/healthy, /-/ready, POST /-/reload.\n"
+         "Signals: SIGHUP reloads --config.file; SIGTERM and SIGINT stop.\n";
+}
+
+}  // namespace vpm::exporter

@@ -1,0 +1,49 @@
+#pragma once
+// The command line of veeam_port_exporter, in the Prometheus exporters' flag conventions
+// (kingpin: --name=value or --name value, --flag / --no-flag for booleans).
+#include <cstddef>
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace vpm::exporter {
+
+// Not in the snapshots of Prometheus's default port allocations we could consult (README says
+// more); clear of Veeam's own 93xx-94xx ports (9392, 9401, 9419, 9443) and of windows_exporter's
+// 9182.
+inline constexpr std::uint16_t kDefaultPort = 9867;
+
+enum class LogLevel { kDebug, kInfo, kWarn, kError };
+
+struct ExporterOptions {
+  std::string config_file = "targets.yaml";
+  std::string role;                           // empty: every enabled flow
+  std::vector<std::string> listen_addresses;  // --web.listen-address, repeatable
+  std::string web_config_file;                // empty: plain HTTP, no auth
+  std::string telemetry_path = "/metrics";
+  LogLevel log_level = LogLevel::kInfo;
+  std::size_t per_port_limit = 16;  // --metrics.per-port-limit
+  bool config_check = false;
+  bool version = false;
+  bool help = false;
+};
+
+class UsageError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;  // names the flag: "--log.level: ..."
+};
+
+// args excludes argv[0]. Throws UsageError. Fills the default listen address when none given.
+ExporterOptions parse_exporter_options(const std::vector<std::string_view>& args);
+
+std::string exporter_usage();
+std::string_view to_string(LogLevel level);
+
+// A Go-style listen address (":9867", "127.0.0.1:9867", "[::1]:9867") as civetweb's
+// listening_ports entry ("9867", "127.0.0.1:9867", "[::1]:9867"), with "s" appended for TLS.
+// Throws UsageError on anything else.
+std::string civetweb_listening_port(std::string_view address, bool tls);
+
+}  // namespace vpm::exporter

@@ -1,0 +1,105 @@
+#include "logfmt_logger.h"
+
+#include <unistd.h>
+
+#include <array>
+#include <cstdio>
+#include <ctime>
+
+namespace vpm::exporter {
+namespace {
+
+bool needs_quotes(std::string_view value) {
+  if (value.empty()) return true;
+  for (const char c : value) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u <= ' ' || c == '"' || c == '=' || c == '\\' || u == 0x7f) return true;
+  }
+  return false;
+}
+
+void write_all(int fd, std::string_view text) {
+  while (!text.empty()) {
+    const ssize_t n = ::write(fd, text.data(), text.size());
+    if (n <= 0) return;  // stderr gone: nothing better to do with a log line
+    text.remove_prefix(static_cast<std::size_t>(n));
+  }
+}
+
+}  // namespace
+
+std::string logfmt_value(std::string_view value) {
+  if (!needs_quotes(value)) return std::string(value);
+  std::string quoted = "\"";
+  for (const char c : value) {
+    const auto u = static_cast<unsigned char>(c);
+    switch (c) {
+      case '"':
+        quoted += "\\\"";
+        break;
+      case '\\':
+        quoted += "\\\\";
+        break;
+      case '\n':
+        quoted += "\\n";
+        break;
+      case '\r':
+        quoted += "\\r";
+        break;
+      case '\t':
+        quoted += "\\t";
+        break;
+      default:
+        if (u < ' ' || u == 0x7f) {
+          std::array<char, 5> hex{};
+          std::snprintf(hex.data(), hex.size(), "\\x%02x", u);
+          quoted += hex.data();
+        } else {
+          quoted += c;
+        }
+    }
+  }
+  quoted += '"';
+  return quoted;
+}
+
+std::string logfmt_line(std::chrono::system_clock::time_point when, LogLevel level,
+                        std::string_view message, std::initializer_list<LogField> fields) {
+  const auto since_epoch =
+      std::chrono::duration_cast<std::chrono::milliseconds>(when.time_since_epoch());
+  const std::time_t seconds = static_cast<std::time_t>(since_epoch.count() / 1000);
+  const auto millis = static_cast<int>(since_epoch.count() % 1000);
+  std::tm utc{};
+  ::gmtime_r(&seconds, &utc);
+  std::array<char, 32> ts{};
+  const std::size_t n = std::strftime(ts.data(), ts.size(), "%Y-%m-%dT%H:%M:%S", &utc);
+  std::snprintf(ts.data() + n, ts.size() - n, ".%03dZ", millis);
+  std::string line = "ts=";
+  line += ts.data();
+  line += " level=";
+  line += to_string(level);
+  line += " msg=";
+  line += logfmt_value(message);
+  for (const LogField& field : fields) {
+    line += ' ';
+    line += field.key;
+    line += '=';
+    line += logfmt_value(field.value);
+  }
+  return line;
+}
+
+Logger::Logger(LogLevel threshold)
+    : Logger(threshold, [](std::string_view line) { write_all(STDERR_FILENO, line); }) {}
+
+Logger::Logger(LogLevel threshold, Sink sink) : threshold_(threshold), sink_(std::move(sink)) {}
+
+void Logger::log(LogLevel level, std::string_view message, std::initializer_list<LogField> fields) {
+  if (!enabled(level)) return;
+  std::string line = logfmt_line(std::chrono::system_clock::now(), level, message, fields);
+  line += '\n';
+  const std::lock_guard lock(mutex_);
+  sink_(line);
+}
+
+}  // namespace vpm::exporter

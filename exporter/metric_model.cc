@@ -1,0 +1,308 @@
+#include "metric_model.h"
+
+#include <prometheus/text_serializer.h>
+
+#include <chrono>
+#include <sstream>
+#include <utility>
+
+#include "process_metrics.h"
+#include "vpm/duration.h"
+
+namespace vpm::exporter {
+namespace {
+
+using prometheus::ClientMetric;
+using prometheus::MetricFamily;
+using prometheus::MetricType;
+
+double seconds(std::chrono::nanoseconds d) { return std::chrono::duration<double>(d).count(); }
+
+double unix_seconds(std::chrono::system_clock::time_point t) {
+  return std::chrono::duration<double>(t.time_since_epoch()).count();
+}
+
+MetricFamily family(std::string name, std::string help, MetricType type) {
+  MetricFamily f;
+  f.name = std::move(name);
+  f.help = std::move(help);
+  f.type = type;
+  return f;
+}
+
+void add_gauge(MetricFamily& f, std::vector<ClientMetric::Label> labels, double value) {
+  ClientMetric m;
+  m.label = std::move(labels);
+  m.gauge.value = value;
+  f.metric.push_back(std::move(m));
+}
+
+void add_counter(MetricFamily& f, std::vector<ClientMetric::Label> labels, double value) {
+  ClientMetric m;
+  m.label = std::move(labels);
+  m.counter.value = value;
+  f.metric.push_back(std::move(m));
+}
+
+std::string protocol_label(Protocol p) { return std::string(to_string(p)); }
+
+void append_non_empty(std::vector<MetricFamily>& out, MetricFamily f) {
+  if (!f.metric.empty()) out.push_back(std::move(f));
+}
+
+// The flow families, always all of them and in this order (empty ones included).
+enum FlowFamily : std::size_t {
+  kInfo,
+  kUp,
+  kLatency,
+  kPorts,
+  kPortUp,
+  kLastRun,
+  kDuration,
+  kTlsNotAfter,
+  kTlsVersion,
+  kTlsVerified,
+  kFlowFamilyCount
+};
+
+// "Ports of the last run in each state (open, refused, ...)." with every state the core has.
+std::string ports_help() {
+  std::string help = "Ports of the last run in each state (";
+  for (std::size_t i = 0; i < kAllPortStates.size(); ++i) {
+    help += (i == 0 ? "" : ", ") + std::string(to_string(kAllPortStates[i]));
+  }
+  return help + ").";
+}
+
+std::vector<MetricFamily> empty_flow_families() {
+  std::vector<MetricFamily> f(kFlowFamilyCount);
+  f[kInfo] = family("veeam_flow_info",
+                    "A configured flow: where it starts, where it goes, what it expects and how "
+                    "bad a failure is. Always 1.",
+                    MetricType::Gauge);
+  f[kUp] = family("veeam_flow_up",
+                  "1 when every probed port of the flow on the target met its expectation in "
+                  "the last run, else 0.",
+                  MetricType::Gauge);
+  f[kLatency] = family(
+      "veeam_flow_latency_seconds",
+      "Slowest round trip (TCP connect, or UDP reply) among the passing ports of the last run. "
+      "Absent when no port measured a passing round trip.",
+      MetricType::Gauge);
+  f[kPorts] = family("veeam_flow_ports", ports_help(), MetricType::Gauge);
+  f[kPortUp] = family("veeam_flow_port_up",
+                      "1 when the port met the flow's expectation in the last run, else 0. Only "
+                      "for flows with at most --metrics.per-port-limit ports.",
+                      MetricType::Gauge);
+  f[kLastRun] =
+      family("veeam_flow_last_run_timestamp_seconds",
+             "Unix time the last run of the flow against the target ended.", MetricType::Gauge);
+  f[kDuration] =
+      family("veeam_flow_run_duration_seconds",
+             "How long the last run of the flow against the target took.", MetricType::Gauge);
+  f[kTlsNotAfter] = family("veeam_flow_tls_cert_not_after_timestamp_seconds",
+                           "Expiry (Unix time) of the certificate the port presented in the last "
+                           "run's TLS handshake. Absent for ports without a completed handshake.",
+                           MetricType::Gauge);
+  f[kTlsVersion] = family("veeam_flow_tls_version_info",
+                          "The TLS protocol version the port negotiated in the last run. Always 1.",
+                          MetricType::Gauge);
+  f[kTlsVerified] = family("veeam_flow_tls_cert_verified",
+                           "1 when the port's certificate chain verified for the target's name "
+                           "(system store or the flow's ca_file) in the last run, else 0.",
+                           MetricType::Gauge);
+  return f;
+}
+
+// Appends one flow's samples to the flow families.
+void add_flow(std::vector<MetricFamily>& f, const std::string& name,
+              const std::vector<FlowResult>& results, const ModelOptions& options) {
+  if (results.empty()) return;
+  const Flow& flow = results.front().flow;
+  const std::string protocol = protocol_label(flow.protocol);
+  add_gauge(f[kInfo],
+            {{"flow", name},
+             {"from", flow.from},
+             {"to", flow.to},
+             {"protocol", protocol},
+             {"ports", flow.ports.to_string()},
+             {"expect", std::string(to_string(flow.expect))},
+             {"check", std::string(to_string(flow.check.kind))},
+             {"severity", std::string(to_string(flow.severity))}},
+            1);
+  const bool per_port = flow.ports.size() <= options.per_port_limit;
+  for (const FlowResult& r : results) {
+    std::vector<ClientMetric::Label> flow_labels = {{"flow", name},
+                                                    {"from", flow.from},
+                                                    {"to", flow.to},
+                                                    {"target", r.target},
+                                                    {"protocol", protocol}};
+    add_gauge(f[kUp], flow_labels, r.up ? 1 : 0);
+    if (r.latency) add_gauge(f[kLatency], std::move(flow_labels), seconds(*r.latency));
+    for (const PortState state : kAllPortStates) {
+      add_gauge(f[kPorts],
+                {{"flow", name},
+                 {"target", r.target},
+                 {"protocol", protocol},
+                 {"state", std::string(to_string(state))}},
+                r.count(state));
+    }
+    if (per_port) {
+      for (const PortResult& p : r.ports) {
+        add_gauge(f[kPortUp],
+                  {{"flow", name},
+                   {"target", r.target},
+                   {"protocol", protocol},
+                   {"port", std::to_string(p.port)}},
+                  judge(flow.expect, p.state) ? 1 : 0);
+      }
+    }
+    add_gauge(f[kLastRun], {{"flow", name}, {"target", r.target}}, unix_seconds(r.finished_at));
+    add_gauge(f[kDuration], {{"flow", name}, {"target", r.target}}, seconds(r.duration));
+    for (const PortResult& p : r.ports) {
+      if (!p.tls) continue;
+      const std::string port = std::to_string(p.port);
+      if (p.tls->not_after) {
+        add_gauge(f[kTlsNotAfter], {{"flow", name}, {"target", r.target}, {"port", port}},
+                  unix_seconds(*p.tls->not_after));
+      }
+      add_gauge(f[kTlsVersion],
+                {{"flow", name}, {"target", r.target}, {"port", port}, {"version", p.tls->version}},
+                1);
+      add_gauge(f[kTlsVerified], {{"flow", name}, {"target", r.target}, {"port", port}},
+                p.tls->verified ? 1 : 0);
+    }
+  }
+}
+
+}  // namespace
+
+std::vector<MetricFamily> flow_families(const Snapshot& snapshot, const ModelOptions& options) {
+  std::vector<MetricFamily> f = empty_flow_families();
+  for (const auto& [name, results] : snapshot.flows) add_flow(f, name, *results, options);
+  std::vector<MetricFamily> out;
+  for (MetricFamily& family : f) append_non_empty(out, std::move(family));
+  return out;
+}
+
+std::vector<MetricFamily> exporter_families(const Snapshot& snapshot, const ModelOptions& options) {
+  std::vector<MetricFamily> out;
+  MetricFamily probes = family("veeam_port_exporter_probes_total",
+                               "Ports probed since the exporter started, by protocol and state.",
+                               MetricType::Counter);
+  for (const Protocol protocol : {Protocol::kTcp, Protocol::kUdp}) {
+    const auto p = static_cast<std::size_t>(protocol);
+    for (const PortState state : kAllPortStates) {
+      add_counter(
+          probes,
+          {{"protocol", protocol_label(protocol)}, {"state", std::string(to_string(state))}},
+          static_cast<double>(snapshot.probes_total[p][static_cast<std::size_t>(state)]));
+    }
+  }
+  out.push_back(std::move(probes));
+
+  MetricFamily reload_ok =
+      family("veeam_port_exporter_config_last_reload_successful",
+             "1 when the last load of --config.file succeeded, else 0.", MetricType::Gauge);
+  add_gauge(reload_ok, {}, snapshot.last_reload_successful ? 1 : 0);
+  out.push_back(std::move(reload_ok));
+
+  MetricFamily reload_ts =
+      family("veeam_port_exporter_config_last_reload_success_timestamp_seconds",
+             "Unix time of the last successful load of --config.file.", MetricType::Gauge);
+  add_gauge(reload_ts, {}, unix_seconds(snapshot.last_reload_success));
+  out.push_back(std::move(reload_ts));
+
+  MetricFamily build =
+      family("veeam_port_exporter_build_info",
+             "The exporter's version and source revision. Always 1.", MetricType::Gauge);
+  add_gauge(build, {{"version", options.version}, {"revision", options.revision}}, 1);
+  out.push_back(std::move(build));
+  return out;
+}
+
+std::string serialize(const std::vector<MetricFamily>& families) {
+  std::ostringstream out;
+  prometheus::TextSerializer().Serialize(out, families);
+  return std::move(out).str();
+}
+
+ExporterCollector::ExporterCollector(const ResultStore& store, ModelOptions options)
+    : store_(store), options_(std::move(options)) {}
+
+std::vector<MetricFamily> ExporterCollector::Collect() const {
+  const std::shared_ptr<const Snapshot> snapshot = store_.snapshot();
+  std::vector<MetricFamily> out = flow_families(*snapshot, options_);
+  for (MetricFamily& f : exporter_families(*snapshot, options_)) out.push_back(std::move(f));
+  for (MetricFamily& f : process_families()) out.push_back(std::move(f));
+  return out;
+}
+
+MetricsText ExporterCollector::text() const {
+  const std::shared_ptr<const Snapshot> snapshot = store_.snapshot();
+  MetricsText text;
+  {
+    const std::lock_guard lock(cache_mutex_);
+    if (headers_.empty()) {
+      for (const MetricFamily& f : empty_flow_families()) {
+        MetricFamily header = f;
+        ClientMetric placeholder;
+        header.metric.push_back(placeholder);
+        const std::string one = serialize({header});
+        const std::size_t second_line = one.find('\n', one.find('\n') + 1);
+        headers_.push_back(one.substr(0, second_line + 1));
+      }
+    }
+    if (!cached_text_ || cached_generation_ != snapshot->generation) {
+      // Re-serialize only the flows whose results changed; forget the ones that are gone. Both
+      // maps are ordered by name, so one walk through both does it in place.
+      std::size_t size = 0;
+      auto cached = flow_text_.begin();
+      for (const auto& [name, results] : snapshot->flows) {
+        while (cached != flow_text_.end() && cached->first < name) {
+          cached = flow_text_.erase(cached);
+        }
+        if (cached == flow_text_.end() || cached->first != name) {
+          cached = flow_text_.emplace_hint(cached, name, FlowText{});
+        }
+        FlowText& flow_text = cached->second;
+        if (flow_text.results != results) {
+          std::vector<MetricFamily> one = empty_flow_families();
+          add_flow(one, name, *results, options_);
+          flow_text.results = results;
+          flow_text.samples.assign(kFlowFamilyCount, std::string());
+          for (std::size_t i = 0; i < kFlowFamilyCount; ++i) {
+            if (one[i].metric.empty()) continue;
+            // Without the family's HELP and TYPE lines, and copied to an exact-size string:
+            // the stream's buffer has room for 512 bytes at least, times thousands of flows.
+            const std::string serialized = serialize({one[i]});
+            flow_text.samples[i].assign(serialized, headers_[i].size());
+          }
+        }
+        for (const std::string& samples : flow_text.samples) size += samples.size();
+        ++cached;
+      }
+      flow_text_.erase(cached, flow_text_.end());
+      std::string page;
+      page.reserve(size + 8192);
+      for (std::size_t i = 0; i < kFlowFamilyCount; ++i) {
+        const std::size_t header_at = page.size();
+        page += headers_[i];
+        bool any = false;
+        for (const auto& [name, flow_text] : flow_text_) {
+          page += flow_text.samples[i];
+          any = any || !flow_text.samples[i].empty();
+        }
+        if (!any) page.resize(header_at);  // empty families are left out, as in Collect()
+      }
+      page += serialize(exporter_families(*snapshot, options_));
+      cached_text_ = std::make_shared<const std::string>(std::move(page));
+      cached_generation_ = snapshot->generation;
+    }
+    text.snapshot_part = cached_text_;
+  }
+  text.process_part = serialize(process_families());
+  return text;
+}
+
+}  // namespace vpm::exporter

@@ -1,0 +1,73 @@
+#pragma once
+// The metric model: MetricFamilies built from a Snapshot of the last completed runs. Pure
+// functions of their inputs, so a fixed set of FlowResults gives a fixed exposition.
+//
+// veeam_flow_latency_seconds is ABSENT (not NaN) for a flow x target where no port measured a
+// passing round trip: an absent series makes `max by (flow) (...)` and alerts on latency ignore
+// the target instead of propagating NaN, and veeam_flow_up already says why.
+#include <prometheus/collectable.h>
+#include <prometheus/metric_family.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "result_store.h"
+
+namespace vpm::exporter {
+
+struct ModelOptions {
+  std::size_t per_port_limit = 16;  // veeam_flow_port_up only for flows with <= this many ports
+  std::string version = "unknown";
+  std::string revision = "unknown";
+};
+
+// veeam_flow_* families, flows in name order, targets in host order. Empty families are left out.
+std::vector<prometheus::MetricFamily> flow_families(const Snapshot& snapshot,
+                                                    const ModelOptions& options);
+// veeam_port_exporter_* families (probes_total, reload status, build_info).
+std::vector<prometheus::MetricFamily> exporter_families(const Snapshot& snapshot,
+                                                        const ModelOptions& options);
+// The text exposition format (version 0.0.4) of `families`.
+std::string serialize(const std::vector<prometheus::MetricFamily>& families);
+
+// /metrics as text: the part built from the snapshot, shared by every scrape until a run or a
+// reload changes it, and the process metrics, fresh for each scrape.
+struct MetricsText {
+  std::shared_ptr<const std::string> snapshot_part;
+  std::string process_part;
+  std::string joined() const { return *snapshot_part + process_part; }
+};
+
+// The Collectable behind /metrics: flow, exporter and process families of the store's current
+// snapshot, built at scrape time, so a flow removed by a reload simply stops appearing.
+class ExporterCollector : public prometheus::Collectable {
+ public:
+  ExporterCollector(const ResultStore& store, ModelOptions options);
+  std::vector<prometheus::MetricFamily> Collect() const override;
+
+  // Collect() serialized, byte for byte, but cheap under load: each flow's samples are
+  // serialized (by prometheus-cpp's TextSerializer) once per published run and reused until
+  // that flow runs again, so with thousands of flows publishing all the time a scrape
+  // re-serializes only the few that changed since the last one and concatenates the rest.
+  MetricsText text() const;
+
+ private:
+  struct FlowText {
+    std::shared_ptr<const std::vector<FlowResult>> results;  // what `samples` were made from
+    std::vector<std::string> samples;                        // per flow family, in order
+  };
+  const ResultStore& store_;
+  ModelOptions options_;
+  mutable std::mutex cache_mutex_;
+  mutable std::uint64_t cached_generation_ = 0;
+  mutable std::shared_ptr<const std::string> cached_text_;
+  mutable std::map<std::string, FlowText> flow_text_;
+  mutable std::vector<std::string> headers_;  // "# HELP ...\n# TYPE ...\n" per flow family
+};
+
+}  // namespace vpm::exporter

@@ -1,0 +1,60 @@
+#include "reload_plan.h"
+
+#include <map>
+
+#include "vpm/plan.h"
+
+namespace vpm::exporter {
+
+std::vector<FlowSpec> flow_specs(const Config& config, std::string_view role) {
+  std::vector<FlowSpec> specs;
+  for (const Flow* flow : select_flows(config, role)) {
+    FlowSpec spec{*flow, {}};
+    if (const Role* to = config.find_role(flow->to)) spec.hosts = to->hosts;
+    specs.push_back(std::move(spec));
+  }
+  return specs;
+}
+
+namespace {
+
+// Field by field: ServiceCheck has no operator== (a defaulted one in config.h would do).
+bool same_check(const ServiceCheck& a, const ServiceCheck& b) {
+  return a.kind == b.kind && a.starttls == b.starttls && a.tls.server_name == b.tls.server_name &&
+         a.tls.ca_file == b.tls.ca_file && a.tls.verify == b.tls.verify &&
+         a.http.path == b.http.path && a.http.expect_status == b.http.expect_status;
+}
+
+}  // namespace
+
+bool same_probe(const FlowSpec& a, const FlowSpec& b) {
+  const Flow& x = a.flow;
+  const Flow& y = b.flow;
+  return x.name == y.name && x.from == y.from && x.to == y.to && x.protocol == y.protocol &&
+         x.ports == y.ports && x.expect == y.expect && x.sample == y.sample &&
+         x.timeout == y.timeout && same_check(x.check, y.check) && a.hosts == b.hosts;
+}
+
+ReloadPlan plan_reload(const std::vector<FlowSpec>& before, const std::vector<FlowSpec>& after) {
+  std::map<std::string_view, const FlowSpec*> old_by_name;
+  for (const FlowSpec& spec : before) old_by_name[spec.flow.name] = &spec;
+  std::map<std::string_view, bool> in_after;
+  ReloadPlan plan;
+  for (const FlowSpec& spec : after) {
+    in_after[spec.flow.name] = true;
+    const auto it = old_by_name.find(spec.flow.name);
+    if (it == old_by_name.end()) {
+      plan.added.push_back(spec.flow.name);
+    } else if (same_probe(*it->second, spec)) {
+      plan.kept.push_back(spec.flow.name);
+    } else {
+      plan.redefined.push_back(spec.flow.name);
+    }
+  }
+  for (const FlowSpec& spec : before) {
+    if (!in_after.contains(spec.flow.name)) plan.removed.push_back(spec.flow.name);
+  }
+  return plan;
+}
+
+}  // namespace vpm::exporter

@@ -1,0 +1,60 @@
+#pragma once
+// The last completed run of every flow, shared between the probe thread (which publishes) and
+// civetweb's threads (which read). A scrape takes an immutable Snapshot and never waits for a
+// probe: publishing only swaps pointers under a short lock.
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "vpm/flow_result.h"
+
+namespace vpm::exporter {
+
+inline constexpr std::size_t kProtocolCount = 2;  // tcp, udp
+
+struct Snapshot {
+  // Flow name -> one FlowResult per target host of its last completed run, in host order.
+  std::map<std::string, std::shared_ptr<const std::vector<FlowResult>>> flows;
+  // Ports probed since start, by protocol (index of vpm::Protocol) and state.
+  std::array<std::array<std::uint64_t, kPortStateCount>, kProtocolCount> probes_total{};
+  bool last_reload_successful = false;
+  std::chrono::system_clock::time_point last_reload_success{};  // epoch: never
+  std::uint64_t generation = 0;  // changes whenever anything above does
+};
+
+class ResultStore {
+ public:
+  ResultStore() = default;
+  ResultStore(const ResultStore&) = delete;
+  ResultStore& operator=(const ResultStore&) = delete;
+
+  // The results of one run of `flow` replace its previous ones; every port counts as a probe.
+  void publish(const std::string& flow, std::vector<FlowResult> results);
+  // A removed (or redefined) flow's series disappear with its results.
+  void forget(const std::string& flow);
+  // A kept flow whose labels or severity changed: its last results carry the new definition.
+  void update_definition(const Flow& flow);
+  void record_reload(bool successful, std::chrono::system_clock::time_point when);
+
+  // The current state; cheap when nothing changed since the last call.
+  std::shared_ptr<const Snapshot> snapshot() const;
+
+  // Latched once every scheduled flow has completed a run.
+  void mark_ready() { ready_.store(true); }
+  bool ready() const { return ready_.load(); }
+
+ private:
+  mutable std::mutex mutex_;
+  Snapshot state_;
+  mutable std::shared_ptr<const Snapshot> published_;  // equals state_ unless dirty_
+  mutable bool dirty_ = true;
+  std::atomic<bool> ready_{false};
+};
+
+}  // namespace vpm::exporter

@@ -1,0 +1,508 @@
+// The built veeam_port_exporter as a real process on 127.0.0.1: /metrics over HTTP from real
+// listeners (open, refused), promtool, reloads by SIGHUP and POST, SIGTERM, TLS and basic
+// auth, and a real Prometheus scraping it. Loopback only, by design.
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <array>
+#include <chrono>
+#include <optional>
+#include <regex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "bcrypt_hash.h"
+#include "child_process.h"
+#include "http_client.h"
+#include "support/loopback.h"
+#include "support/subprocess.h"
+#include "temp_dir.h"
+#include "vpm/port_result.h"
+
+namespace vpm::exporter::test {
+namespace {
+
+using namespace std::chrono_literals;
+using vpm::test::closed_tcp_port;
+using vpm::test::run_command;
+using vpm::test::shell_quote;
+using vpm::test::TcpListener;
+
+constexpr const char* kPromtool = "/usr/bin/promtool";
+constexpr const char* kPrometheus = "/usr/bin/prometheus";
+constexpr const char* kOpenssl = "/usr/bin/openssl";
+
+bool executable(const char* path) { return ::access(path, X_OK) == 0; }
+
+std::string config_yaml(std::uint16_t open_port, std::uint16_t refused_port,
+                        const std::string& refused_name = "refused-flow") {
+  return "defaults: {timeout: 1s, interval: 60s}\n"
+         "roles:\n"
+         "  agent: {hosts: [127.0.0.1]}\n"
+         "  backup_server: {hosts: [127.0.0.1]}\n"
+         "flows:\n"
+         "  - name: open-flow\n"
+         "    from: agent\n"
+         "    to: backup_server\n"
+         "    ports: [" +
+         std::to_string(open_port) +
+         "]\n"
+         "    expect: open\n"
+         "  - name: " +
+         refused_name +
+         "\n"
+         "    from: agent\n"
+         "    to: backup_server\n"
+         "    ports: [" +
+         std::to_string(refused_port) +
+         "]\n"
+         "    expect: open\n";
+}
+
+// "name{labels} value" lines of a /metrics body that contain every one of `parts`.
+std::vector<std::string> series(const std::string& metrics, const std::string& name,
+                                const std::vector<std::string>& parts = {}) {
+  std::vector<std::string> found;
+  std::size_t start = 0;
+  while (start < metrics.size()) {
+    std::size_t end = metrics.find('\n', start);
+    if (end == std::string::npos) end = metrics.size();
+    const std::string line = metrics.substr(start, end - start);
+    start = end + 1;
+    if (line.rfind(name + "{", 0) != 0 && line.rfind(name + " ", 0) != 0) continue;
+    bool all = true;
+    for (const std::string& part : parts) all = all && line.find(part) != std::string::npos;
+    if (all) found.push_back(line);
+  }
+  return found;
+}
+
+std::string value_of(const std::string& line) { return line.substr(line.rfind(' ') + 1); }
+
+class ExporterProcess {
+ public:
+  ExporterProcess(const TempDir& dir, const std::vector<std::string>& flags, bool wait_ready = true)
+      : stderr_path_(dir.file("exporter.err")) {
+    std::vector<std::string> argv = {VEEAM_PORT_EXPORTER_BIN};
+    argv.insert(argv.end(), flags.begin(), flags.end());
+    process_.emplace(argv, dir.file("exporter.out"), stderr_path_);
+    const std::string log = wait_for_text(stderr_path_, "msg=\"Listening on\"", 10s);
+    static const std::regex address("msg=\"Listening on\" address=127\\.0\\.0\\.1:([0-9]+)");
+    std::smatch m;
+    if (std::regex_search(log, m, address)) port_ = static_cast<std::uint16_t>(std::stoi(m[1]));
+    if (port_ != 0 && wait_ready) wait_for_text(stderr_path_, "msg=\"Ready:", 10s);
+  }
+
+  std::uint16_t port() const { return port_; }
+  std::string log() const { return read_text_file(stderr_path_); }
+  ChildProcess& process() { return *process_; }
+  std::string metrics() const { return http_get(port_, "/metrics").body; }
+
+ private:
+  std::string stderr_path_;
+  std::optional<ChildProcess> process_;
+  std::uint16_t port_ = 0;
+};
+
+class ExporterBinaryTest : public ::testing::Test {
+ protected:
+  ExporterBinaryTest() : refused_port_(closed_tcp_port()) {
+    config_ = dir_.write("targets.yaml", config_yaml(listener_.port(), refused_port_));
+  }
+
+  std::vector<std::string> flags(std::vector<std::string> extra = {}) const {
+    std::vector<std::string> f = {"--config.file=" + config_, "--web.listen-address=127.0.0.1:0"};
+    f.insert(f.end(), extra.begin(), extra.end());
+    return f;
+  }
+
+  TempDir dir_;
+  TcpListener listener_;
+  std::uint16_t refused_port_;
+  std::string config_;
+};
+
+TEST_F(ExporterBinaryTest, ServesFlowMetricsFromRealListeners) {
+  ExporterProcess exporter(dir_, flags({"--role=agent"}));
+  ASSERT_NE(exporter.port(), 0) << exporter.log();
+  const HttpResponse r = http_get(exporter.port(), "/metrics");
+  ASSERT_EQ(r.status, 200) << r.error;
+  EXPECT_NE(r.headers.find("Content-Type: text/plain; version=0.0.4"), std::string::npos);
+  const auto open = series(r.body, "veeam_flow_up", {"flow=\"open-flow\""});
+  ASSERT_EQ(open.size(), 1u) << r.body;
+  EXPECT_EQ(open[0],
+            "veeam_flow_up{flow=\"open-flow\",from=\"agent\",to=\"backup_server\","
+            "target=\"127.0.0.1\",protocol=\"tcp\"} 1");
+  const auto refused = series(r.body, "veeam_flow_up", {"flow=\"refused-flow\""});
+  ASSERT_EQ(refused.size(), 1u);
+  EXPECT_EQ(value_of(refused[0]), "0");
+  EXPECT_EQ(
+      value_of(
+          series(r.body, "veeam_flow_ports", {"flow=\"refused-flow\"", "state=\"refused\""}).at(0)),
+      "1");
+  EXPECT_EQ(series(r.body, "veeam_flow_ports", {"flow=\"open-flow\""}).size(), kPortStateCount);
+  EXPECT_EQ(series(r.body, "veeam_flow_latency_seconds", {"flow=\"open-flow\""}).size(), 1u);
+  EXPECT_TRUE(series(r.body, "veeam_flow_latency_seconds", {"flow=\"refused-flow\""}).empty());
+  EXPECT_EQ(
+      value_of(series(r.body, "veeam_flow_port_up",
+                      {"flow=\"open-flow\"", "port=\"" + std::to_string(listener_.port()) + "\""})
+                   .at(0)),
+      "1");
+  EXPECT_EQ(series(r.body, "veeam_flow_last_run_timestamp_seconds").size(), 2u);
+  EXPECT_EQ(series(r.body, "veeam_flow_run_duration_seconds").size(), 2u);
+  EXPECT_EQ(value_of(series(r.body, "veeam_port_exporter_probes_total",
+                            {"protocol=\"tcp\"", "state=\"open\""})
+                         .at(0)),
+            "1");
+  EXPECT_EQ(value_of(series(r.body, "veeam_port_exporter_config_last_reload_successful").at(0)),
+            "1");
+  EXPECT_EQ(series(r.body, "veeam_port_exporter_build_info").size(), 1u);
+  for (const char* name : {"process_resident_memory_bytes", "process_open_fds",
+                           "process_start_time_seconds", "process_cpu_seconds_total"}) {
+    EXPECT_EQ(series(r.body, name).size(), 1u) << name;
+  }
+  // Scrapes never probe: the counter only moves with the flows' own schedule (60 s here).
+  for (int i = 0; i < 5; ++i) http_get(exporter.port(), "/metrics");
+  EXPECT_EQ(value_of(series(exporter.metrics(), "veeam_port_exporter_probes_total",
+                            {"protocol=\"tcp\"", "state=\"open\""})
+                         .at(0)),
+            "1");
+}
+
+TEST_F(ExporterBinaryTest, PromtoolFindsNoProblem) {
+  if (!executable(kPromtool)) GTEST_SKIP() << kPromtool << " missing: apt-get install prometheus";
+  ExporterProcess exporter(dir_, flags());
+  ASSERT_NE(exporter.port(), 0) << exporter.log();
+  const std::string scraped = dir_.write("scrape.txt", exporter.metrics());
+  const auto check =
+      run_command(std::string(kPromtool) + " check metrics < " + shell_quote(scraped));
+  EXPECT_EQ(check.exit_code, 0) << check.out << check.err;
+  EXPECT_EQ(check.out + check.err, "");
+}
+
+TEST_F(ExporterBinaryTest, HealthReadinessLandingPageAndUnknownPaths) {
+  ExporterProcess exporter(dir_, flags());
+  ASSERT_NE(exporter.port(), 0) << exporter.log();
+  EXPECT_EQ(http_get(exporter.port(), "/-/healthy").status, 200);
+  EXPECT_EQ(http_get(exporter.port(), "/-/ready").status, 200);
+  const HttpResponse page = http_get(exporter.port(), "/");
+  EXPECT_EQ(page.status, 200);
+  EXPECT_NE(page.headers.find("Content-Type: text/html"), std::string::npos);
+  EXPECT_NE(page.body.find("<td>open-flow</td>"), std::string::npos);
+  EXPECT_NE(page.body.find("<td>refused-flow</td>"), std::string::npos);
+  EXPECT_EQ(http_get(exporter.port(), "/probe?target=10.0.0.1:22").status, 404);  // no proxy
+  EXPECT_EQ(http_get(exporter.port(), "/-/reload").status, 405);
+  HttpRequest post;
+  post.method = "POST";
+  post.path = "/metrics";
+  EXPECT_EQ(http_request(exporter.port(), post).status, 405);
+}
+
+TEST_F(ExporterBinaryTest, ReadyOnlyAfterEveryFlowRan) {
+  // A flow whose run cannot finish quickly: a UDP port that stays silent for the timeout.
+  const vpm::test::SilentUdpSocket silent;
+  dir_.write("targets.yaml",
+             "defaults: {timeout: 2s}\nroles:\n  a: {hosts: [127.0.0.1]}\nflows:\n"
+             "  - {name: quiet, from: a, to: a, protocol: udp, expect: reachable, ports: [" +
+                 std::to_string(silent.port()) + "]}\n");
+  ExporterProcess exporter(dir_, flags(), false);
+  ASSERT_NE(exporter.port(), 0) << exporter.log();
+  EXPECT_EQ(http_get(exporter.port(), "/-/ready").status, 503);
+  EXPECT_TRUE(series(exporter.metrics(), "veeam_flow_up").empty());  // nothing made up
+  wait_for_text(dir_.file("exporter.err"), "msg=\"Ready:", 10s);
+  EXPECT_EQ(http_get(exporter.port(), "/-/ready").status, 200);
+}
+
+TEST_F(ExporterBinaryTest, SighupWithABrokenFileKeepsServingTheOldFlows) {
+  ExporterProcess exporter(dir_, flags());
+  ASSERT_NE(exporter.port(), 0) << exporter.log();
+  dir_.write("targets.yaml",
+             "roles:\n  agent: {hosts: [127.0.0.1]}\nflows:\n  - name: x\n"
+             "    frm: agent\n");
+  exporter.process().signal(SIGHUP);
+  const std::string log = wait_for_text(dir_.file("exporter.err"), "Error reloading config", 5s);
+  ASSERT_NE(log.find("Error reloading config"), std::string::npos) << log;
+  // The log line names file:line:col of the problem.
+  EXPECT_TRUE(std::regex_search(log, std::regex("err=\"" + config_ + ":[0-9]+:[0-9]+: "))) << log;
+  const std::string metrics = exporter.metrics();
+  EXPECT_EQ(series(metrics, "veeam_flow_up").size(), 2u);
+  EXPECT_EQ(value_of(series(metrics, "veeam_port_exporter_config_last_reload_successful").at(0)),
+            "0");
+
+  // A valid file with a renamed flow, by POST: the old name's series go, the new one's come.
+  dir_.write("targets.yaml", config_yaml(listener_.port(), refused_port_, "refused-renamed"));
+  HttpRequest post;
+  post.method = "POST";
+  post.path = "/-/reload";
+  const HttpResponse reloaded = http_request(exporter.port(), post);
+  EXPECT_EQ(reloaded.status, 200) << reloaded.body;
+  EXPECT_NE(reloaded.body.find("1 added, 1 removed"), std::string::npos) << reloaded.body;
+  const std::string right_after = exporter.metrics();
+  EXPECT_TRUE(series(right_after, "veeam_flow_up", {"flow=\"refused-flow\""}).empty());
+  EXPECT_EQ(series(right_after, "veeam_flow_up", {"flow=\"open-flow\""}).size(), 1u);  // kept
+  EXPECT_EQ(
+      value_of(series(right_after, "veeam_port_exporter_config_last_reload_successful").at(0)),
+      "1");
+  const auto deadline = std::chrono::steady_clock::now() + 5s;
+  while (series(exporter.metrics(), "veeam_flow_up", {"flow=\"refused-renamed\""}).empty() &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(20ms);
+  }
+  EXPECT_EQ(series(exporter.metrics(), "veeam_flow_up", {"flow=\"refused-renamed\""}).size(), 1u);
+}
+
+TEST_F(ExporterBinaryTest, PostReloadOfABrokenFileAnswers500WithTheError) {
+  ExporterProcess exporter(dir_, flags());
+  ASSERT_NE(exporter.port(), 0) << exporter.log();
+  dir_.write("targets.yaml", "flows: [\n");
+  HttpRequest post;
+  post.method = "POST";
+  post.path = "/-/reload";
+  const HttpResponse r = http_request(exporter.port(), post);
+  EXPECT_EQ(r.status, 500);
+  EXPECT_EQ(r.body.rfind(config_ + ":", 0), 0u) << r.body;
+  EXPECT_EQ(series(exporter.metrics(), "veeam_flow_up").size(), 2u);
+}
+
+TEST_F(ExporterBinaryTest, ConfigCheckExitsZeroOrOneWithTheMessage) {
+  const auto ok = run_command(shell_quote(VEEAM_PORT_EXPORTER_BIN) + " --config.check " +
+                              shell_quote("--config.file=" + config_));
+  EXPECT_EQ(ok.exit_code, 0) << ok.err;
+  EXPECT_NE(ok.err.find("msg=\"Config is valid\""), std::string::npos) << ok.err;
+  dir_.write("targets.yaml",
+             "roles:\n  agent: {hosts: [127.0.0.1]}\nflows:\n  - name: x\n"
+             "    frm: agent\n");
+  const auto bad = run_command(shell_quote(VEEAM_PORT_EXPORTER_BIN) + " --config.check " +
+                               shell_quote("--config.file=" + config_));
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_TRUE(std::regex_search(bad.err, std::regex("err=\"" + config_ + ":[0-9]+:[0-9]+: ")))
+      << bad.err;
+  const auto role = run_command(shell_quote(VEEAM_PORT_EXPORTER_BIN) + " --config.check " +
+                                "--role=nope " + shell_quote("--config.file=" + config_));
+  EXPECT_EQ(role.exit_code, 1);
+}
+
+TEST_F(ExporterBinaryTest, StartupFailuresExitOne) {
+  const std::string bin = shell_quote(VEEAM_PORT_EXPORTER_BIN);
+  const std::string config = shell_quote("--config.file=" + config_);
+  EXPECT_EQ(run_command(bin + " --bogus").exit_code, 1);
+  EXPECT_EQ(
+      run_command(bin + " " + config + " --role=nope --web.listen-address=127.0.0.1:0").exit_code,
+      1);
+  const auto missing = run_command(bin +
+                                   " --config.file=/nonexistent.yaml "
+                                   "--web.listen-address=127.0.0.1:0");
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_NE(missing.err.find("level=error"), std::string::npos);
+  const TcpListener busy;  // the port is taken
+  const auto taken = run_command(bin + " " + config +
+                                 " --web.listen-address=127.0.0.1:" + std::to_string(busy.port()));
+  EXPECT_EQ(taken.exit_code, 1);
+  EXPECT_NE(taken.err.find("Cannot start the HTTP server"), std::string::npos) << taken.err;
+  const auto version = run_command(bin + " --version");
+  EXPECT_EQ(version.exit_code, 0);
+  EXPECT_EQ(version.out.rfind("veeam_port_exporter, version ", 0), 0u);
+  EXPECT_EQ(run_command(bin + " --help").exit_code, 0);
+}
+
+TEST_F(ExporterBinaryTest, SigtermAndSigintExitZeroWithinASecond) {
+  for (const int signal_number : {SIGTERM, SIGINT}) {
+    ExporterProcess exporter(dir_, flags());
+    ASSERT_NE(exporter.port(), 0) << exporter.log();
+    // An idle keep-alive connection, as Prometheus keeps between scrapes: one request answered,
+    // the connection left open, so a civetweb worker sits waiting on it.
+    const int idle = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(exporter.port());
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ASSERT_EQ(::connect(idle, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+    const std::string request = "GET /-/healthy HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+    ASSERT_EQ(::send(idle, request.data(), request.size(), MSG_NOSIGNAL),
+              static_cast<ssize_t>(request.size()));
+    std::array<char, 512> answer{};
+    ASSERT_GT(::recv(idle, answer.data(), answer.size(), 0), 0);
+    EXPECT_EQ(std::string(answer.data(), 15), "HTTP/1.1 200 OK");
+    std::this_thread::sleep_for(300ms);
+    const auto start = std::chrono::steady_clock::now();
+    exporter.process().signal(signal_number);
+    const std::optional<int> code = exporter.process().wait_exit(3s);
+    const auto took = std::chrono::steady_clock::now() - start;
+    ASSERT_TRUE(code) << "still running";
+    EXPECT_EQ(*code, 0) << exporter.log();
+    EXPECT_LT(took, 1s);
+    EXPECT_NE(exporter.log().find("msg=Stopping"), std::string::npos);
+    EXPECT_NE(http_get(exporter.port(), "/-/healthy").error, "");  // no longer accepting
+    ::close(idle);
+  }
+}
+
+// TLS with a certificate made here by the openssl CLI, and basic auth with a bcrypt hash made
+// here by libxcrypt.
+class ExporterTlsTest : public ExporterBinaryTest {
+ protected:
+  void SetUp() override {
+    if (!executable(kOpenssl)) GTEST_SKIP() << kOpenssl << " missing: apt-get install openssl";
+    const auto made = run_command(
+        std::string(kOpenssl) +
+        " req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1"
+        " -subj /CN=127.0.0.1 -keyout " +
+        shell_quote(dir_.file("server.key")) + " -out " + shell_quote(dir_.file("server.crt")));
+    ASSERT_EQ(made.exit_code, 0) << made.err;
+    web_ = dir_.write("web.yml",
+                      "tls_server_config:\n"
+                      "  cert_file: server.crt\n"
+                      "  key_file: server.key\n"
+                      "http_server_config:\n"
+                      "  headers: {X-Content-Type-Options: nosniff}\n"
+                      "basic_auth_users:\n"
+                      "  prometheus: " +
+                          bcrypt_hash("sc r@pe:pass") + "\n");
+    tls_.ca_file = dir_.file("server.crt");
+  }
+
+  HttpResponse get(std::uint16_t port, const std::string& path, const std::string& user_password) {
+    HttpRequest request;
+    request.path = path;
+    if (!user_password.empty()) {
+      // base64 by the openssl CLI, so the client's encoding is independent of ours.
+      const auto encoded =
+          run_command("printf %s " + shell_quote(user_password) + " | " + kOpenssl + " base64 -A");
+      request.headers.push_back("Authorization: Basic " + encoded.out);
+    }
+    return http_request(port, request, &tls_);
+  }
+
+  std::string web_;
+  TlsClientOptions tls_;
+};
+
+TEST_F(ExporterTlsTest, RefusesAWrongPasswordAndAcceptsTheRightOne) {
+  ExporterProcess exporter(dir_, flags({"--web.config.file=" + web_}));
+  ASSERT_NE(exporter.port(), 0) << exporter.log();
+  EXPECT_NE(exporter.log().find("tls=true basic_auth=true"), std::string::npos);
+
+  const HttpResponse anonymous = get(exporter.port(), "/metrics", "");
+  EXPECT_EQ(anonymous.status, 401) << anonymous.error;
+  EXPECT_NE(anonymous.headers.find("WWW-Authenticate: Basic"), std::string::npos);
+  EXPECT_EQ(get(exporter.port(), "/metrics", "prometheus:wrong").status, 401);
+  EXPECT_EQ(get(exporter.port(), "/metrics", "nobody:sc r@pe:pass").status, 401);
+  EXPECT_EQ(get(exporter.port(), "/-/healthy", "prometheus:wrong").status, 401);  // every path
+
+  const HttpResponse ok = get(exporter.port(), "/metrics", "prometheus:sc r@pe:pass");
+  EXPECT_EQ(ok.status, 200) << ok.error;
+  EXPECT_EQ(series(ok.body, "veeam_flow_up").size(), 2u);
+  EXPECT_NE(ok.headers.find("X-Content-Type-Options: nosniff"), std::string::npos);
+
+  // Plain HTTP to the TLS port gets no HTTP answer.
+  EXPECT_EQ(http_get(exporter.port(), "/metrics").status, 0);
+}
+
+TEST_F(ExporterTlsTest, ABadCertificateStopsTheStart) {
+  dir_.write("server.crt", "not a certificate\n");
+  const auto r = run_command(
+      shell_quote(VEEAM_PORT_EXPORTER_BIN) + " " + shell_quote("--config.file=" + config_) +
+      " --web.listen-address=127.0.0.1:0 " + shell_quote("--web.config.file=" + web_));
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("cert_file"), std::string::npos) << r.err;
+}
+
+TEST_F(ExporterTlsTest, ABrokenWebConfigNamesLineAndColumn) {
+  dir_.write("web.yml", "basic_auth_users:\n  prometheus: plaintext\n");
+  const auto r = run_command(
+      shell_quote(VEEAM_PORT_EXPORTER_BIN) + " " + shell_quote("--config.file=" + config_) +
+      " --web.listen-address=127.0.0.1:0 " + shell_quote("--web.config.file=" + web_));
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find(web_ + ":2:15: the password of"), std::string::npos) << r.err;
+}
+
+TEST_F(ExporterTlsTest, RequireAndVerifyClientCertAdmitsOnlyCertificatesOfTheCa) {
+  const auto sh = [&](const std::string& args) {
+    const auto r = run_command(std::string(kOpenssl) + " " + args);
+    EXPECT_EQ(r.exit_code, 0) << args << ": " << r.err;
+  };
+  const std::string ec = " -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes";
+  const auto file = [&](const char* name) { return shell_quote(dir_.file(name)); };
+  sh("req -x509" + ec + " -days 1 -subj /CN=test-ca -keyout " + file("ca.key") + " -out " +
+     file("ca.crt"));
+  sh("req" + ec + " -subj /CN=prometheus -keyout " + file("client.key") + " -out " +
+     file("client.csr"));
+  sh("x509 -req -days 1 -in " + file("client.csr") + " -CA " + file("ca.crt") + " -CAkey " +
+     file("ca.key") + " -CAcreateserial -out " + file("client.crt"));
+  // A certificate the server's CA did not sign: the server's own, self-signed.
+  web_ = dir_.write("web.yml",
+                    "tls_server_config:\n"
+                    "  cert_file: server.crt\n"
+                    "  key_file: server.key\n"
+                    "  client_auth_type: RequireAndVerifyClientCert\n"
+                    "  client_ca_file: ca.crt\n");
+  ExporterProcess exporter(dir_, flags({"--web.config.file=" + web_}));
+  ASSERT_NE(exporter.port(), 0) << exporter.log();
+
+  HttpRequest request;
+  request.path = "/metrics";
+  EXPECT_EQ(http_request(exporter.port(), request, &tls_).status, 0);  // no certificate
+  TlsClientOptions stranger = tls_;
+  stranger.cert_file = dir_.file("server.crt");
+  stranger.key_file = dir_.file("server.key");
+  EXPECT_EQ(http_request(exporter.port(), request, &stranger).status, 0);
+  TlsClientOptions client = tls_;
+  client.cert_file = dir_.file("client.crt");
+  client.key_file = dir_.file("client.key");
+  const HttpResponse ok = http_request(exporter.port(), request, &client);
+  EXPECT_EQ(ok.status, 200) << ok.error;
+  EXPECT_EQ(series(ok.body, "veeam_flow_up").size(), 2u);
+}
+
+// A real Prometheus, started here on 127.0.0.1 with a scrape config pointing at the exporter.
+TEST_F(ExporterBinaryTest, PrometheusScrapesItAndAnswersQueries) {
+  if (!executable(kPrometheus)) {
+    GTEST_SKIP() << kPrometheus << " missing: apt-get install prometheus";
+  }
+  ExporterProcess exporter(dir_, flags());
+  ASSERT_NE(exporter.port(), 0) << exporter.log();
+  const std::uint16_t prometheus_port = free_tcp_port();
+  const std::string config = dir_.write("prometheus.yml",
+                                        "global: {scrape_interval: 1s, evaluation_interval: 1s}\n"
+                                        "scrape_configs:\n"
+                                        "  - job_name: veeam_ports\n"
+                                        "    static_configs:\n"
+                                        "      - targets: ['127.0.0.1:" +
+                                            std::to_string(exporter.port()) + "']\n");
+  ChildProcess prometheus(
+      {kPrometheus, "--config.file=" + config, "--storage.tsdb.path=" + dir_.file("tsdb"),
+       "--web.listen-address=127.0.0.1:" + std::to_string(prometheus_port)},
+      dir_.file("prometheus.out"), dir_.file("prometheus.err"));
+  std::string answer;
+  const auto deadline = std::chrono::steady_clock::now() + 60s;
+  while (std::chrono::steady_clock::now() < deadline) {
+    answer = http_get(prometheus_port, "/api/v1/query?query=veeam_flow_up").body;
+    if (answer.find("refused-flow") != std::string::npos &&
+        answer.find("open-flow") != std::string::npos) {
+      break;
+    }
+    std::this_thread::sleep_for(250ms);
+  }
+  ASSERT_NE(answer.find("\"status\":\"success\""), std::string::npos)
+      << answer << read_text_file(dir_.file("prometheus.err"));
+  const std::regex open_up(
+      R"(\{"metric":\{[^}]*"flow":"open-flow"[^}]*\},"value":\[[0-9.]+,"1"\]\})");
+  const std::regex refused_down(
+      R"(\{"metric":\{[^}]*"flow":"refused-flow"[^}]*\},"value":\[[0-9.]+,"0"\]\})");
+  EXPECT_TRUE(std::regex_search(answer, open_up)) << answer;
+  EXPECT_TRUE(std::regex_search(answer, refused_down)) << answer;
+  EXPECT_NE(answer.find("\"job\":\"veeam_ports\""), std::string::npos);
+  const std::string up = http_get(prometheus_port, "/api/v1/query?query=up").body;
+  EXPECT_NE(up.find("\"value\":["), std::string::npos);
+  EXPECT_TRUE(std::regex_search(up, std::regex(R"("value":\[[0-9.]+,"1"\])"))) << up;
+  prometheus.signal(SIGTERM);
+  prometheus.wait_exit(10s);
+}
+
+}  // namespace
+}  // namespace vpm::exporter::test

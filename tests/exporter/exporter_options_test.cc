@@ -1,0 +1,97 @@
+#include "exporter_options.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+namespace vpm::exporter {
+namespace {
+
+ExporterOptions parse(std::vector<std::string_view> args) { return parse_exporter_options(args); }
+
+std::string error_of(std::vector<std::string_view> args) {
+  try {
+    parse(args);
+  } catch (const UsageError& e) {
+    return e.what();
+  }
+  return "accepted";
+}
+
+TEST(ExporterOptionsTest, Defaults) {
+  const ExporterOptions o = parse({});
+  EXPECT_EQ(o.config_file, "targets.yaml");
+  EXPECT_EQ(o.role, "");
+  EXPECT_EQ(o.listen_addresses, (std::vector<std::string>{":9867"}));
+  EXPECT_EQ(o.telemetry_path, "/metrics");
+  EXPECT_EQ(o.log_level, LogLevel::kInfo);
+  EXPECT_EQ(o.per_port_limit, 16u);
+  EXPECT_FALSE(o.config_check || o.version || o.help);
+}
+
+TEST(ExporterOptionsTest, BothValueSpellingsAndRepeatedAddresses) {
+  const ExporterOptions o =
+      parse({"--config.file=config/targets.yaml", "--role", "agent", "--web.listen-address",
+             "127.0.0.1:0", "--web.listen-address=[::1]:9867", "--log.level=debug",
+             "--metrics.per-port-limit=0", "--web.config.file=web.yml",
+             "--web.telemetry-path=/probe-metrics"});
+  EXPECT_EQ(o.config_file, "config/targets.yaml");
+  EXPECT_EQ(o.role, "agent");
+  EXPECT_EQ(o.listen_addresses, (std::vector<std::string>{"127.0.0.1:0", "[::1]:9867"}));
+  EXPECT_EQ(o.log_level, LogLevel::kDebug);
+  EXPECT_EQ(o.per_port_limit, 0u);
+  EXPECT_EQ(o.web_config_file, "web.yml");
+  EXPECT_EQ(o.telemetry_path, "/probe-metrics");
+}
+
+TEST(ExporterOptionsTest, Switches) {
+  EXPECT_TRUE(parse({"--config.check"}).config_check);
+  EXPECT_FALSE(parse({"--config.check", "--no-config.check"}).config_check);
+  EXPECT_TRUE(parse({"--version"}).version);
+  EXPECT_TRUE(parse({"-h"}).help);
+  EXPECT_TRUE(parse({"--help"}).help);
+}
+
+TEST(ExporterOptionsTest, ErrorsNameTheFlag) {
+  EXPECT_EQ(error_of({"--bogus"}), "unknown flag --bogus");
+  EXPECT_EQ(error_of({"--no-role"}), "unknown flag --no-role");
+  EXPECT_EQ(error_of({"--role"}), "--role needs a value");
+  EXPECT_EQ(error_of({"--version=yes"}), "--version is a switch and takes no value");
+  EXPECT_EQ(error_of({"--log.level=verbose"}),
+            "--log.level: \"verbose\" is not one of debug, info, warn, error");
+  EXPECT_EQ(error_of({"--metrics.per-port-limit=-1"}),
+            "--metrics.per-port-limit: \"-1\" is not a number of ports from 0 to 65535");
+  EXPECT_EQ(error_of({"--web.listen-address=9867"}),
+            "--web.listen-address: \"9867\" is not host:port (for every address use :port)");
+  EXPECT_EQ(error_of({"--web.listen-address=:http"}),
+            "--web.listen-address: \":http\" has no valid port");
+  EXPECT_EQ(error_of({"--web.telemetry-path=/"}),
+            "--web.telemetry-path: \"/\" is not a usable path (it must start with / and not be / "
+            "or /-/...)");
+  EXPECT_EQ(error_of({"config.yaml"}),
+            "unexpected argument \"config.yaml\" (flags are --name=value; see --help)");
+  EXPECT_EQ(error_of({"--config.file="}), "--config.file: a file name is required");
+}
+
+TEST(ListenAddressTest, BecomesCivetwebListeningPorts) {
+  EXPECT_EQ(civetweb_listening_port(":9867", false), "9867");
+  EXPECT_EQ(civetweb_listening_port("127.0.0.1:0", false), "127.0.0.1:0");
+  EXPECT_EQ(civetweb_listening_port("localhost:9867", true), "127.0.0.1:9867s");
+  EXPECT_EQ(civetweb_listening_port("[::1]:9867", false), "[::1]:9867");
+  EXPECT_THROW(civetweb_listening_port("::1:9867", false), UsageError);
+  EXPECT_THROW(civetweb_listening_port("[::1:9867", false), UsageError);
+  EXPECT_THROW(civetweb_listening_port("127.0.0.1:65536", false), UsageError);
+}
+
+TEST(ExporterOptionsTest, UsageNamesEveryFlag) {
+  const std::string usage = exporter_usage();
+  for (const char* flag :
+       {"--config.file", "--role", "--config.check", "--web.listen-address", "--web.config.file",
+        "--web.telemetry-path", "--metrics.per-port-limit", "--log.level", "--version", "--help"}) {
+    EXPECT_NE(usage.find(flag), std::string::npos) << flag;
+  }
+}
+
+}  // namespace
+}  // namespace vpm::exporter

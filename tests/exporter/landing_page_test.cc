@@ -1,0 +1,85 @@
+#include "landing_page.h"
+
+#include <gtest/gtest.h>
+
+#include "fixtures.h"
+
+namespace vpm::exporter {
+namespace {
+
+using test::make_flow;
+using test::port;
+using test::result;
+
+TEST(HtmlEscapeTest, EscapesTheFiveCharacters) {
+  EXPECT_EQ(html_escape("a<b>&\"c'"), "a&lt;b&gt;&amp;&quot;c&#39;");
+  EXPECT_EQ(html_escape("plain"), "plain");
+}
+
+LandingInfo info() {
+  LandingInfo i;
+  i.version = "0.1.0";
+  i.revision = "abc";
+  i.config_file = "config/<targets>.yaml";
+  i.role = "agent";
+  i.scheduled_flows = 2;
+  i.ready = true;
+  i.now = std::chrono::system_clock::time_point(std::chrono::seconds(1704067230));
+  return i;
+}
+
+TEST(LandingPageTest, ShowsEveryFlowAndTargetWithStateLatencyAndLastRun) {
+  Snapshot s;
+  const Flow control = make_flow("agent-to-backup-server-control", "10005");
+  const Flow data = make_flow("agent-to-repository-data", "2500-2501", Expectation::kReachable);
+  s.flows[control.name] = std::make_shared<const std::vector<FlowResult>>(std::vector<FlowResult>{
+      result(control, "vbr01", {port(10005, PortState::kOpen, std::chrono::microseconds(1250))})});
+  s.flows[data.name] = std::make_shared<const std::vector<FlowResult>>(std::vector<FlowResult>{
+      result(data, "repo01",
+             {port(2500, PortState::kFiltered, {}, "no answer in 2s"),
+              port(2501, PortState::kUnreachable, {}, "no route to host")})});
+  s.last_reload_successful = true;
+  const std::string html = landing_page(s, info());
+  EXPECT_EQ(html.rfind("<!DOCTYPE html>", 0), 0u);
+  EXPECT_NE(html.find("<td>agent-to-backup-server-control</td>"), std::string::npos);
+  EXPECT_NE(html.find("<td>vbr01</td>"), std::string::npos);
+  EXPECT_NE(html.find("<td>UP</td>"), std::string::npos);
+  EXPECT_NE(html.find("1.250 ms"), std::string::npos);
+  EXPECT_NE(html.find("2024-01-01 00:00:00 UTC (30s ago)"), std::string::npos);
+  EXPECT_NE(html.find("<td>DOWN</td>"), std::string::npos);
+  EXPECT_NE(html.find("2500 filtered: no answer in 2s<br>2501 unreachable: no route to host"),
+            std::string::npos);
+  EXPECT_NE(html.find("1 filtered, 1 unreachable"), std::string::npos);
+  EXPECT_NE(html.find("config/&lt;targets&gt;.yaml"), std::string::npos);
+  EXPECT_EQ(html.find("<script"), std::string::npos);
+  EXPECT_EQ(html.find("http://"), std::string::npos);  // no external assets
+  EXPECT_EQ(html.find("https://"), std::string::npos);
+}
+
+TEST(LandingPageTest, EscapesEverythingFromConfigAndProbes) {
+  Snapshot s;
+  Flow flow = make_flow("f", "22");
+  flow.from = "<b>from</b>";
+  s.flows["f"] = std::make_shared<const std::vector<FlowResult>>(std::vector<FlowResult>{
+      result(flow, "<script>alert(1)</script>",
+             {port(22, PortState::kError, {}, "reason with <tags> & \"quotes\"")})});
+  const std::string html = landing_page(s, info());
+  EXPECT_EQ(html.find("<script>"), std::string::npos);
+  EXPECT_EQ(html.find("<b>from"), std::string::npos);
+  EXPECT_NE(html.find("&lt;script&gt;alert(1)&lt;/script&gt;"), std::string::npos);
+  EXPECT_NE(html.find("reason with &lt;tags&gt; &amp; &quot;quotes&quot;"), std::string::npos);
+}
+
+TEST(LandingPageTest, SaysSoWhenNothingRanYetOrTheLastReloadFailed) {
+  Snapshot s;
+  s.last_reload_successful = false;
+  LandingInfo i = info();
+  i.ready = false;
+  const std::string html = landing_page(s, i);
+  EXPECT_NE(html.find("No results yet"), std::string::npos);
+  EXPECT_NE(html.find("FAILED"), std::string::npos);
+  EXPECT_NE(html.find("Not ready yet"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace vpm::exporter

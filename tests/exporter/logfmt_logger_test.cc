@@ -1,0 +1,46 @@
+#include "logfmt_logger.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+namespace vpm::exporter {
+namespace {
+
+TEST(LogfmtTest, QuotesOnlyWhatNeedsIt) {
+  EXPECT_EQ(logfmt_value("agent-to-smtp"), "agent-to-smtp");
+  EXPECT_EQ(logfmt_value("127.0.0.1:9867"), "127.0.0.1:9867");
+  EXPECT_EQ(logfmt_value(""), "\"\"");
+  EXPECT_EQ(logfmt_value("two words"), "\"two words\"");
+  EXPECT_EQ(logfmt_value("a=b"), "\"a=b\"");
+  EXPECT_EQ(logfmt_value("say \"hi\""), "\"say \\\"hi\\\"\"");
+  EXPECT_EQ(logfmt_value("back\\slash"), "\"back\\\\slash\"");
+  EXPECT_EQ(logfmt_value("line\nbreak\ttab"), "\"line\\nbreak\\ttab\"");
+  EXPECT_EQ(logfmt_value(std::string("nul\0x", 5)), "\"nul\\x00x\"");
+}
+
+TEST(LogfmtTest, FormatsALine) {
+  const auto t = std::chrono::system_clock::time_point(std::chrono::milliseconds(1704067200123));
+  EXPECT_EQ(logfmt_line(t, LogLevel::kError, "Error reloading config",
+                        {{"file", "t.yaml"}, {"err", "t.yaml:3:5: unknown key \"x\""}}),
+            "ts=2024-01-01T00:00:00.123Z level=error msg=\"Error reloading config\" file=t.yaml "
+            "err=\"t.yaml:3:5: unknown key \\\"x\\\"\"");
+}
+
+TEST(LoggerTest, FiltersByLevelAndWritesOneLineEach) {
+  std::vector<std::string> lines;
+  Logger log(LogLevel::kWarn, [&](std::string_view line) { lines.emplace_back(line); });
+  log.debug("hidden");
+  log.info("hidden");
+  log.warn("shown", {{"k", "v"}});
+  log.error("also shown");
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_NE(lines[0].find(" level=warn msg=shown k=v\n"), std::string::npos) << lines[0];
+  EXPECT_EQ(lines[0].back(), '\n');
+  EXPECT_EQ(lines[1].find('\n'), lines[1].size() - 1);
+  EXPECT_FALSE(log.enabled(LogLevel::kInfo));
+}
+
+}  // namespace
+}  // namespace vpm::exporter
