@@ -16,23 +16,14 @@ std::vector<FlowSpec> flow_specs(const Config& config, std::string_view role) {
   return specs;
 }
 
-namespace {
-
-// Field by field: ServiceCheck has no operator== (a defaulted one in config.h would do).
-bool same_check(const ServiceCheck& a, const ServiceCheck& b) {
-  return a.kind == b.kind && a.starttls == b.starttls && a.tls.server_name == b.tls.server_name &&
-         a.tls.ca_file == b.tls.ca_file && a.tls.verify == b.tls.verify &&
-         a.http.path == b.http.path && a.http.expect_status == b.http.expect_status;
-}
-
-}  // namespace
-
+// What decides a flow's results: a change here starts the flow afresh; a change elsewhere
+// (note, severity, interval, enabled) keeps its results and schedule.
 bool same_probe(const FlowSpec& a, const FlowSpec& b) {
   const Flow& x = a.flow;
   const Flow& y = b.flow;
   return x.name == y.name && x.from == y.from && x.to == y.to && x.protocol == y.protocol &&
          x.ports == y.ports && x.expect == y.expect && x.sample == y.sample &&
-         x.timeout == y.timeout && same_check(x.check, y.check) && a.hosts == b.hosts;
+         x.timeout == y.timeout && x.check == y.check && a.hosts == b.hosts;
 }
 
 ReloadPlan plan_reload(const std::vector<FlowSpec>& before, const std::vector<FlowSpec>& after) {

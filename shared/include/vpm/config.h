@@ -37,11 +37,13 @@ struct TlsOptions {
   std::string ca_file;         // PEM bundle to verify against; empty: the system store
   std::optional<bool> verify;  // unset: verify when ca_file is set
   bool must_verify() const { return verify.value_or(!ca_file.empty()); }
+  friend bool operator==(const TlsOptions&, const TlsOptions&) = default;
 };
 
 struct HttpOptions {
   std::string path = "/";
   std::optional<unsigned> expect_status;  // unset: any status line passes
+  friend bool operator==(const HttpOptions&, const HttpOptions&) = default;
 };
 
 struct ServiceCheck {
@@ -49,6 +51,7 @@ struct ServiceCheck {
   TlsOptions tls;         // tls, and smtp after STARTTLS
   HttpOptions http;       // http
   bool starttls = false;  // smtp: STARTTLS even when the EHLO reply does not offer it
+  friend bool operator==(const ServiceCheck&, const ServiceCheck&) = default;
 };
 
 struct Defaults {
