@@ -13,6 +13,9 @@ packages=(
   libcrypt-dev                            # the exporter: bcrypt basic-auth hashes (crypt_r)
   googletest libgtest-dev libgmock-dev    # the test suite
   prometheus                              # tests: promtool check metrics, a real Prometheus
+  nagios4-core icinga2-bin                # tests: the shipped Nagios/Icinga definitions validate
+  chromium                                # tests: the landing page in a headless browser
+  jq curl systemd                         # tests: dashboard queries, systemd-analyze verify
   iproute2 nftables                       # tests that build firewalled network namespaces
   netbase                                 # /etc/hosts, so "localhost" never needs DNS
   ca-certificates

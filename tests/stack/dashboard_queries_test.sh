@@ -1,0 +1,129 @@
+#!/usr/bin/env bash
+# The Grafana dashboard against a real Prometheus scraping a real exporter on 127.0.0.1:
+# every PromQL query of every panel (and of the template variables), with the variables
+# substituted, must be valid through /api/v1/query, and every panel but the TLS one must return
+# data (the test's flows have no TLS check). Also checks the dashboard's import conventions, and
+# the example scrape config with promtool.
+# Usage: dashboard_queries_test.sh EXPORTER LISTENER SOURCE_DIR
+set -euo pipefail
+exporter=$1
+listener=$2
+source_dir=$3
+dashboard=$source_dir/dashboards/grafana/veeam-ports.json
+source "$(dirname "$0")/lib.sh"
+
+need prometheus prometheus
+need promtool prometheus
+need jq jq
+need curl curl
+
+# --- import conventions: Grafana 10+, fixed uid, no hard-coded data source ---
+jq -e '.uid == "veeam-ports" and .schemaVersion >= 38' "$dashboard" >/dev/null ||
+  fail "dashboard needs uid veeam-ports and schemaVersion >= 38"
+bad=$(jq -r '[.. | objects | select(has("datasource")) | .datasource
+              | select(type == "object" and .type == "prometheus" and .uid != "${datasource}")] | length' "$dashboard")
+[ "$bad" = 0 ] || fail "$bad data source references are not \${datasource}"
+for v in datasource job from to target; do
+  jq -e --arg v "$v" '.templating.list | any(.name == $v)' "$dashboard" >/dev/null ||
+    fail "template variable $v missing"
+done
+ids=$(jq '[.panels[].id] | length' "$dashboard")
+unique=$(jq '[.panels[].id] | unique | length' "$dashboard")
+[ "$ids" = "$unique" ] || fail "panel ids are not unique"
+
+# --- the example scrape config, with its rule file pointed at the shipped one ---
+sed "s|/etc/prometheus/rules/veeam-port-monitor.rules.yml|$source_dir/packaging/prometheus/veeam-port-monitor.rules.yml|" \
+  "$source_dir/packaging/prometheus/prometheus.yml" >"$STACK_TMP/example.yml"
+promtool check config "$STACK_TMP/example.yml" >"$STACK_TMP/check.out" 2>&1 ||
+  fail "promtool check config packaging/prometheus/prometheus.yml: $(cat "$STACK_TMP/check.out")"
+
+# --- a real exporter over real listeners, scraped every second ---
+start_listener "$listener"
+write_targets "$STACK_TMP/targets.yaml"
+exporter_port=${FREE_PORTS[0]}
+prometheus_port=${FREE_PORTS[1]}
+start_exporter "$exporter" "$STACK_TMP/targets.yaml" "$exporter_port"
+
+cat >"$STACK_TMP/prometheus.yml" <<YAML
+global: {scrape_interval: 1s, evaluation_interval: 1s}
+rule_files: ['$source_dir/packaging/prometheus/veeam-port-monitor.rules.yml']
+scrape_configs:
+  - job_name: veeam_ports
+    static_configs:
+      - targets: ['127.0.0.1:$exporter_port']
+YAML
+prometheus --config.file="$STACK_TMP/prometheus.yml" --storage.tsdb.path="$STACK_TMP/tsdb" \
+  --web.listen-address="127.0.0.1:$prometheus_port" >"$STACK_TMP/prometheus.log" 2>&1 &
+track_pid $!
+api="http://127.0.0.1:$prometheus_port/api/v1"
+
+query() {  # query PROMQL: the JSON answer of an instant query
+  curl -sS --max-time 10 "$api/query" --data-urlencode "query=$1"
+}
+two_scrapes() {
+  [ "$(query 'count_over_time(up{job="veeam_ports"}[1m])' | jq -r '.data.result[0].value[1] // 0')" -ge 2 ] &&
+    [ "$(query 'count(veeam_flow_up)' | jq -r '.data.result[0].value[1] // 0')" -ge 3 ]
+}
+wait_for 60 two_scrapes || fail "Prometheus did not scrape the exporter twice: $(tail -5 "$STACK_TMP/prometheus.log")"
+# The rules loaded and evaluate without error.
+rules_health=$(curl -sS "$api/rules" | jq -r '[.data.groups[].rules[] | select(.health == "err")] | length')
+[ "$rules_health" = 0 ] || fail "alert rules in error: $(curl -sS "$api/rules")"
+
+# Grafana's variables: every multi-value variable as "All" (.*), intervals as Prometheus durations.
+substitute() {
+  sed -e 's/\$__rate_interval/1m/g; s/\$__interval/15s/g; s/\$__range/5m/g' \
+    -e 's/\$\(job\|from\|to\|target\)\b/.*/g; s/\${\(job\|from\|to\|target\)[^}]*}/.*/g'
+}
+
+# The panels that may legitimately be empty here: no flow of the test has a TLS check.
+may_be_empty='TLS certificate days left'
+
+failures=0
+checked=0
+while IFS=$'\t' read -r title expr; do
+  promql=$(printf '%s' "$expr" | base64 -d | substitute)
+  answer=$(query "$promql")
+  checked=$((checked + 1))
+  if [ "$(jq -r .status <<<"$answer")" != success ]; then
+    echo "INVALID [$title]: $promql -> $(jq -r .error <<<"$answer")" >&2
+    failures=$((failures + 1))
+  elif [ "$(jq '.data.result | length' <<<"$answer")" = 0 ] && [ "$title" != "$may_be_empty" ]; then
+    echo "NO DATA [$title]: $promql" >&2
+    failures=$((failures + 1))
+  else
+    echo "ok [$title] $(jq -c '.data.result | length' <<<"$answer") series"
+  fi
+done < <(jq -r '.panels[] | select(.type != "row") | .title as $t | .targets[] | [$t, (.expr | @base64)] | @tsv' "$dashboard")
+
+# Template variable queries: label_values(METRIC, LABEL) is the series API plus a label.
+while IFS=$'\t' read -r name definition; do
+  definition=$(printf '%s' "$definition" | base64 -d | substitute)
+  [[ $definition =~ ^label_values\((.*),\ *([a-z_]+)\)$ ]] || fail "variable $name: unexpected query $definition"
+  selector=${BASH_REMATCH[1]}
+  label=${BASH_REMATCH[2]}
+  values=$(curl -sS "$api/series" --data-urlencode "match[]=$selector" |
+    jq -r --arg l "$label" '[.data[][$l] // empty] | unique | join(",")')
+  checked=$((checked + 1))
+  if [ -z "$values" ]; then
+    echo "NO VALUES [variable $name]: $definition" >&2
+    failures=$((failures + 1))
+  else
+    echo "ok [variable $name] $values"
+  fi
+done < <(jq -r '.templating.list[] | select(.type == "query") | [.name, (.definition | @base64)] | @tsv' "$dashboard")
+
+# The state matrix shows the open flow UP and the refused one DOWN.
+matrix=$(jq -r '.panels[] | select(.title | startswith("State matrix")) | .targets[0].expr' "$dashboard" | substitute)
+answer=$(query "$matrix")
+[ "$(jq -r '.data.result[] | select(.metric.flow == "agent-to-backup-server") | .value[1]' <<<"$answer")" = 1 ] ||
+  fail "state matrix: agent-to-backup-server is not 1: $answer"
+[ "$(jq -r '.data.result[] | select(.metric.flow == "agent-to-repository") | .value[1]' <<<"$answer")" = 0 ] ||
+  fail "state matrix: agent-to-repository is not 0: $answer"
+
+# Concrete variable values narrow the queries instead of breaking them.
+narrow=$(jq -r '.panels[] | select(.title == "Latency per flow") | .targets[0].expr' "$dashboard" |
+  sed 's/\$job/veeam_ports/; s/\$from/agent/; s/\$to/backup_server/; s/\$target/127.0.0.1/')
+[ "$(query "$narrow" | jq '.data.result | length')" -ge 1 ] || fail "latency with concrete variables: no data"
+
+[ "$failures" = 0 ] || fail "$failures of $checked dashboard queries failed"
+echo "PASS: $checked dashboard queries valid, data where expected"

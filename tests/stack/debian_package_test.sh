@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# The Debian package: built with CPack from this build tree, its contents and control files
+# checked with dpkg-deb; as root it is installed with dpkg -i, the installed binaries run, the
+# unit passes systemd-analyze verify, and the package is purged again (also on failure). A
+# machine that already has veeam-port-monitor installed keeps it: the install part is skipped.
+# Usage: debian_package_test.sh BUILD_DIR SOURCE_DIR
+set -euo pipefail
+build_dir=$1
+source_dir=$2
+source "$(dirname "$0")/lib.sh"
+need dpkg-deb dpkg
+need cpack cmake
+
+d=$STACK_TMP
+cmake --build "$build_dir" --target check_veeam_ports veeam_port_exporter >"$d/build.log" 2>&1 ||
+  { cat "$d/build.log"; fail "building the binaries failed"; }
+(cd "$build_dir" && cpack -G DEB -B "$d/out" >"$d/cpack.log" 2>&1) ||
+  { cat "$d/cpack.log" "$d"/out/_CPack_Packages/*/DEB/*.log 2>/dev/null; fail "cpack -G DEB failed"; }
+deb=$(ls "$d"/out/veeam-port-monitor_*.deb)
+echo "built $(basename "$deb")"
+
+dpkg-deb -c "$deb" >"$d/contents"
+expect_entry() {  # expect_entry MODE_PREFIX PATH
+  grep -qE "^$1 .* \\./${2#/}( |\$)" "$d/contents" || { cat "$d/contents"; fail "package lacks $2 ($1)"; }
+}
+expect_entry -rwxr-xr-x /usr/bin/check_veeam_ports
+expect_entry -rwxr-xr-x /usr/bin/veeam_port_exporter
+expect_entry lrwxrwxrwx /usr/lib/nagios/plugins/check_veeam_ports
+grep -q '\./usr/lib/nagios/plugins/check_veeam_ports -> \.\./\.\./\.\./bin/check_veeam_ports$' "$d/contents" ||
+  fail "the plugin symlink does not point at /usr/bin/check_veeam_ports"
+expect_entry '-rw.r--r--' /etc/veeam-port-monitor/targets.yaml
+expect_entry '-rw.r--r--' /etc/default/veeam-port-exporter
+expect_entry '-rw.r--r--' /lib/systemd/system/veeam-port-exporter.service
+for f in grafana/veeam-ports.json prometheus/veeam-port-monitor.rules.yml prometheus/prometheus.yml \
+  nagios/veeam-port-monitor-commands.cfg nagios/veeam-port-monitor-services.cfg \
+  icinga2/veeam-port-monitor-command.conf icinga2/veeam-port-monitor-services.conf; do
+  expect_entry '-rw.r--r--' "/usr/share/veeam-port-monitor/$f"
+done
+expect_entry '-rw.r--r--' /usr/lib/veeam-port-monitor/libssl.so
+expect_entry '-rw.r--r--' /usr/lib/veeam-port-monitor/libcrypto.so
+# Nothing else: no headers, static libraries, test binaries or fuzzers.
+if grep -E '\.(a|h|hpp)$|/include/|_test|fuzz' "$d/contents"; then
+  fail "the package carries build or test files"
+fi
+
+dpkg-deb -I "$deb" >"$d/info"
+for field in 'Package: veeam-port-monitor' 'Architecture: amd64' 'Depends: .*libssl3' 'Depends: .*adduser'; do
+  grep -qE "^ *$field" "$d/info" || { cat "$d/info"; fail "control lacks $field"; }
+done
+dpkg-deb -e "$deb" "$d/control"
+diff <(sort "$d/control/conffiles") <(printf '%s\n' /etc/default/veeam-port-exporter /etc/veeam-port-monitor/targets.yaml) ||
+  fail "conffiles differ"
+for script in postinst prerm postrm; do
+  [ -x "$d/control/$script" ] || fail "$script missing or not executable"
+  sh -n "$d/control/$script" || fail "$script: syntax error"
+done
+# The unit is hardened.
+unit=$source_dir/packaging/systemd/veeam-port-exporter.service
+for line in 'User=veeam-port-monitor' 'NoNewPrivileges=yes' 'ProtectSystem=strict' 'CapabilityBoundingSet=$' \
+  'PrivateTmp=yes' 'ProtectHome=yes'; do
+  grep -q "^$line" "$unit" || fail "unit lacks $line"
+done
+echo "contents and control files: ok"
+
+[ "$(id -u)" = 0 ] || skip "not root: dpkg -i, the installed binaries and systemd-analyze verify need root (contents checked)"
+if dpkg-query -W -f='${Status}' veeam-port-monitor 2>/dev/null | grep -q 'installed'; then
+  skip "veeam-port-monitor is already installed here; not replacing it (contents checked)"
+fi
+purge() { dpkg -P veeam-port-monitor >>"$d/dpkg.log" 2>&1 || true; }
+trap 'purge; stack_cleanup' EXIT
+dpkg -i "$deb" >"$d/dpkg.log" 2>&1 || { cat "$d/dpkg.log"; fail "dpkg -i failed"; }
+# Like every Nagios plugin, --version exits 3 (UNKNOWN).
+version_of() {
+  local rc=0 out
+  out=$("$1" --version 2>&1) || rc=$?
+  [ "$rc" = 3 ] && [[ $out == "check_veeam_ports "* ]] || fail "$1 --version: rc $rc: $out"
+  echo "$out"
+}
+version_of /usr/bin/check_veeam_ports
+version_of /usr/lib/nagios/plugins/check_veeam_ports >/dev/null
+/usr/bin/veeam_port_exporter --version
+# The exporter finds its private shims through RUNPATH, and accepts the shipped config.
+ldd /usr/bin/veeam_port_exporter | grep -q '/usr/bin/../lib/veeam-port-monitor/libssl.so' ||
+  { ldd /usr/bin/veeam_port_exporter; fail "exporter does not load /usr/lib/veeam-port-monitor/libssl.so"; }
+/usr/bin/veeam_port_exporter --config.file=/etc/veeam-port-monitor/targets.yaml --role=agent --config.check
+getent passwd veeam-port-monitor >/dev/null || fail "postinst did not create the user veeam-port-monitor"
+[ "$(stat -c %G:%a /etc/veeam-port-monitor/targets.yaml)" = veeam-port-monitor:640 ] ||
+  fail "targets.yaml is not root:veeam-port-monitor 0640"
+# The service user can read the config (the unit runs the exporter as that user).
+if command -v runuser >/dev/null; then
+  runuser -u veeam-port-monitor -- /usr/bin/veeam_port_exporter \
+    --config.file=/etc/veeam-port-monitor/targets.yaml --role=agent --config.check
+fi
+if command -v systemd-analyze >/dev/null; then
+  systemd-analyze verify /lib/systemd/system/veeam-port-exporter.service >"$d/verify.log" 2>&1 ||
+    { cat "$d/verify.log"; fail "systemd-analyze verify failed"; }
+  [ -s "$d/verify.log" ] && { cat "$d/verify.log"; fail "systemd-analyze verify warned"; }
+  echo "systemd-analyze verify: clean"
+  systemd-analyze security --offline=true /lib/systemd/system/veeam-port-exporter.service 2>/dev/null |
+    tail -1 || true
+else
+  fail "systemd-analyze missing: apt-get install systemd"
+fi
+dpkg -P veeam-port-monitor >>"$d/dpkg.log" 2>&1 || { cat "$d/dpkg.log"; fail "dpkg -P failed"; }
+[ ! -e /usr/bin/check_veeam_ports ] || fail "purge left /usr/bin/check_veeam_ports"
+! getent passwd veeam-port-monitor >/dev/null || fail "purge left the user veeam-port-monitor"
+echo PASS

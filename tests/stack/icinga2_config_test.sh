@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# packaging/icinga2: `icinga2 daemon -C` validates a minimal configuration (the ITL, the
+# CheckCommand, the example services and two hosts, one per role) in a temporary directory:
+# no running daemon and no system directory is touched. Then the object list shows the services
+# applied to the right hosts with the command's arguments.
+# Usage: icinga2_config_test.sh SOURCE_DIR
+set -euo pipefail
+source_dir=$1
+source "$(dirname "$0")/lib.sh"
+need /usr/sbin/icinga2 icinga2-bin
+
+d=$STACK_TMP
+mkdir -p "$d"/{data,cache,log,run,spool,plugins}
+cat >"$d/icinga2.conf" <<CONF
+const PluginDir = "$d/plugins"
+include <itl>
+include "$source_dir/packaging/icinga2/veeam-port-monitor-command.conf"
+include "$source_dir/packaging/icinga2/veeam-port-monitor-services.conf"
+
+object Host "veeam-agent-01" {
+  check_command = "dummy"
+  address = "127.0.0.1"
+  vars.veeam_role = "agent"
+}
+object Host "veeam-backup-01" {
+  check_command = "dummy"
+  address = "127.0.0.1"
+  vars.veeam_role = "backup_server"
+}
+CONF
+
+user=$(id -un)
+group=$(id -gn)
+defines=(
+  -DConfigDir="$d" -DDataDir="$d/data" -DCacheDir="$d/cache" -DLogDir="$d/log"
+  -DInitRunDir="$d/run" -DSpoolDir="$d/spool" -DRunAsUser="$user" -DRunAsGroup="$group"
+)
+export ICINGA2_USER=$user ICINGA2_GROUP=$group
+if ! /usr/sbin/icinga2 daemon -C -c "$d/icinga2.conf" "${defines[@]}" >"$d/validate.out" 2>&1; then
+  cat "$d/validate.out"
+  fail "icinga2 daemon -C rejected the configuration"
+fi
+grep -E 'CheckCommand|Service|Finished validating' "$d/validate.out"
+grep -q '3 Services' "$d/validate.out" || { cat "$d/validate.out"; fail "expected 3 services"; }
+grep -qi 'warning/' "$d/validate.out" && { cat "$d/validate.out"; fail "icinga2 warned"; }
+
+# The objects icinga2 -C wrote: which host got which service with which role.
+/usr/sbin/icinga2 object list --type Service "${defines[@]}" >"$d/objects.out" 2>&1 ||
+  { cat "$d/objects.out"; fail "icinga2 object list failed"; }
+for expected in 'veeam-agent-01!veeam-flows-agent' 'veeam-backup-01!veeam-flows-backup-server' \
+  'veeam-backup-01!veeam-backup-server-port-10005'; do
+  grep -q "Object '$expected'" "$d/objects.out" || { cat "$d/objects.out"; fail "$expected not applied"; }
+done
+if grep -q "Object 'veeam-agent-01!veeam-flows-backup-server'" "$d/objects.out"; then
+  fail "the backup_server service was applied to the agent"
+fi
+/usr/sbin/icinga2 object list --type CheckCommand --name veeam_ports "${defines[@]}" >"$d/command.out" 2>&1
+grep -q "Object 'veeam_ports' of type 'CheckCommand'" "$d/command.out" || { cat "$d/command.out"; fail "CheckCommand veeam_ports missing"; }
+for option in --config --role --hostname --ports --udp --expect --timeout --warning --critical \
+  --cert-warning-days --cert-critical-days --verbose; do
+  grep -q -- "^    \* $option\$" "$d/command.out" || fail "CheckCommand veeam_ports lacks $option"
+done
+echo PASS

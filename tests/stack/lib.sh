@@ -1,0 +1,98 @@
+# Shared by the tests of tests/stack (sourced). Exit code 77 is a skip (SKIP_RETURN_CODE).
+# Every address is 127.0.0.1.
+
+skip() {
+  echo "SKIP: $*"
+  exit 77
+}
+
+fail() {
+  echo "FAIL: $*" >&2
+  exit 1
+}
+
+# need TOOL PACKAGE: skip the test with the package to install when TOOL is missing.
+need() {
+  command -v "$1" >/dev/null 2>&1 || [ -x "$1" ] || skip "$1 missing: apt-get install $2"
+}
+
+# A fresh temporary directory, removed on exit with every process registered by track_pid.
+STACK_TMP=$(mktemp -d "${TMPDIR:-/tmp}/vpm-stack.XXXXXX")
+STACK_PIDS=()
+track_pid() { STACK_PIDS+=("$1"); }
+stack_cleanup() {
+  local pid
+  for pid in "${STACK_PIDS[@]}"; do
+    kill "$pid" 2>/dev/null || true
+  done
+  for pid in "${STACK_PIDS[@]}"; do
+    wait "$pid" 2>/dev/null || true
+  done
+  if [ -n "${STACK_KEEP:-}" ]; then
+    echo "kept $STACK_TMP"
+  else
+    rm -rf "$STACK_TMP"
+  fi
+}
+trap stack_cleanup EXIT
+
+# wait_for SECONDS COMMAND...: run COMMAND every 0.2 s until it succeeds; 1 on timeout.
+wait_for() {
+  local deadline=$((SECONDS + $1))
+  shift
+  until "$@" >/dev/null 2>&1; do
+    [ "$SECONDS" -lt "$deadline" ] || return 1
+    sleep 0.2
+  done
+}
+
+# start_listener LISTENER_BIN: sets OPEN_PORT, REFUSED_PORT, FREE_PORTS (array).
+start_listener() {
+  "$1" 3 >"$STACK_TMP/listener.out" &
+  track_pid $!
+  wait_for 10 test -s "$STACK_TMP/listener.out" || fail "vpm_stack_listener printed no ports"
+  local ports
+  read -r -a ports <"$STACK_TMP/listener.out"
+  OPEN_PORT=${ports[0]}
+  REFUSED_PORT=${ports[1]}
+  FREE_PORTS=("${ports[@]:2}")
+}
+
+# write_targets FILE: a target file with an open, a refused and a two-port flow on 127.0.0.1.
+write_targets() {
+  cat >"$1" <<YAML
+defaults: {timeout: 1s, interval: 1s}
+roles:
+  agent: {hosts: [127.0.0.1]}
+  backup_server: {hosts: [127.0.0.1]}
+  backup_repository: {hosts: [127.0.0.1]}
+flows:
+  - name: agent-to-backup-server
+    from: agent
+    to: backup_server
+    ports: [$OPEN_PORT]
+    expect: open
+    severity: critical
+  - name: agent-to-repository
+    from: agent
+    to: backup_repository
+    ports: [$REFUSED_PORT]
+    expect: open
+    severity: warning
+  - name: agent-components-data
+    from: agent
+    to: backup_server
+    ports: [$OPEN_PORT, $REFUSED_PORT]
+    expect: reachable
+    severity: critical
+YAML
+}
+
+# start_exporter EXPORTER_BIN TARGETS PORT: starts it on 127.0.0.1:PORT, waits until ready.
+start_exporter() {
+  "$1" --config.file="$2" --role=agent --web.listen-address="127.0.0.1:$3" \
+    >"$STACK_TMP/exporter.out" 2>"$STACK_TMP/exporter.err" &
+  track_pid $!
+  wait_for 20 curl -fsS "http://127.0.0.1:$3/-/ready" ||
+    fail "exporter not ready on 127.0.0.1:$3: $(cat "$STACK_TMP/exporter.err")"
+}
