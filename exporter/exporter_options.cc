@@ -17,6 +17,7 @@ enum class Opt {
   kLogLevel,
   kPerPortLimit,
   kConfigCheck,
+  kEnableLifecycle,
   kVersion,
   kHelp,
 };
@@ -27,7 +28,7 @@ struct OptionSpec {
   bool boolean;
 };
 
-constexpr std::array<OptionSpec, 10> kOptions = {{
+constexpr std::array<OptionSpec, 11> kOptions = {{
     {Opt::kConfigFile, "config.file", false},
     {Opt::kRole, "role", false},
     {Opt::kListenAddress, "web.listen-address", false},
@@ -36,6 +37,7 @@ constexpr std::array<OptionSpec, 10> kOptions = {{
     {Opt::kLogLevel, "log.level", false},
     {Opt::kPerPortLimit, "metrics.per-port-limit", false},
     {Opt::kConfigCheck, "config.check", true},
+    {Opt::kEnableLifecycle, "web.enable-lifecycle", true},
     {Opt::kVersion, "version", true},
     {Opt::kHelp, "help", true},
 }};
@@ -102,6 +104,7 @@ void set_value(ExporterOptions& options, const OptionSpec& spec, std::string_vie
       break;
     }
     case Opt::kConfigCheck:
+    case Opt::kEnableLifecycle:
     case Opt::kVersion:
     case Opt::kHelp:
       break;  // booleans take no value
@@ -110,6 +113,7 @@ void set_value(ExporterOptions& options, const OptionSpec& spec, std::string_vie
 
 void set_boolean(ExporterOptions& options, Opt id, bool on) {
   if (id == Opt::kConfigCheck) options.config_check = on;
+  if (id == Opt::kEnableLifecycle) options.enable_lifecycle = on;
   if (id == Opt::kVersion) options.version = on;
   if (id == Opt::kHelp) options.help = on;
 }
@@ -242,6 +246,8 @@ std::string exporter_usage() {
          "      --web.config.file=\"\"   exporter-toolkit web config: tls_server_config\n"
          "                             (cert_file, key_file, min_version) and\n"
          "                             basic_auth_users (bcrypt hashes).\n"
+         "      --web.enable-lifecycle Enable POST /-/reload (off: 403; SIGHUP always\n"
+         "                             reloads). Behind basic_auth_users when set.\n"
          "      --web.telemetry-path=\"/metrics\"\n"
          "                             Path under which to expose metrics.\n"
          "      --metrics.per-port-limit=16\n"
@@ -250,7 +256,8 @@ std::string exporter_usage() {
          "      --log.level=info       debug, info, warn or error. Logs are logfmt on stderr.\n"
          "      --version              Show the version and exit.\n"
          "\n"
-         "Endpoints: /metrics, / (status page), /-/healthy, /-/ready, POST /-/reload.\n"
+         "Endpoints: /metrics, / (status page), /-/healthy, /-/ready, POST /-/reload\n"
+         "(with --web.enable-lifecycle).\n"
          "Signals: SIGHUP reloads --config.file; SIGTERM and SIGINT stop.\n";
 }
 

@@ -26,6 +26,7 @@ struct ExporterOptions {
   LogLevel log_level = LogLevel::kInfo;
   std::size_t per_port_limit = 16;  // --metrics.per-port-limit
   bool config_check = false;
+  bool enable_lifecycle = false;  // --web.enable-lifecycle: POST /-/reload (as Prometheus)
   bool version = false;
   bool help = false;
 };

@@ -300,6 +300,10 @@ int HttpServer::handle(mg_connection* conn) {
       return respond(conn, 405, kTextType, "Method Not Allowed: use POST\n", head,
                      {{"Allow", "POST, PUT"}});
     }
+    if (!options_.enable_lifecycle) {
+      return respond(conn, 403, kTextType,
+                     "Lifecycle API is not enabled (start with --web.enable-lifecycle).\n", false);
+    }
     // Read what the client sent (nothing is expected) so the connection stays usable.
     std::array<char, 4096> sink{};
     long long drained = 0;

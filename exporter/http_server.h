@@ -43,7 +43,8 @@ struct HttpServerOptions {
   std::vector<std::string> listen_addresses;  // Go style, see civetweb_listening_port
   std::string telemetry_path = "/metrics";
   WebConfig web;
-  unsigned worker_threads = 0;  // 0: the default below
+  unsigned worker_threads = 0;    // 0: the default below
+  bool enable_lifecycle = false;  // POST /-/reload; off: 403
 };
 
 class HttpServer {

@@ -204,9 +204,18 @@ WebConfig load_web_config_string(std::string_view yaml, const std::string& sourc
 }
 
 WebConfig load_web_config_file(const std::string& path) {
-  std::ifstream in(path);
+  std::ifstream in(path, std::ios::binary);
   if (!in) throw WebConfigError(path + ": cannot read the file");
-  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  // Read a bounded amount: a web config is a few lines, and /dev/zero or a 100 MB file must
+  // be an error, not a process that reads (and parses) until memory runs out.
+  constexpr std::size_t kMaxWebConfigBytes = std::size_t{1} << 20U;
+  std::string text(kMaxWebConfigBytes + 1, '\0');
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  if (in.bad()) throw WebConfigError(path + ": cannot read the file");
+  text.resize(static_cast<std::size_t>(in.gcount()));
+  if (text.size() > kMaxWebConfigBytes) {
+    throw WebConfigError(path + ": the file is larger than 1 MiB; a web config is a few lines");
+  }
   const std::size_t slash = path.rfind('/');
   const std::string dir = slash == std::string::npos ? "" : path.substr(0, slash == 0 ? 1 : slash);
   return load_web_config_string(text, path, dir);

@@ -167,7 +167,11 @@ struct CertVerdict {
 std::string utc_date(std::chrono::system_clock::time_point t) {
   const std::time_t seconds = std::chrono::system_clock::to_time_t(t);
   std::tm tm{};
+#ifdef _WIN32
+  gmtime_s(&tm, &seconds);
+#else
   gmtime_r(&seconds, &tm);
+#endif
   char text[16];
   std::strftime(text, sizeof text, "%Y-%m-%d", &tm);
   return text;

@@ -40,7 +40,11 @@ std::string name_text(const X509_NAME* name) {
 std::optional<std::chrono::system_clock::time_point> not_after_of(const X509* cert) {
   std::tm tm{};
   if (ASN1_TIME_to_tm(X509_get0_notAfter(cert), &tm) != 1) return std::nullopt;
+#ifdef _WIN32
+  return std::chrono::system_clock::from_time_t(_mkgmtime(&tm));  // Windows' timegm
+#else
   return std::chrono::system_clock::from_time_t(timegm(&tm));
+#endif
 }
 
 TlsInfo inspect(SSL* ssl) {

@@ -1,7 +1,12 @@
 #include "host_resolver.h"
 
+#ifdef _WIN32
+#include <winsock2.h>
+#include <ws2tcpip.h>
+#else
 #include <netdb.h>
 #include <sys/socket.h>
+#endif
 
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>

@@ -146,4 +146,6 @@ void set_abortive_close(int native_socket) {
   ::setsockopt(native_socket, SOL_SOCKET, SO_LINGER, &abort_on_close, sizeof abort_on_close);
 }
 
+void prepare_udp_socket(int /*native_socket*/) {}
+
 }  // namespace vpm::os

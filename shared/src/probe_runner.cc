@@ -58,7 +58,8 @@ struct Batch {
 
 ProbeRunner::ProbeRunner(boost::asio::io_context& io, Limits limits)
     : io_(io),
-      concurrency_(std::max(1U, std::min(limits.concurrency, os::socket_budget()))),
+      limit_(std::max(1U, std::min(limits.concurrency, os::socket_budget()))),
+      concurrency_(limit_),
       per_target_concurrency_(std::max(1U, limits.per_target_concurrency)),
       resolver_(std::make_unique<HostResolver>(io)),
       alive_(std::make_shared<bool>(true)) {}
@@ -141,11 +142,28 @@ void ProbeRunner::enqueue(const std::string& target, Job job) {
 void ProbeRunner::finished(TargetQueue& queue) {
   --queue.in_flight;
   --in_flight_;
+  if (concurrency_ < limit_) ++concurrency_;
   if (!queue.ready && !queue.pending.empty() && queue.in_flight < per_target_concurrency_) {
     queue.ready = true;
     ready_.push_back(&queue);
   }
   pump();
+}
+
+// A probe that found no descriptor goes back to the front of its queue, to start when one of
+// the others in flight ends (and gives its socket back). With none in flight nothing would free
+// one, so it is reported as the error it is.
+bool ProbeRunner::retry_later(TargetQueue& queue, std::shared_ptr<Job> job) {
+  if (in_flight_ <= 1) return false;
+  --queue.in_flight;
+  --in_flight_;
+  concurrency_ = std::max(1U, in_flight_);
+  queue.pending.push_front(std::move(*job));
+  if (!queue.ready) {
+    queue.ready = true;
+    ready_.push_back(&queue);
+  }
+  return true;
 }
 
 // Starts probes while there is room, round-robin over the targets that have work, so one
@@ -165,11 +183,13 @@ void ProbeRunner::pump() {
     } else {
       queue->ready = false;
     }
-    job.probe(io_, job.request,
-              [this, alive = alive_, queue, done = std::move(job.done)](PortResult result) {
-                done(std::move(result));
-                if (*alive) finished(*queue);
-              });
+    auto owned = std::make_shared<Job>(std::move(job));
+    owned->probe(io_, owned->request, [this, alive = alive_, queue, owned](PortResult result) {
+      if (*alive && result.out_of_descriptors && retry_later(*queue, owned)) return;
+      ProbeDone done = std::move(owned->done);
+      done(std::move(result));
+      if (*alive) finished(*queue);
+    });
   }
   pumping_ = false;
 }

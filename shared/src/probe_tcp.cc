@@ -7,6 +7,7 @@
 #include <memory>
 #include <utility>  // before Asio: Boost 1.74 uses std::exchange without including it
 
+#include "descriptors.h"
 #include "tcp_connect.h"
 #include "vpm/os_seam.h"
 #include "vpm/probe.h"
@@ -53,10 +54,17 @@ class TcpConnectProbe : public std::enable_shared_from_this<TcpConnectProbe> {
       boost::system::error_code ignored;
       self->socket_.cancel(ignored);  // the pending wait completes with operation_aborted
     });
-    socket_.async_wait(tcp::socket::wait_write, [self = shared_from_this()](
-                                                    const boost::system::error_code& wait_ec) {
-      self->on_connect(wait_ec ? wait_ec : os::connect_outcome(self->socket_.native_handle()));
-    });
+    socket_.async_wait(tcp::socket::wait_write,
+                       [self = shared_from_this()](const boost::system::error_code& wait_ec) {
+                         self->on_connect_ready(wait_ec);
+                       });
+#ifdef _WIN32
+    // Windows reports a failed connect in select()'s except set only.
+    socket_.async_wait(tcp::socket::wait_error,
+                       [self = shared_from_this()](const boost::system::error_code& wait_ec) {
+                         self->on_connect_ready(wait_ec);
+                       });
+#endif
   }
 
  private:
@@ -64,6 +72,15 @@ class TcpConnectProbe : public std::enable_shared_from_this<TcpConnectProbe> {
     latency_ = Clock::now() - started_;
     boost::asio::post(socket_.get_executor(),
                       [self = shared_from_this(), ec] { self->on_connect(ec); });
+  }
+
+  void on_connect_ready(const boost::system::error_code& wait_ec) {
+#ifdef _WIN32
+    if (finished_) return;  // the other of the two waits came first
+    boost::system::error_code ignored;
+    socket_.cancel(ignored);
+#endif
+    on_connect(wait_ec ? wait_ec : os::connect_outcome(socket_.native_handle()));
   }
 
   void on_connect(const boost::system::error_code& ec) {
@@ -88,6 +105,7 @@ class TcpConnectProbe : public std::enable_shared_from_this<TcpConnectProbe> {
     }
     const PortState state = os::classify_socket_error(ec);
     if (state != PortState::kRefused) latency_ = {};
+    out_of_descriptors_ = out_of_descriptors(ec);
     finish(state, state == PortState::kRefused ? std::string{} : "connect: " + ec.message());
   }
 
@@ -124,6 +142,7 @@ class TcpConnectProbe : public std::enable_shared_from_this<TcpConnectProbe> {
     result.state = state;
     result.latency = latency_;
     result.reason = std::move(reason);
+    result.out_of_descriptors = out_of_descriptors_;
     ProbeDone done = std::move(done_);
     done(std::move(result));
   }
@@ -137,6 +156,7 @@ class TcpConnectProbe : public std::enable_shared_from_this<TcpConnectProbe> {
   std::chrono::nanoseconds latency_{0};
   bool deadline_passed_ = false;
   bool finished_ = false;
+  bool out_of_descriptors_ = false;  // the connect failed for want of a socket
 };
 
 }  // namespace

@@ -11,6 +11,7 @@
 #include <string>
 #include <utility>  // before Asio: Boost 1.74 uses std::exchange without including it
 
+#include "descriptors.h"
 #include "udp_exchange.h"
 #include "udp_payloads.h"
 #include "vpm/os_seam.h"
@@ -41,9 +42,11 @@ class UdpProbe : public std::enable_shared_from_this<UdpProbe> {
   void start() {
     boost::system::error_code ec;
     socket_.open(request_.address.is_v4() ? udp::v4() : udp::v6(), ec);
+    if (!ec) os::prepare_udp_socket(socket_.native_handle());
     if (!ec) socket_.connect(udp::endpoint(request_.address, request_.port), ec);
     if (ec) {
       boost::asio::post(socket_.get_executor(), [self = shared_from_this(), ec] {
+        self->out_of_descriptors_ = out_of_descriptors(ec);
         self->finish(os::classify_socket_error(ec), "udp: " + ec.message());
       });
       return;
@@ -114,6 +117,7 @@ class UdpProbe : public std::enable_shared_from_this<UdpProbe> {
     result.state = state;
     result.latency = latency_;
     result.reason = std::move(reason);
+    result.out_of_descriptors = out_of_descriptors_;
     ProbeDone done = std::move(done_);
     done(std::move(result));
   }
@@ -130,6 +134,7 @@ class UdpProbe : public std::enable_shared_from_this<UdpProbe> {
   std::chrono::nanoseconds latency_{0};
   bool resent_ = false;
   bool finished_ = false;
+  bool out_of_descriptors_ = false;  // no socket could be made
 };
 
 }  // namespace

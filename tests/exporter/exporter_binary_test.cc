@@ -195,7 +195,7 @@ TEST_F(ExporterBinaryTest, HealthReadinessLandingPageAndUnknownPaths) {
   EXPECT_NE(page.headers.find("Content-Type: text/html"), std::string::npos);
   EXPECT_NE(page.body.find("<td>open-flow</td>"), std::string::npos);
   EXPECT_NE(page.body.find("<td>refused-flow</td>"), std::string::npos);
-  EXPECT_EQ(http_get(exporter.port(), "/probe?target=10.0.0.1:22").status, 404);  // no proxy
+  EXPECT_EQ(http_get(exporter.port(), "/probe?target=127.0.0.2:22").status, 404);  // no proxy
   EXPECT_EQ(http_get(exporter.port(), "/-/reload").status, 405);
   HttpRequest post;
   post.method = "POST";
@@ -219,7 +219,7 @@ TEST_F(ExporterBinaryTest, ReadyOnlyAfterEveryFlowRan) {
 }
 
 TEST_F(ExporterBinaryTest, SighupWithABrokenFileKeepsServingTheOldFlows) {
-  ExporterProcess exporter(dir_, flags());
+  ExporterProcess exporter(dir_, flags({"--web.enable-lifecycle"}));
   ASSERT_NE(exporter.port(), 0) << exporter.log();
   dir_.write("targets.yaml",
              "roles:\n  agent: {hosts: [127.0.0.1]}\nflows:\n  - name: x\n"
@@ -256,8 +256,25 @@ TEST_F(ExporterBinaryTest, SighupWithABrokenFileKeepsServingTheOldFlows) {
   EXPECT_EQ(series(exporter.metrics(), "veeam_flow_up", {"flow=\"refused-renamed\""}).size(), 1u);
 }
 
-TEST_F(ExporterBinaryTest, PostReloadOfABrokenFileAnswers500WithTheError) {
+TEST_F(ExporterBinaryTest, PostReloadIsForbiddenWithoutEnableLifecycle) {
   ExporterProcess exporter(dir_, flags());
+  ASSERT_NE(exporter.port(), 0) << exporter.log();
+  dir_.write("targets.yaml", "flows: [\n");
+  HttpRequest post;
+  post.method = "POST";
+  post.path = "/-/reload";
+  const HttpResponse r = http_request(exporter.port(), post);
+  EXPECT_EQ(r.status, 403);
+  EXPECT_NE(r.body.find("--web.enable-lifecycle"), std::string::npos) << r.body;
+  // Nothing was reloaded: the broken file was never read.
+  EXPECT_EQ(
+      value_of(
+          series(exporter.metrics(), "veeam_port_exporter_config_last_reload_successful").at(0)),
+      "1");
+}
+
+TEST_F(ExporterBinaryTest, PostReloadOfABrokenFileAnswers500WithTheError) {
+  ExporterProcess exporter(dir_, flags({"--web.enable-lifecycle"}));
   ASSERT_NE(exporter.port(), 0) << exporter.log();
   dir_.write("targets.yaml", "flows: [\n");
   HttpRequest post;

@@ -28,6 +28,7 @@ TEST(ExporterOptionsTest, Defaults) {
   EXPECT_EQ(o.log_level, LogLevel::kInfo);
   EXPECT_EQ(o.per_port_limit, 16u);
   EXPECT_FALSE(o.config_check || o.version || o.help);
+  EXPECT_FALSE(o.enable_lifecycle);  // POST /-/reload is off unless asked for, as in Prometheus
 }
 
 TEST(ExporterOptionsTest, BothValueSpellingsAndRepeatedAddresses) {
@@ -49,6 +50,8 @@ TEST(ExporterOptionsTest, Switches) {
   EXPECT_TRUE(parse({"--config.check"}).config_check);
   EXPECT_FALSE(parse({"--config.check", "--no-config.check"}).config_check);
   EXPECT_TRUE(parse({"--version"}).version);
+  EXPECT_TRUE(parse({"--web.enable-lifecycle"}).enable_lifecycle);
+  EXPECT_THROW(parse({"--web.enable-lifecycle=yes"}), UsageError);
   EXPECT_TRUE(parse({"-h"}).help);
   EXPECT_TRUE(parse({"--help"}).help);
 }
@@ -86,9 +89,9 @@ TEST(ListenAddressTest, BecomesCivetwebListeningPorts) {
 
 TEST(ExporterOptionsTest, UsageNamesEveryFlag) {
   const std::string usage = exporter_usage();
-  for (const char* flag :
-       {"--config.file", "--role", "--config.check", "--web.listen-address", "--web.config.file",
-        "--web.telemetry-path", "--metrics.per-port-limit", "--log.level", "--version", "--help"}) {
+  for (const char* flag : {"--config.file", "--role", "--config.check", "--web.listen-address",
+                           "--web.config.file", "--web.telemetry-path", "--metrics.per-port-limit",
+                           "--log.level", "--version", "--help", "--web.enable-lifecycle"}) {
     EXPECT_NE(usage.find(flag), std::string::npos) << flag;
   }
 }

@@ -50,7 +50,7 @@ std::vector<Case> cases() {
       {"remove", {spec("a"), spec("b")}, {spec("b")}, {}, {"a"}, {}, {"b"}},
       {"rename", {spec("a")}, {spec("a2")}, {"a2"}, {"a"}, {}, {}},
       {"other ports", {spec("a")}, {spec("a", "23")}, {}, {}, {"a"}, {}},
-      {"other hosts", {spec("a")}, {spec("a", "22", {"10.0.0.1"})}, {}, {}, {"a"}, {}},
+      {"other hosts", {spec("a")}, {spec("a", "22", {"127.0.0.2"})}, {}, {}, {"a"}, {}},
       {"other timeout", {spec("a")}, {other_timeout}, {}, {}, {"a"}, {}},
       {"other protocol", {spec("a")}, {udp}, {}, {}, {"a"}, {}},
       {"other expectation", {spec("a")}, {reachable}, {}, {}, {"a"}, {}},

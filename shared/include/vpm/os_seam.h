@@ -2,11 +2,20 @@
 // Everything that differs between operating systems, behind one small seam.
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/system/error_code.hpp>
+#include <cstdint>
 #include <string>
 
 #include "vpm/port_result.h"
 
 namespace vpm::os {
+
+// A socket as the system API knows it: a descriptor, or a Winsock SOCKET (UINT_PTR). Asio's
+// native_handle() converts to it on both.
+#ifdef _WIN32
+using NativeSocket = std::uintptr_t;
+#else
+using NativeSocket = int;
+#endif
 
 // Maps a failed connect/send/receive to a port state (refused, unreachable, or error).
 PortState classify_socket_error(const boost::system::error_code& ec);
@@ -21,17 +30,21 @@ unsigned socket_budget();
 struct ConnectStart {
   enum class Status { kConnected, kPending, kFailed };
   Status status = Status::kFailed;
-  boost::asio::ip::tcp::socket::native_handle_type handle{};  // owned by the caller unless kFailed
-  boost::system::error_code error;                            // with kFailed
+  NativeSocket handle{};            // owned by the caller unless kFailed
+  boost::system::error_code error;  // with kFailed
 };
 ConnectStart begin_connect(const boost::asio::ip::tcp::endpoint& endpoint);
 
 // After the socket became writable: the outcome of the connect (success or the error).
-boost::system::error_code connect_outcome(boost::asio::ip::tcp::socket::native_handle_type handle);
+boost::system::error_code connect_outcome(NativeSocket handle);
 
-void close_socket(boost::asio::ip::tcp::socket::native_handle_type handle);
+void close_socket(NativeSocket handle);
 
 // Sets SO_LINGER {on, 0}: close sends RST and leaves no TIME_WAIT behind.
-void set_abortive_close(int native_socket);
+void set_abortive_close(NativeSocket native_socket);
+
+// Before a UDP probe's connect: makes an ICMP port unreachable surface as an error on the
+// next receive (Windows: SIO_UDP_CONNRESET on; POSIX connected sockets always do).
+void prepare_udp_socket(NativeSocket native_socket);
 
 }  // namespace vpm::os

@@ -50,6 +50,9 @@ struct PortResult {
   std::chrono::nanoseconds latency{0};  // connect time or UDP round trip; 0 when none
   std::string reason;            // why, in a few words ("connection refused", "no answer in 2s")
   std::optional<TlsInfo> tls{};  // set when a TLS handshake completed
+  // kError because no socket could be made (EMFILE, ENFILE): ProbeRunner probes it again once
+  // a probe in flight has given its descriptor back; only run alone does it stay an error.
+  bool out_of_descriptors = false;
 };
 
 // Does a port in this state meet the expectation?

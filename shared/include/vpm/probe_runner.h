@@ -25,6 +25,9 @@ struct Limits {
 class ProbeRunner {
  public:
   // The effective global cap is lowered to what the process's file-descriptor limit allows.
+  // Should socket() still fail for want of descriptors (EMFILE/ENFILE: other threads or the
+  // exporter's clients hold them), the probe is queued again, run once a probe in flight ends,
+  // and the cap drops to what was in flight; it grows back by one per probe that completes.
   ProbeRunner(boost::asio::io_context& io, Limits limits);
   ProbeRunner(const ProbeRunner&) = delete;
   ProbeRunner& operator=(const ProbeRunner&) = delete;
@@ -51,10 +54,12 @@ class ProbeRunner {
   };
   void enqueue(const std::string& target, Job job);
   void finished(TargetQueue& queue);
+  bool retry_later(TargetQueue& queue, std::shared_ptr<Job> job);
   void pump();
 
   boost::asio::io_context& io_;
-  unsigned concurrency_;
+  unsigned limit_;        // the cap asked for, lowered to the descriptor budget
+  unsigned concurrency_;  // the cap now: lowered when sockets run out, grows back after
   unsigned per_target_concurrency_;
   unsigned in_flight_ = 0;
   bool pumping_ = false;

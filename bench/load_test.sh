@@ -1,0 +1,120 @@
+#!/usr/bin/env bash
+# Load on the exporter: 1,000 single-port flows on loopback (half open, half refused) probed
+# every 5 s, while
+#   - wrk -c CONNECTIONS -d DURATION hammers /metrics,
+#   - a reload flood POSTs /-/reload every 100 ms (--web.enable-lifecycle),
+#   - SLOW clients each trickle a request one byte a second and never finish it,
+# and a lone curl scrape every second measures whether the slow clients starve other scrapes.
+# Reports: requests, failed requests (socket errors, non-2xx, timeouts), latency, reloads, the
+# lone scrapes' worst time, RSS before and after (and after a second round: stable or growing).
+# Usage: bench/load_test.sh [BUILD_DIR] [DURATION=30s] [CONNECTIONS=256] [SLOW=32]
+# Needs: wrk curl python3 and a C compiler (apt-get install -y wrk curl python3 gcc).
+# Traffic: 127.0.0.1 only.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+build=${1:-$here/../build}
+duration=${2:-30s}
+connections=${3:-256}
+slow=${4:-32}
+exporter=$build/exporter/veeam_port_exporter
+[ -x "$exporter" ] || { echo "no $exporter: build first (cmake --build $build)" >&2; exit 2; }
+for tool in wrk curl python3 cc; do
+  command -v $tool >/dev/null || { echo "apt-get install -y $tool" >&2; exit 2; }
+done
+
+work=$(mktemp -d)
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+cc -O2 -o "$work/loopback_ports" "$here/loopback_ports.c"
+"$work/loopback_ports" 500 > "$work/ports" &
+pids+=($!)
+for _ in $(seq 100); do [ "$(wc -l < "$work/ports")" -ge 2 ] && break; sleep 0.05; done
+read -r -a open_ports <<< "$(sed -n 's/^open //p' "$work/ports")"
+read -r -a closed_ports <<< "$(sed -n 's/^closed //p' "$work/ports")"
+{
+  echo "defaults: {timeout: 2s, interval: 5s, concurrency: 512, per_target_concurrency: 512}"
+  echo "roles:"
+  echo "  bench: {hosts: [127.0.0.1]}"
+  echo "flows:"
+  for p in "${open_ports[@]}" "${closed_ports[@]}"; do
+    echo "  - {name: port-$p, from: bench, to: bench, ports: [$p], expect: reachable}"
+  done
+} > "$work/targets.yaml"
+
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+url=http://127.0.0.1:$port
+"$exporter" --config.file="$work/targets.yaml" --web.listen-address="127.0.0.1:$port" \
+  --web.enable-lifecycle --log.level=warn 2> "$work/exporter.log" &
+pid=$!
+pids+=("$pid")
+for _ in $(seq 600); do curl -sf "$url/-/ready" >/dev/null && break; sleep 0.05; done
+curl -sf "$url/-/ready" >/dev/null || { echo "exporter not ready" >&2; cat "$work/exporter.log" >&2; exit 1; }
+rss() { awk '/^VmRSS:/ {print $2}' "/proc/$pid/status"; }
+threads() { awk '/^Threads:/ {print $2}' "/proc/$pid/status"; }
+series=$(curl -s "$url/metrics" | grep -vc '^#')
+bytes=$(curl -s "$url/metrics" | wc -c)
+rss_before=$(rss)
+echo "exporter: ${#open_ports[@]} open + ${#closed_ports[@]} refused flows, /metrics $series samples, $bytes bytes"
+
+# Slow clients: each sends a request line one byte a second and never finishes it.
+cat > "$work/slow.py" <<'PY'
+import socket, sys, time
+port, count, seconds = int(sys.argv[1]), int(sys.argv[2]), float(sys.argv[3])
+socks = []
+for _ in range(count):
+    s = socket.create_connection(("127.0.0.1", port)); socks.append(s)
+request = b"GET /metrics HTTP/1.1\r\nHost: x\r\nX-Slow: " + b"a" * 10000
+end = time.time() + seconds
+i = 0
+while time.time() < end:
+    for s in socks:
+        try: s.send(request[i:i + 1])
+        except OSError: pass
+    i += 1
+    time.sleep(1)
+PY
+
+round() {  # round NAME: one load round; prints its figures
+  local name=$1 secs
+  secs=$(awk -v d="$duration" 'BEGIN {sub(/s$/, "", d); print d + 0}')
+  python3 "$work/slow.py" "$port" "$slow" "$secs" &
+  local slow_pid=$!
+  ( n=0; end=$((SECONDS + secs)); while [ $SECONDS -lt $end ]; do
+      code=$(curl -s -o /dev/null -w '%{http_code}' -X POST "$url/-/reload") || code=000
+      echo "$code"; sleep 0.1; done ) > "$work/reloads-$name" &
+  local reload_pid=$!
+  ( end=$((SECONDS + secs)); while [ $SECONDS -lt $end ]; do
+      curl -s -o /dev/null -m 10 -w '%{http_code} %{time_total}\n' "$url/metrics" || echo "000 10"
+      sleep 1; done ) > "$work/lone-$name" &
+  local lone_pid=$!
+  wrk -t 2 -c "$connections" -d "$duration" --timeout 5s --latency "$url/metrics" > "$work/wrk-$name.txt"
+  wait "$reload_pid" "$lone_pid" "$slow_pid" 2>/dev/null || true
+  local requests errors non2xx p50 p99 reloads_ok reloads_bad lone_worst lone_bad
+  requests=$(awk '/requests in/ {print $1}' "$work/wrk-$name.txt")
+  errors=$(awk '/Socket errors/ {print}' "$work/wrk-$name.txt")
+  non2xx=$(awk '/Non-2xx/ {print $NF}' "$work/wrk-$name.txt")
+  p50=$(awk '$1 == "50%" {print $2}' "$work/wrk-$name.txt")
+  p99=$(awk '$1 == "99%" {print $2}' "$work/wrk-$name.txt")
+  reloads_ok=$(grep -c '^200$' "$work/reloads-$name" || true)
+  reloads_bad=$(grep -vc '^200$' "$work/reloads-$name" || true)
+  lone_worst=$(sort -k2 -g "$work/lone-$name" | tail -1 | awk '{print $2}')
+  lone_bad=$(grep -vc '^200 ' "$work/lone-$name" || true)
+  echo "== $name: wrk -t 2 -c $connections -d $duration on /metrics, $slow slow clients, reload flood"
+  echo "requests: $requests  socket errors: ${errors:-none}  non-2xx: ${non2xx:-0}  p50 $p50  p99 $p99"
+  echo "reloads: $reloads_ok answered 200, $reloads_bad not"
+  echo "lone scrapes beside the slow clients: worst ${lone_worst}s, $lone_bad failed"
+  echo "RSS after: $(rss) KiB, threads $(threads)"
+}
+round first
+rss_first=$(rss)
+round second
+rss_second=$(rss)
+kill -0 "$pid" || { echo "exporter died" >&2; exit 1; }
+echo "== RSS: before $rss_before KiB, after round 1 $rss_first KiB, after round 2 $rss_second KiB"
+grep -c 'level=error' "$work/exporter.log" | xargs echo "exporter error lines:"

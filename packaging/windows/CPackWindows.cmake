@@ -1,0 +1,20 @@
+# The Windows zip (issue 8): `cpack --config build-windows/CPackConfig.cmake` (or
+# `cmake --build build-windows --target package`) makes
+# veeam-port-monitor-<version>-windows-x86_64.zip with
+#   bin/check_veeam_ports.exe   self-contained (static; only Windows' own DLLs)
+#   config/targets.yaml         the flow catalogue
+#   README.md                   installing, the firewall rules, the limits on Windows
+# Included from the top-level CMakeLists.txt for WIN32 builds only.
+install(FILES ${PROJECT_SOURCE_DIR}/config/targets.yaml DESTINATION config)
+install(FILES ${CMAKE_CURRENT_LIST_DIR}/README.md DESTINATION .)
+
+set(CPACK_GENERATOR ZIP)
+set(CPACK_PACKAGE_NAME veeam-port-monitor)
+set(CPACK_PACKAGE_VENDOR "veeam-port-monitor")
+set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
+set(CPACK_SYSTEM_NAME windows-x86_64)
+set(CPACK_PACKAGE_FILE_NAME "veeam-port-monitor-${PROJECT_VERSION}-windows-x86_64")
+set(CPACK_INCLUDE_TOPLEVEL_DIRECTORY ON)
+set(CPACK_STRIP_FILES ON)
+set(CPACK_PACKAGE_DIRECTORY ${CMAKE_BINARY_DIR})
+include(CPack)

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# CI beyond the normal build: the whole test suite under ASan+UBSan (build-asan), then a short
+# libFuzzer run of every fuzz target (build-fuzz). Meant to follow scripts/setup.sh in .ci/run:
+#   scripts/setup.sh && ctest --test-dir build --output-on-failure -j2 && scripts/ci-extra.sh
+# FUZZ_SECONDS (default 20) is the time per fuzz target. Prints the time of each part.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+fuzz_seconds=${FUZZ_SECONDS:-20}
+
+missing=()
+for p in clang libclang-rt-14-dev; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+t0=$SECONDS
+CI=true scripts/sanitized-tests.sh
+t1=$SECONDS
+scripts/fuzz.sh "$fuzz_seconds"
+t2=$SECONDS
+echo "ci-extra: ASan+UBSan suite $((t1 - t0))s, fuzzing $((t2 - t1))s, total $((t2 - t0))s"
