@@ -11,9 +11,12 @@ fail() {
   exit 1
 }
 
-# need TOOL PACKAGE: skip the test with the package to install when TOOL is missing.
+# need TOOL PACKAGE: skip the test with the package to install when TOOL is missing, or when
+# the package is there but not configured (a postinst that failed, e.g. inside a chroot).
 need() {
   command -v "$1" >/dev/null 2>&1 || [ -x "$1" ] || skip "$1 missing: apt-get install $2"
+  dpkg-query -W -f='${Status}' "$2" 2>/dev/null | grep -q 'install ok installed' ||
+    skip "package $2 is not fully installed (dpkg --configure -a says why)"
 }
 
 # A fresh temporary directory, removed on exit with every process registered by track_pid.
