@@ -87,9 +87,13 @@ getent passwd veeam-port-monitor >/dev/null || fail "postinst did not create the
 [ "$(stat -c %G:%a /etc/veeam-port-monitor/targets.yaml)" = veeam-port-monitor:640 ] ||
   fail "targets.yaml is not root:veeam-port-monitor 0640"
 # The service user can read the config (the unit runs the exporter as that user).
-if command -v runuser >/dev/null; then
+# (Only where an unprivileged user can run programs at all: inside a chroot whose root directory
+# is 0700, as mktemp -d makes it, nobody but root can, and that says nothing about the package.)
+if command -v runuser >/dev/null && runuser -u veeam-port-monitor -- /bin/true 2>/dev/null; then
   runuser -u veeam-port-monitor -- /usr/bin/veeam_port_exporter \
     --config.file=/etc/veeam-port-monitor/targets.yaml --role=agent --config.check
+else
+  echo "note: an unprivileged user cannot run programs here; service-user check not run"
 fi
 if command -v systemd-analyze >/dev/null; then
   systemd-analyze verify /lib/systemd/system/veeam-port-exporter.service >"$d/verify.log" 2>&1 ||
