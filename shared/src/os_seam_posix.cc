@@ -9,22 +9,17 @@
 #include <cerrno>
 #include <vector>
 
+#include "socket_errors.h"
 #include "vpm/os_seam.h"
 
 namespace vpm::os {
 
 PortState classify_socket_error(const boost::system::error_code& ec) {
-  namespace error = boost::asio::error;
-  if (ec == error::connection_refused) return PortState::kRefused;
-  if (ec == error::host_unreachable || ec == error::network_unreachable ||
-      ec == error::access_denied) {
-    return PortState::kUnreachable;
-  }
+  if (const auto portable = classify_portable_socket_error(ec)) return *portable;
   if (ec.category() == boost::system::system_category()) {
     // EPERM: a local firewall rule refused to send it; EHOSTDOWN: neighbour discovery failed.
     if (ec.value() == EPERM || ec.value() == EHOSTDOWN) return PortState::kUnreachable;
   }
-  if (ec == error::timed_out) return PortState::kFiltered;
   return PortState::kError;
 }
 

@@ -21,6 +21,7 @@
 
 #include <boost/asio/error.hpp>
 
+#include "socket_errors.h"
 #include "vpm/os_seam.h"
 
 #ifndef TCP_FAIL_CONNECT_ON_ICMP_ERROR
@@ -43,12 +44,7 @@ boost::system::error_code wsa_error(int code) {
 }  // namespace
 
 PortState classify_socket_error(const boost::system::error_code& ec) {
-  namespace error = boost::asio::error;
-  if (ec == error::connection_refused) return PortState::kRefused;
-  if (ec == error::host_unreachable || ec == error::network_unreachable ||
-      ec == error::access_denied) {
-    return PortState::kUnreachable;
-  }
+  if (const auto portable = classify_portable_socket_error(ec)) return *portable;
   if (ec.category() == boost::system::system_category()) {
     switch (ec.value()) {
       // UDP: the ICMP port unreachable of an earlier datagram (SIO_UDP_CONNRESET on).
@@ -67,7 +63,6 @@ PortState classify_socket_error(const boost::system::error_code& ec) {
         break;
     }
   }
-  if (ec == error::timed_out) return PortState::kFiltered;
   return PortState::kError;
 }
 
