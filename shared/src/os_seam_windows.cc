@@ -20,6 +20,7 @@
 #include <ws2tcpip.h>
 
 #include <boost/asio/error.hpp>
+#include <cstring>
 
 #include "socket_errors.h"
 #include "vpm/os_seam.h"
@@ -108,6 +109,24 @@ ConnectStart begin_connect(const boost::asio::ip::tcp::endpoint& endpoint) {
   ::closesocket(s);
   start.error = wsa_error(error);
   return start;
+}
+
+bool finish_open_connect(Handle handle, const boost::asio::ip::tcp::endpoint& endpoint) {
+  sockaddr_storage local{};
+  int length = sizeof local;
+  bool itself = false;
+  if (::getsockname(handle, reinterpret_cast<sockaddr*>(&local), &length) == 0) {
+    boost::asio::ip::tcp::endpoint local_endpoint;
+    if (static_cast<std::size_t>(length) <= local_endpoint.capacity()) {
+      std::memcpy(local_endpoint.data(), &local, static_cast<std::size_t>(length));
+      local_endpoint.resize(static_cast<std::size_t>(length));
+      itself = local_endpoint == endpoint;
+    }
+  }
+  // Winsock cannot connect a socket again: reset it (no TIME_WAIT) and close it.
+  set_abortive_close(handle);
+  ::closesocket(handle);
+  return itself;
 }
 
 boost::system::error_code connect_outcome(Handle handle) {

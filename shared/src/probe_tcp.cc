@@ -2,6 +2,7 @@
 // socket at the deadline (the watchdog pattern from Asio's timeout examples). The service
 // checks start here too: on success they get the connected socket instead of a result.
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>
 #include <memory>
@@ -32,6 +33,22 @@ class TcpConnectProbe : public std::enable_shared_from_this<TcpConnectProbe> {
     const tcp::endpoint endpoint(request_.address, request_.port);
     started_ = Clock::now();
     const os::ConnectStart begun = os::begin_connect(endpoint);
+    if (begun.status == os::ConnectStart::Status::kConnected && !on_connected_) {
+      // Open, and nothing more to ask: the socket never needs the reactor.
+      latency_ = Clock::now() - started_;
+      const bool itself = os::finish_open_connect(begun.handle, endpoint);
+      boost::asio::post(socket_.get_executor(), [self = shared_from_this(), itself] {
+        self->timer_.cancel();
+        // Inside the ephemeral range a connect to a port nobody listens on can pick that
+        // same port as its source and "succeed" by simultaneous open.
+        if (itself) {
+          self->finish(PortState::kRefused, "self-connect: nothing listens");
+        } else {
+          self->finish(PortState::kOpen, {});
+        }
+      });
+      return;
+    }
     if (begun.status != os::ConnectStart::Status::kFailed) {
       boost::system::error_code ec;
       socket_.assign(endpoint.protocol(), begun.handle, ec);
@@ -88,8 +105,6 @@ class TcpConnectProbe : public std::enable_shared_from_this<TcpConnectProbe> {
     timer_.cancel();
     if (!ec) {
       if (socket_.is_open() && connected_to_itself()) {
-        // Inside the ephemeral range a connect to a port nobody listens on can pick that
-        // same port as its source and "succeed" by simultaneous open.
         finish(PortState::kRefused, "self-connect: nothing listens");
       } else if (on_connected_) {
         hand_over();

@@ -35,6 +35,13 @@ struct ConnectStart {
 };
 ConnectStart begin_connect(const boost::asio::ip::tcp::endpoint& endpoint);
 
+// Ends a reachability probe's connect that succeeded inside begin_connect: the connection is
+// reset (RST, no TIME_WAIT on either side) and, where the system allows, the socket is kept for
+// a later begin_connect instead of being closed. Returns true when the connection went to
+// itself (local address and port equal the remote ones: a simultaneous open on a port that
+// nobody listens on, which a connect inside the ephemeral range can produce).
+bool finish_open_connect(NativeSocket handle, const boost::asio::ip::tcp::endpoint& endpoint);
+
 // After the socket became writable: the outcome of the connect (success or the error).
 boost::system::error_code connect_outcome(NativeSocket handle);
 
