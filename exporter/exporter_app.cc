@@ -24,6 +24,7 @@
 
 #include "exporter_options.h"
 #include "flow_scheduler.h"
+#include "gzip_body.h"
 #include "http_server.h"
 #include "landing_page.h"
 #include "logfmt_logger.h"
@@ -49,6 +50,9 @@ using Clock = std::chrono::steady_clock;
 // 2 s poll slices of an idle keep-alive connection, so stopping waits this long at most and
 // then exits without them: the listening sockets are already closed by then.
 constexpr std::chrono::milliseconds kStopBudget{500};
+
+// A gzip scrape may get the flows' samples as they were up to this long ago: see gzip_body.h.
+constexpr std::chrono::milliseconds kGzipMinInterval{500};
 
 // A valid config's flows for the role; throws ConfigError or std::invalid_argument.
 struct LoadedConfig {
@@ -100,15 +104,24 @@ class Exporter {
     ResultStore store;
     store.record_reload(true, std::chrono::system_clock::now());
     FlowScheduler scheduler(io, runner, store, log_);
+    // The first runs' transient memory (every flow started at once) goes back to the system.
+    scheduler.on_ready([] { malloc_trim(0); });
     ExporterCollector collector(store,
                                 ModelOptions{options_.per_port_limit, VPM_VERSION, VPM_REVISION});
     std::atomic<bool> stopping{false};
     std::atomic<std::size_t> scheduled{0};
 
     HttpRoutes routes;
-    routes.metrics = [&collector] {
-      MetricsText text = collector.text();
-      return ResponseBody{std::move(text.snapshot_part), std::move(text.process_part)};
+    GzipPageCache gzip_cache(kGzipMinInterval);
+    routes.metrics = [&collector, &gzip_cache](bool gzip) {
+      if (!gzip) {
+        MetricsText text = collector.text();
+        return ResponseBody{std::move(text.snapshot_part), std::move(text.process_part)};
+      }
+      const std::shared_ptr<const GzipPageCache::Head> head =
+          gzip_cache.head([&collector] { return collector.text().snapshot_part; });
+      const DeflatedPart tail = deflate_part(collector.process_text(), true);
+      return ResponseBody{head->bytes, tail.bytes + gzip_trailer(head->meta, tail), "gzip"};
     };
     routes.ready = [&store] { return store.ready(); };
     routes.landing_page = [&] {
@@ -125,8 +138,11 @@ class Exporter {
     routes.reload = [&]() -> ReloadOutcome {
       auto promise = std::make_shared<std::promise<ReloadOutcome>>();
       std::future<ReloadOutcome> answer = promise->get_future();
-      boost::asio::post(
-          io, [&, promise] { promise->set_value(reload(scheduler, store, scheduled, "http")); });
+      boost::asio::post(io, [&, promise] {
+        ReloadOutcome outcome = reload(scheduler, store, scheduled, "http");
+        gzip_cache.invalidate();  // before the answer: a scrape right after sees the change
+        promise->set_value(std::move(outcome));
+      });
       while (answer.wait_for(std::chrono::milliseconds(50)) != std::future_status::ready) {
         if (stopping.load()) return {false, "shutting down"};
       }
@@ -162,9 +178,13 @@ class Exporter {
                 {{"role", options_.role.empty() ? "(all)" : options_.role}});
     }
 
-    scheduler.apply(std::move(loaded.specs));
+    // The flows live on in the scheduler; the parsed file goes, and its memory back to the
+    // system, before the first probes start.
+    std::vector<FlowSpec> specs = std::move(loaded.specs);
+    loaded = LoadedConfig{};
+    malloc_trim(0);
+    scheduler.apply(std::move(specs));
     scheduled = scheduler.flow_count();
-    loaded = LoadedConfig{};  // the flows live on in the scheduler; the parsed file can go
 
     std::function<void(const boost::system::error_code&, int)> on_signal =
         [&](const boost::system::error_code& ec, int signal_number) {
@@ -172,6 +192,7 @@ class Exporter {
           if (signal_number == SIGHUP) {
             log_.info("Reload requested by SIGHUP");
             reload(scheduler, store, scheduled, "sighup");
+            gzip_cache.invalidate();
             signals.async_wait(on_signal);
             return;
           }
@@ -181,7 +202,6 @@ class Exporter {
         };
     signals.async_wait(on_signal);
 
-    malloc_trim(0);
     io.run();
 
     // Drop the probes (the io_context is no longer run: their pending handlers are destroyed

@@ -53,6 +53,7 @@ void FlowScheduler::stop() {
     entry->timer.cancel();
   }
   entries_.clear();
+  never_completed_ = 0;
 }
 
 ReloadPlan FlowScheduler::apply(std::vector<FlowSpec> specs) {
@@ -92,6 +93,7 @@ void FlowScheduler::add(FlowSpec spec) {
   const std::string name = spec.flow.name;
   auto entry = std::make_shared<Entry>(io_, std::move(spec));
   entries_[name] = entry;
+  ++never_completed_;
   schedule_at(entry, Clock::now());
 }
 
@@ -100,6 +102,7 @@ void FlowScheduler::remove(const std::string& name) {
   if (it == entries_.end()) return;
   it->second->removed = true;
   it->second->timer.cancel();
+  if (it->second->completed == 0) --never_completed_;
   entries_.erase(it);
   store_.forget(name);
 }
@@ -138,7 +141,7 @@ void FlowScheduler::start_run(const EntryPtr& entry) {
 }
 
 void FlowScheduler::finished(const EntryPtr& entry, std::vector<FlowResult> results) {
-  ++entry->completed;
+  if (entry->completed++ == 0) --never_completed_;
   if (log_.enabled(LogLevel::kDebug)) {
     std::chrono::nanoseconds longest{0};
     for (const FlowResult& r : results) longest = std::max(longest, r.duration);
@@ -171,15 +174,13 @@ void FlowScheduler::log_changes(Entry& entry, const std::vector<FlowResult>& res
 }
 
 void FlowScheduler::update_ready() {
-  if (store_.ready()) return;
-  for (const auto& [name, entry] : entries_) {
-    if (entry->completed == 0) return;
-  }
+  if (store_.ready() || never_completed_ > 0) return;
   store_.mark_ready();
   const std::string took =
       std::to_string(std::chrono::duration<double>(Clock::now() - first_apply_).count());
   log_.info("Ready: every flow has completed a run",
             {{"flows", std::to_string(entries_.size())}, {"first_run_seconds", took}});
+  if (on_ready_) on_ready_();
 }
 
 }  // namespace vpm::exporter

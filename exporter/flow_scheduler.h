@@ -43,6 +43,9 @@ class FlowScheduler {
   // reload_plan.h. Call on the io_context's thread.
   ReloadPlan apply(std::vector<FlowSpec> specs);
 
+  // Called once, on the io_context's thread, when every flow has completed its first run.
+  void on_ready(std::function<void()> hook) { on_ready_ = std::move(hook); }
+
   // Cancels every timer; runs still in flight are dropped when they complete.
   void stop();
 
@@ -80,6 +83,8 @@ class FlowScheduler {
   Logger& log_;
   Random random_;
   std::map<std::string, EntryPtr> entries_;
+  std::size_t never_completed_ = 0;  // entries_ without a completed run yet
+  std::function<void()> on_ready_;
   Clock::time_point first_apply_{};  // for the time the first runs took
 };
 

@@ -10,6 +10,7 @@
 #include <stdexcept>
 
 #include "exporter_options.h"
+#include "gzip_body.h"
 
 extern "C" int vpm_civetweb_libssl_shim();
 extern "C" int vpm_civetweb_libcrypto_shim();
@@ -81,8 +82,8 @@ HttpServer::HttpServer(HttpServerOptions options, HttpRoutes routes, Logger& log
     if (!ports.empty()) ports += ',';
     ports += civetweb_listening_port(address, tls);
   }
-  const std::string threads =
-      std::to_string(options_.worker_threads > 0 ? options_.worker_threads : kDefaultWorkerThreads);
+  worker_threads_ = options_.worker_threads > 0 ? options_.worker_threads : kDefaultWorkerThreads;
+  const std::string threads = std::to_string(worker_threads_);
   // No document_root: civetweb serves no files, only the handler below.
   std::vector<const char*> config = {"listening_ports",
                                      ports.c_str(),
@@ -109,6 +110,8 @@ HttpServer::HttpServer(HttpServerOptions options, HttpRoutes routes, Logger& log
   }
   mg_callbacks callbacks{};
   callbacks.log_message = &HttpServer::log_message;
+  callbacks.init_connection = &HttpServer::connection_opened;
+  callbacks.connection_close = &HttpServer::connection_closing;
   if (tls) callbacks.init_ssl = &HttpServer::init_ssl;
   mg_init_data init{};
   init.callbacks = &callbacks;
@@ -161,6 +164,23 @@ std::vector<std::string> HttpServer::bound_addresses() const {
 
 int HttpServer::dispatch(mg_connection* conn, void* self) {
   return static_cast<HttpServer*>(self)->handle(conn);
+}
+
+// civetweb calls init_connection once a worker takes a connection (after the TLS handshake),
+// and connection_close for every close, including a failed handshake that never got the first;
+// the connection data set here tells the two apart.
+int HttpServer::connection_opened(const mg_connection* conn, void** conn_data) {
+  const mg_context* ctx = mg_get_context(conn);
+  auto* self = ctx == nullptr ? nullptr : static_cast<HttpServer*>(mg_get_user_data(ctx));
+  if (self == nullptr) return 0;
+  ++self->open_connections_;
+  *conn_data = self;
+  return 0;
+}
+
+void HttpServer::connection_closing(const mg_connection* conn) {
+  auto* self = static_cast<HttpServer*>(mg_get_user_connection_data(conn));
+  if (self != nullptr) --self->open_connections_;
 }
 
 int HttpServer::init_ssl(void* ssl_ctx, void* self) {
@@ -245,8 +265,14 @@ int HttpServer::respond(mg_connection* conn, int status, const char* content_typ
                         const ResponseBody& body, bool head_only,
                         const std::vector<std::pair<std::string, std::string>>& extra) {
   const std::size_t shared_size = body.shared ? body.shared->size() : 0;
+  if (open_connections_.load() * 4 >= worker_threads_ * kKeepAliveQuartersOfWorkers) {
+    mg_disable_connection_keep_alive(conn);
+  }
   mg_response_header_start(conn, status);
   mg_response_header_add(conn, "Content-Type", content_type, -1);
+  if (body.content_encoding != nullptr) {
+    mg_response_header_add(conn, "Content-Encoding", body.content_encoding, -1);
+  }
   const std::string length = std::to_string(shared_size + body.own.size());
   mg_response_header_add(conn, "Content-Length", length.c_str(), -1);
   for (const auto& [name, value] : options_.web.headers) {
@@ -279,7 +305,9 @@ int HttpServer::handle(mg_connection* conn) {
 
   if (path == options_.telemetry_path) {
     if (!get) return respond(conn, 405, kTextType, "Method Not Allowed\n", false, allow_get);
-    return respond(conn, 200, kMetricsType, routes_.metrics(), head, {});
+    const bool gzip = accepts_gzip(mg_get_header(conn, "Accept-Encoding"));
+    return respond(conn, 200, kMetricsType, routes_.metrics(gzip), head,
+                   {{"Vary", "Accept-Encoding"}});
   }
   if (path == "/") {
     if (!get) return respond(conn, 405, kTextType, "Method Not Allowed\n", false, allow_get);

@@ -30,10 +30,12 @@ struct ReloadOutcome {
 struct ResponseBody {
   std::shared_ptr<const std::string> shared;  // may be null
   std::string own;
+  const char* content_encoding = nullptr;  // "gzip", or null for the body as it is
 };
 
 struct HttpRoutes {
-  std::function<ResponseBody()> metrics;      // the exposition text
+  // The exposition text; gzip-compressed when the argument says the client accepts gzip.
+  std::function<ResponseBody(bool gzip)> metrics;
   std::function<std::string()> landing_page;  // HTML
   std::function<bool()> ready;
   std::function<ReloadOutcome()> reload;  // blocks until applied or rejected
@@ -52,6 +54,11 @@ class HttpServer {
   // Enough workers that 64 keep-alive scrapers (wrk -c 64) and Prometheus are all served at
   // once: civetweb binds one worker to a connection for as long as it stays open.
   static constexpr unsigned kDefaultWorkerThreads = 96;
+  // So that open connections cannot keep every worker to themselves (and leave new ones, a
+  // Prometheus scrape say, queued behind clients that never hang up or read slowly): once this
+  // many workers in four hold a connection, each response closes its connection, and its
+  // worker goes to the next connection in civetweb's queue.
+  static constexpr unsigned kKeepAliveQuartersOfWorkers = 3;
 
   // Starts listening; throws std::runtime_error naming the address or TLS problem.
   HttpServer(HttpServerOptions options, HttpRoutes routes, Logger& log);
@@ -70,6 +77,8 @@ class HttpServer {
   static int dispatch(mg_connection* conn, void* self);
   static int init_ssl(void* ssl_ctx, void* self);
   static int log_message(const mg_connection* conn, const char* message);
+  static int connection_opened(const mg_connection* conn, void** conn_data);
+  static void connection_closing(const mg_connection* conn);
   int handle(mg_connection* conn);
   int configure_tls(void* ssl_ctx);
   int respond(mg_connection* conn, int status, const char* content_type, const std::string& body,
@@ -85,6 +94,8 @@ class HttpServer {
   std::mutex startup_mutex_;
   std::string startup_messages_;  // civetweb's log lines until the server runs
   std::atomic<bool> started_{false};
+  unsigned worker_threads_ = kDefaultWorkerThreads;
+  std::atomic<unsigned> open_connections_{0};  // connections a worker holds
   mg_context* ctx_ = nullptr;
 };
 

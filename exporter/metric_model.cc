@@ -301,8 +301,19 @@ MetricsText ExporterCollector::text() const {
     }
     text.snapshot_part = cached_text_;
   }
-  text.process_part = serialize(process_families());
+  text.process_part = process_text();
   return text;
+}
+
+std::string ExporterCollector::process_text() const {
+  const auto now = std::chrono::steady_clock::now();
+  const std::lock_guard lock(process_mutex_);
+  if (process_read_ == std::chrono::steady_clock::time_point{} ||
+      now - process_read_ >= kProcessTextMaxAge) {
+    process_text_ = serialize(process_families());
+    process_read_ = now;
+  }
+  return process_text_;
 }
 
 }  // namespace vpm::exporter

@@ -8,6 +8,7 @@
 #include <prometheus/collectable.h>
 #include <prometheus/metric_family.h>
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <map>
@@ -55,6 +56,11 @@ class ExporterCollector : public prometheus::Collectable {
   // that flow runs again, so with thousands of flows publishing all the time a scrape
   // re-serializes only the few that changed since the last one and concatenates the rest.
   MetricsText text() const;
+  // The process metrics alone, as text, read again when the last reading is older than
+  // kProcessTextMaxAge: under a flood of scrapes, reading /proc for each would cost more than
+  // serving the page.
+  std::string process_text() const;
+  static constexpr std::chrono::milliseconds kProcessTextMaxAge{100};
 
  private:
   struct FlowText {
@@ -68,6 +74,9 @@ class ExporterCollector : public prometheus::Collectable {
   mutable std::shared_ptr<const std::string> cached_text_;
   mutable std::map<std::string, FlowText> flow_text_;
   mutable std::vector<std::string> headers_;  // "# HELP ...\n# TYPE ...\n" per flow family
+  mutable std::mutex process_mutex_;
+  mutable std::string process_text_;
+  mutable std::chrono::steady_clock::time_point process_read_{};
 };
 
 }  // namespace vpm::exporter

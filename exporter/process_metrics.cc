@@ -103,7 +103,7 @@ std::vector<MetricFamily> process_families() {
   std::vector<MetricFamily> out;
   const auto ticks = static_cast<double>(::sysconf(_SC_CLK_TCK));
   const auto page = static_cast<double>(::sysconf(_SC_PAGESIZE));
-  const std::optional<double> btime = boot_time();
+  static const std::optional<double> btime = boot_time();  // fixed until the next boot
   if (btime) {
     if (const auto stats = parse_proc_stat(read_file("/proc/self/stat"), ticks, page, *btime)) {
       out.push_back(gauge("process_cpu_seconds_total",

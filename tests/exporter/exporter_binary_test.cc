@@ -6,6 +6,7 @@
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include <array>
@@ -18,6 +19,7 @@
 
 #include "bcrypt_hash.h"
 #include "child_process.h"
+#include "gunzip.h"
 #include "http_client.h"
 #include "support/loopback.h"
 #include "support/subprocess.h"
@@ -201,6 +203,93 @@ TEST_F(ExporterBinaryTest, HealthReadinessLandingPageAndUnknownPaths) {
   post.method = "POST";
   post.path = "/metrics";
   EXPECT_EQ(http_request(exporter.port(), post).status, 405);
+}
+
+TEST_F(ExporterBinaryTest, MetricsAreGzippedWhenTheClientAsks) {
+  ExporterProcess exporter(dir_, flags());
+  ASSERT_NE(exporter.port(), 0) << exporter.log();
+  HttpRequest request;
+  request.path = "/metrics";
+  request.headers = {"Accept-Encoding: gzip"};  // what Prometheus sends
+  const HttpResponse zipped = http_request(exporter.port(), request);
+  ASSERT_EQ(zipped.status, 200) << zipped.error;
+  EXPECT_NE(zipped.headers.find("Content-Encoding: gzip"), std::string::npos) << zipped.headers;
+  EXPECT_NE(zipped.headers.find("Vary: Accept-Encoding"), std::string::npos) << zipped.headers;
+  const std::string text = gunzip(zipped.body);
+  const std::string plain = exporter.metrics();
+  EXPECT_LT(zipped.body.size() * 2, plain.size());
+  EXPECT_EQ(series(text, "veeam_flow_up"), series(plain, "veeam_flow_up"));
+  EXPECT_EQ(series(text, "veeam_flow_ports"), series(plain, "veeam_flow_ports"));
+  EXPECT_EQ(series(text, "process_start_time_seconds"),
+            series(plain, "process_start_time_seconds"));
+  if (executable(kPromtool)) {
+    const std::string file = dir_.write("gunzipped.txt", text);
+    const auto check =
+        run_command(std::string(kPromtool) + " check metrics < " + shell_quote(file));
+    EXPECT_EQ(check.exit_code, 0) << check.out << check.err;
+  }
+
+  request.headers = {"Accept-Encoding: gzip;q=0, identity"};
+  const HttpResponse refused = http_request(exporter.port(), request);
+  EXPECT_EQ(refused.headers.find("Content-Encoding"), std::string::npos) << refused.headers;
+  EXPECT_EQ(series(refused.body, "veeam_flow_up"), series(plain, "veeam_flow_up"));
+  EXPECT_EQ(series(plain, "veeam_flow_up").size(), 2u);
+}
+
+// One keep-alive request on a new connection, which then stays open and idle. Returns the
+// response's status line and headers, or "" when none came within `timeout`.
+std::string keep_alive_request(std::uint16_t port, int* fd_out, std::chrono::milliseconds timeout) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  *fd_out = fd;
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(port);
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) return "";
+  const std::string request =
+      "GET /-/healthy HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: keep-alive\r\n\r\n";
+  if (::send(fd, request.data(), request.size(), MSG_NOSIGNAL) !=
+      static_cast<ssize_t>(request.size())) {
+    return "";
+  }
+  timeval tv{};
+  tv.tv_sec = static_cast<time_t>(timeout.count() / 1000);
+  tv.tv_usec = static_cast<suseconds_t>((timeout.count() % 1000) * 1000);
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  std::string head;
+  std::array<char, 1024> buffer{};
+  while (head.find("\r\n\r\n") == std::string::npos) {
+    const ssize_t n = ::recv(fd, buffer.data(), buffer.size(), 0);
+    if (n <= 0) return "";
+    head.append(buffer.data(), static_cast<std::size_t>(n));
+  }
+  return head.substr(0, head.find("\r\n\r\n"));
+}
+
+TEST_F(ExporterBinaryTest, IdleKeepAliveConnectionsCannotHoldEveryWorker) {
+  ExporterProcess exporter(dir_, flags());
+  ASSERT_NE(exporter.port(), 0) << exporter.log();
+  // More idle keep-alive connections than the exporter has workers (96). Were each to keep
+  // its worker, the 97th and later would wait for a keep-alive timeout (5 s) to end.
+  constexpr int kConnections = 130;
+  std::vector<int> fds;
+  int answered = 0;
+  int closed = 0;
+  for (int i = 0; i < kConnections; ++i) {
+    int fd = -1;
+    const std::string head = keep_alive_request(exporter.port(), &fd, 3s);
+    fds.push_back(fd);
+    if (head.rfind("HTTP/1.1 200", 0) == 0) ++answered;
+    if (head.find("Connection: close") != std::string::npos) ++closed;
+  }
+  EXPECT_EQ(answered, kConnections);
+  EXPECT_GE(closed, kConnections - 96);
+  // And a scrape beside them all is served.
+  HttpRequest request;
+  request.path = "/metrics";
+  const HttpResponse scrape = http_request(exporter.port(), request, nullptr, 3s);
+  EXPECT_EQ(scrape.status, 200) << scrape.error;
+  for (int fd : fds) ::close(fd);
 }
 
 TEST_F(ExporterBinaryTest, ReadyOnlyAfterEveryFlowRan) {

@@ -1,0 +1,153 @@
+// gzip for /metrics: what Accept-Encoding admits it, and that the two-part member (shared part
+// ending in a full flush + fresh part) is one valid gzip stream, checked by zlib's own inflate.
+#include "gzip_body.h"
+
+#include <gtest/gtest.h>
+#include <zlib.h>
+
+#include <chrono>
+#include <memory>
+#include <string>
+
+#include "gunzip.h"
+
+namespace vpm::exporter {
+namespace {
+
+using namespace std::chrono_literals;
+
+std::string sample_page(int flows) {
+  std::string page =
+      "# HELP veeam_flow_up 1 when every probed port met its expectation.\n"
+      "# TYPE veeam_flow_up gauge\n";
+  for (int i = 0; i < flows; ++i) {
+    page += "veeam_flow_up{flow=\"port-" + std::to_string(i) +
+            "\",from=\"agent\",to=\"backup_server\",target=\"127.0.0.1\",protocol=\"tcp\"} " +
+            std::to_string(i % 2) + "\n";
+  }
+  return page;
+}
+
+TEST(AcceptsGzip, ReadsTheHeaderAsRfc9110Says) {
+  EXPECT_TRUE(accepts_gzip("gzip"));
+  EXPECT_TRUE(accepts_gzip("gzip, deflate, br"));  // curl --compressed, browsers
+  EXPECT_TRUE(accepts_gzip("deflate ,  GZIP ;q=0.5"));
+  EXPECT_TRUE(accepts_gzip("x-gzip"));
+  EXPECT_TRUE(accepts_gzip("*"));
+  EXPECT_TRUE(accepts_gzip("br;q=1.0, *;q=0.1"));
+  EXPECT_TRUE(accepts_gzip("gzip;q=1"));
+  EXPECT_TRUE(accepts_gzip("gzip;q=0.001"));
+  EXPECT_FALSE(accepts_gzip(nullptr));
+  EXPECT_FALSE(accepts_gzip(""));
+  EXPECT_FALSE(accepts_gzip("identity"));
+  EXPECT_FALSE(accepts_gzip("deflate, br"));
+  EXPECT_FALSE(accepts_gzip("gzip;q=0"));
+  EXPECT_FALSE(accepts_gzip("gzip;q=0.000"));
+  EXPECT_FALSE(accepts_gzip("gzip;q=0, *"));  // named gzip wins over the wildcard
+  EXPECT_FALSE(accepts_gzip("*;q=0"));
+  EXPECT_FALSE(accepts_gzip("gzipped"));
+  EXPECT_FALSE(accepts_gzip("gzip;q=nonsense"));
+  EXPECT_FALSE(accepts_gzip("gzip;q=2"));
+  EXPECT_FALSE(accepts_gzip("gzip;q=0.12345"));
+  EXPECT_FALSE(accepts_gzip(",,,;;;="));
+}
+
+TEST(Gzip, OneShotRoundTrips) {
+  for (const std::string& text : {std::string(), std::string("x"), sample_page(2000)}) {
+    const std::string member = gzip(text);
+    ASSERT_GE(member.size(), 18u);  // header + trailer at least
+    EXPECT_EQ(test::gunzip(member), text);
+  }
+  EXPECT_LT(gzip(sample_page(2000)).size() * 8, sample_page(2000).size());
+}
+
+TEST(Gzip, TwoPartsJoinIntoOneMember) {
+  const std::string shared = sample_page(1000);
+  const std::string fresh = "# TYPE process_open_fds gauge\nprocess_open_fds 12\n";
+  const DeflatedPart head = deflate_part(shared, false);
+  const DeflatedPart tail = deflate_part(fresh, true);
+  const std::string member =
+      std::string(gzip_header()) + head.bytes + tail.bytes + gzip_trailer(head, tail);
+  EXPECT_EQ(test::gunzip(member), shared + fresh);
+
+  // Either part may be empty.
+  const DeflatedPart nothing = deflate_part("", false);
+  const DeflatedPart all = deflate_part(shared, true);
+  EXPECT_EQ(test::gunzip(std::string(gzip_header()) + nothing.bytes + all.bytes +
+                         gzip_trailer(nothing, all)),
+            shared);
+  const DeflatedPart empty_tail = deflate_part("", true);
+  EXPECT_EQ(test::gunzip(std::string(gzip_header()) + head.bytes + empty_tail.bytes +
+                         gzip_trailer(head, empty_tail)),
+            shared);
+}
+
+TEST(Gzip, ACorruptedTrailerIsCaughtByTheReader) {
+  std::string member = gzip(sample_page(10));
+  member[member.size() - 6] ^= 0x01;  // a bit of the CRC-32
+  z_stream stream{};
+  ASSERT_EQ(inflateInit2(&stream, 16 + MAX_WBITS), Z_OK);
+  std::string out(1 << 16, '\0');
+  stream.next_in = reinterpret_cast<Bytef*>(member.data());
+  stream.avail_in = static_cast<uInt>(member.size());
+  stream.next_out = reinterpret_cast<Bytef*>(out.data());
+  stream.avail_out = static_cast<uInt>(out.size());
+  EXPECT_EQ(inflate(&stream, Z_FINISH), Z_DATA_ERROR);  // so the CRC above is really checked
+  inflateEnd(&stream);
+}
+
+void joined(const std::shared_ptr<const GzipPageCache::Head>& head, const std::string& fresh,
+            std::string* out) {
+  const DeflatedPart tail = deflate_part(fresh, true);
+  *out = *head->bytes + tail.bytes + gzip_trailer(head->meta, tail);
+}
+
+TEST(GzipPageCache, CompressesEachPageOnceAndTheNewOneWhenItChanges) {
+  GzipPageCache cache(0ms);
+  auto page = std::make_shared<const std::string>(sample_page(100));
+  int asked = 0;
+  const auto current = [&] {
+    ++asked;
+    return page;
+  };
+  const auto a = cache.head(current);
+  const auto again = cache.head(current);
+  EXPECT_EQ(again->bytes, a->bytes);  // the same page: the same compression, not a new one
+  std::string member;
+  joined(a, "tail\n", &member);
+  EXPECT_EQ(test::gunzip(member), *page + "tail\n");
+
+  page = std::make_shared<const std::string>(sample_page(101));
+  const auto b = cache.head(current);
+  EXPECT_NE(b->bytes, a->bytes);
+  joined(b, "", &member);
+  EXPECT_EQ(test::gunzip(member), sample_page(101));
+  EXPECT_EQ(asked, 3);
+}
+
+TEST(GzipPageCache, WithinTheIntervalTheTextIsNotEvenAskedForUnlessInvalidated) {
+  GzipPageCache cache(1h);
+  auto page = std::make_shared<const std::string>(sample_page(100));
+  int asked = 0;
+  const auto current = [&] {
+    ++asked;
+    return page;
+  };
+  const auto a = cache.head(current);
+  page = std::make_shared<const std::string>(sample_page(101));
+  const auto b = cache.head(current);
+  EXPECT_EQ(b, a);  // at most once per interval
+  EXPECT_EQ(asked, 1);
+  std::string member;
+  joined(b, "", &member);
+  EXPECT_EQ(test::gunzip(member), sample_page(100));  // consistent: the older page, whole
+
+  cache.invalidate();  // a reload
+  const auto c = cache.head(current);
+  EXPECT_EQ(asked, 2);
+  joined(c, "", &member);
+  EXPECT_EQ(test::gunzip(member), sample_page(101));
+}
+
+}  // namespace
+}  // namespace vpm::exporter
