@@ -51,8 +51,9 @@ using Clock = std::chrono::steady_clock;
 // then exits without them: the listening sockets are already closed by then.
 constexpr std::chrono::milliseconds kStopBudget{500};
 
-// A gzip scrape may get the flows' samples as they were up to this long ago: see gzip_body.h.
-constexpr std::chrono::milliseconds kGzipMinInterval{500};
+// A scrape may get the flows' samples as they were up to this long ago: see metric_model.h.
+// Every reload ends it at once. The gzip of the page is made once per page (gzip_body.h).
+constexpr std::chrono::milliseconds kRenderMinInterval{500};
 
 // A valid config's flows for the role; throws ConfigError or std::invalid_argument.
 struct LoadedConfig {
@@ -106,13 +107,13 @@ class Exporter {
     FlowScheduler scheduler(io, runner, store, log_);
     // The first runs' transient memory (every flow started at once) goes back to the system.
     scheduler.on_ready([] { malloc_trim(0); });
-    ExporterCollector collector(store,
-                                ModelOptions{options_.per_port_limit, VPM_VERSION, VPM_REVISION});
+    ExporterCollector collector(store, ModelOptions{options_.per_port_limit, VPM_VERSION,
+                                                    VPM_REVISION, kRenderMinInterval});
     std::atomic<bool> stopping{false};
     std::atomic<std::size_t> scheduled{0};
 
     HttpRoutes routes;
-    GzipPageCache gzip_cache(kGzipMinInterval);
+    GzipPageCache gzip_cache(std::chrono::milliseconds{0});
     routes.metrics = [&collector, &gzip_cache](bool gzip) {
       if (!gzip) {
         MetricsText text = collector.text();
@@ -140,7 +141,8 @@ class Exporter {
       std::future<ReloadOutcome> answer = promise->get_future();
       boost::asio::post(io, [&, promise] {
         ReloadOutcome outcome = reload(scheduler, store, scheduled, "http");
-        gzip_cache.invalidate();  // before the answer: a scrape right after sees the change
+        collector.invalidate();  // before the answer: a scrape right after sees the change
+        gzip_cache.invalidate();
         promise->set_value(std::move(outcome));
       });
       while (answer.wait_for(std::chrono::milliseconds(50)) != std::future_status::ready) {
@@ -192,6 +194,7 @@ class Exporter {
           if (signal_number == SIGHUP) {
             log_.info("Reload requested by SIGHUP");
             reload(scheduler, store, scheduled, "sighup");
+            collector.invalidate();
             gzip_cache.invalidate();
             signals.async_wait(on_signal);
             return;

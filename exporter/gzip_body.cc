@@ -161,19 +161,19 @@ std::shared_ptr<const GzipPageCache::Head> GzipPageCache::head(const TextSource&
     current = current_;
   }
   const std::shared_ptr<const std::string> text = current_text();
+  if (current && current->source == text) {
+    const std::lock_guard lock(state_mutex_);
+    stale_ = false;
+    return current;  // unchanged
+  }
   auto made = std::make_shared<Head>();
   made->source = text;
-  if (current && current->source == text) {  // unchanged: the same bytes, younger
-    made->bytes = current->bytes;
-    made->meta = current->meta;
-  } else {
-    DeflatedPart part = deflate_part(*text, false);
-    auto bytes = std::make_shared<std::string>(gzip_header());
-    *bytes += part.bytes;
-    made->bytes = std::move(bytes);
-    made->meta.crc = part.crc;
-    made->meta.size = part.size;
-  }
+  DeflatedPart part = deflate_part(*text, false);
+  auto bytes = std::make_shared<std::string>(gzip_header());
+  *bytes += part.bytes;
+  made->bytes = std::move(bytes);
+  made->meta.crc = part.crc;
+  made->meta.size = part.size;
   made->made = std::chrono::steady_clock::now();
   const std::lock_guard lock(state_mutex_);
   current_ = made;

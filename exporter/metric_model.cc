@@ -228,7 +228,15 @@ std::string serialize(const std::vector<MetricFamily>& families) {
 }
 
 ExporterCollector::ExporterCollector(const ResultStore& store, ModelOptions options)
-    : store_(store), options_(std::move(options)) {}
+    : store_(store), options_(std::move(options)) {
+  for (const MetricFamily& f : empty_flow_families()) {
+    MetricFamily header = f;
+    header.metric.emplace_back();
+    const std::string one = serialize({header});
+    const std::size_t second_line = one.find('\n', one.find('\n') + 1);
+    headers_.push_back(one.substr(0, second_line + 1));
+  }
+}
 
 std::vector<MetricFamily> ExporterCollector::Collect() const {
   const std::shared_ptr<const Snapshot> snapshot = store_.snapshot();
@@ -238,71 +246,81 @@ std::vector<MetricFamily> ExporterCollector::Collect() const {
   return out;
 }
 
-MetricsText ExporterCollector::text() const {
-  const std::shared_ptr<const Snapshot> snapshot = store_.snapshot();
-  MetricsText text;
+MetricsText ExporterCollector::text() const { return MetricsText{page(), process_text()}; }
+
+void ExporterCollector::invalidate() {
+  const std::lock_guard lock(cache_mutex_);
+  stale_ = true;
+  ++invalidations_;
+}
+
+std::shared_ptr<const std::string> ExporterCollector::page() const {
+  std::uint64_t invalidations = 0;  // read before the snapshot is taken
   {
     const std::lock_guard lock(cache_mutex_);
-    if (headers_.empty()) {
-      for (const MetricFamily& f : empty_flow_families()) {
-        MetricFamily header = f;
-        ClientMetric placeholder;
-        header.metric.push_back(placeholder);
-        const std::string one = serialize({header});
-        const std::size_t second_line = one.find('\n', one.find('\n') + 1);
-        headers_.push_back(one.substr(0, second_line + 1));
-      }
+    if (cached_text_ && !stale_ &&
+        std::chrono::steady_clock::now() - rendered_at_ < options_.min_render_interval) {
+      return cached_text_;
     }
-    if (!cached_text_ || cached_generation_ != snapshot->generation) {
-      // Re-serialize only the flows whose results changed; forget the ones that are gone. Both
-      // maps are ordered by name, so one walk through both does it in place.
-      std::size_t size = 0;
-      auto cached = flow_text_.begin();
-      for (const auto& [name, results] : snapshot->flows) {
-        while (cached != flow_text_.end() && cached->first < name) {
-          cached = flow_text_.erase(cached);
-        }
-        if (cached == flow_text_.end() || cached->first != name) {
-          cached = flow_text_.emplace_hint(cached, name, FlowText{});
-        }
-        FlowText& flow_text = cached->second;
-        if (flow_text.results != results) {
-          std::vector<MetricFamily> one = empty_flow_families();
-          add_flow(one, name, *results, options_);
-          flow_text.results = results;
-          flow_text.samples.assign(kFlowFamilyCount, std::string());
-          for (std::size_t i = 0; i < kFlowFamilyCount; ++i) {
-            if (one[i].metric.empty()) continue;
-            // Without the family's HELP and TYPE lines, and copied to an exact-size string:
-            // the stream's buffer has room for 512 bytes at least, times thousands of flows.
-            const std::string serialized = serialize({one[i]});
-            flow_text.samples[i].assign(serialized, headers_[i].size());
-          }
-        }
-        for (const std::string& samples : flow_text.samples) size += samples.size();
-        ++cached;
-      }
-      flow_text_.erase(cached, flow_text_.end());
-      std::string page;
-      page.reserve(size + 8192);
-      for (std::size_t i = 0; i < kFlowFamilyCount; ++i) {
-        const std::size_t header_at = page.size();
-        page += headers_[i];
-        bool any = false;
-        for (const auto& [name, flow_text] : flow_text_) {
-          page += flow_text.samples[i];
-          any = any || !flow_text.samples[i].empty();
-        }
-        if (!any) page.resize(header_at);  // empty families are left out, as in Collect()
-      }
-      page += serialize(exporter_families(*snapshot, options_));
-      cached_text_ = std::make_shared<const std::string>(std::move(page));
-      cached_generation_ = snapshot->generation;
-    }
-    text.snapshot_part = cached_text_;
+    invalidations = invalidations_;
   }
-  text.process_part = process_text();
-  return text;
+  const std::shared_ptr<const Snapshot> snapshot = store_.snapshot();
+  const auto current = [&] {
+    return cached_text_ && !stale_ && cached_generation_ == snapshot->generation;
+  };
+  {
+    const std::lock_guard lock(cache_mutex_);
+    if (current()) return cached_text_;
+  }
+  std::unique_lock rendering(render_mutex_, std::try_to_lock);
+  if (!rendering.owns_lock()) {
+    {
+      const std::lock_guard lock(cache_mutex_);
+      if (cached_text_) return cached_text_;  // another scrape renders: the last page will do
+    }
+    rendering.lock();  // the very first page: wait for it
+    const std::lock_guard lock(cache_mutex_);
+    if (current()) return cached_text_;
+  }
+  const auto started = std::chrono::steady_clock::now();
+  auto page = std::make_shared<const std::string>(render(*snapshot));
+  const std::lock_guard lock(cache_mutex_);
+  if (!cached_text_ || cached_generation_ <= snapshot->generation) {
+    cached_text_ = page;
+    cached_generation_ = snapshot->generation;
+    rendered_at_ = started;
+    // An invalidation since this render's snapshot was taken still stands.
+    stale_ = invalidations != invalidations_;
+  }
+  return page;
+}
+
+// Family by family, as the text format wants, flow by flow within each: every flow's families
+// are built and serialized one flow at a time, so what is held besides the page is one flow.
+std::string ExporterCollector::render(const Snapshot& snapshot) const {
+  std::vector<std::string> parts(kFlowFamilyCount);
+  for (const auto& [name, results] : snapshot.flows) {
+    std::vector<MetricFamily> one = empty_flow_families();
+    add_flow(one, name, *results, options_);
+    for (std::size_t i = 0; i < kFlowFamilyCount; ++i) {
+      if (one[i].metric.empty()) continue;
+      const std::string serialized = serialize({one[i]});
+      parts[i].append(serialized, headers_[i].size());  // without HELP and TYPE
+    }
+  }
+  std::size_t size = 0;
+  for (std::size_t i = 0; i < kFlowFamilyCount; ++i) size += headers_[i].size() + parts[i].size();
+  const std::string exporter_part = serialize(exporter_families(snapshot, options_));
+  std::string page;
+  page.reserve(size + exporter_part.size());
+  for (std::size_t i = 0; i < kFlowFamilyCount; ++i) {
+    if (parts[i].empty()) continue;  // empty families are left out, as in Collect()
+    page += headers_[i];
+    page += parts[i];
+    std::string().swap(parts[i]);
+  }
+  page += exporter_part;
+  return page;
 }
 
 std::string ExporterCollector::process_text() const {

@@ -25,6 +25,8 @@ struct ModelOptions {
   std::size_t per_port_limit = 16;  // veeam_flow_port_up only for flows with <= this many ports
   std::string version = "unknown";
   std::string revision = "unknown";
+  // ExporterCollector::text() renders the page again at most this often (0: on every change).
+  std::chrono::milliseconds min_render_interval{0};
 };
 
 // veeam_flow_* families, flows in name order, targets in host order. Empty families are left out.
@@ -51,11 +53,15 @@ class ExporterCollector : public prometheus::Collectable {
   ExporterCollector(const ResultStore& store, ModelOptions options);
   std::vector<prometheus::MetricFamily> Collect() const override;
 
-  // Collect() serialized, byte for byte, but cheap under load: each flow's samples are
-  // serialized (by prometheus-cpp's TextSerializer) once per published run and reused until
-  // that flow runs again, so with thousands of flows publishing all the time a scrape
-  // re-serializes only the few that changed since the last one and concatenates the rest.
+  // Collect() serialized, byte for byte, and shared by every scrape until the store changes.
+  // Under load it is cheap: with thousands of flows the store changes many times a second, so
+  // the text is made again at most once per ModelOptions::min_render_interval (a scrape in
+  // between gets it as it was up to that long ago; invalidate() ends that after a reload), and
+  // while one scrape makes it, the others get the previous one instead of waiting. Memory: one
+  // page of text, nothing per flow.
   MetricsText text() const;
+  // The next text() reflects the store as it is then, however recent the last one.
+  void invalidate();
   // The process metrics alone, as text, read again when the last reading is older than
   // kProcessTextMaxAge: under a flood of scrapes, reading /proc for each would cost more than
   // serving the page.
@@ -63,17 +69,19 @@ class ExporterCollector : public prometheus::Collectable {
   static constexpr std::chrono::milliseconds kProcessTextMaxAge{100};
 
  private:
-  struct FlowText {
-    std::shared_ptr<const std::vector<FlowResult>> results;  // what `samples` were made from
-    std::vector<std::string> samples;                        // per flow family, in order
-  };
+  std::shared_ptr<const std::string> page() const;
+  std::string render(const Snapshot& snapshot) const;
+
   const ResultStore& store_;
   ModelOptions options_;
-  mutable std::mutex cache_mutex_;
+  std::vector<std::string> headers_;  // "# HELP ...\n# TYPE ...\n" per flow family
+  mutable std::mutex cache_mutex_;    // guards the four below
   mutable std::uint64_t cached_generation_ = 0;
   mutable std::shared_ptr<const std::string> cached_text_;
-  mutable std::map<std::string, FlowText> flow_text_;
-  mutable std::vector<std::string> headers_;  // "# HELP ...\n# TYPE ...\n" per flow family
+  mutable std::chrono::steady_clock::time_point rendered_at_{};
+  mutable bool stale_ = false;
+  mutable std::uint64_t invalidations_ = 0;  // so a render begun before one cannot end it
+  mutable std::mutex render_mutex_;          // held by the one scrape that renders
   mutable std::mutex process_mutex_;
   mutable std::string process_text_;
   mutable std::chrono::steady_clock::time_point process_read_{};

@@ -353,5 +353,26 @@ TEST(ExporterCollectorTest, CachedTextIsTheSerializedCollectionThroughChanges) {
   EXPECT_EQ(collector.text().snapshot_part, first);  // unchanged: the same shared text
 }
 
+TEST(ExporterCollectorTest, WithinTheRenderIntervalTheLastPageIsServedUntilInvalidated) {
+  ResultStore store;
+  ModelOptions options;
+  options.min_render_interval = std::chrono::hours(1);
+  ExporterCollector collector(store, options);
+  const Flow flow = make_flow("f", "22");
+  store.publish("f", {result(flow, "h", {port(22, PortState::kOpen)})});
+  const auto first = collector.text().snapshot_part;
+  EXPECT_NE(first->find("veeam_flow_up{flow=\"f\""), std::string::npos);
+
+  const Flow other = make_flow("g", "23");
+  store.publish("g", {result(other, "h", {port(23, PortState::kRefused)})});
+  EXPECT_EQ(collector.text().snapshot_part, first);  // at most one page per interval
+
+  collector.invalidate();  // what a reload does
+  const auto second = collector.text().snapshot_part;
+  EXPECT_NE(second, first);
+  EXPECT_NE(second->find("veeam_flow_up{flow=\"g\""), std::string::npos);
+  EXPECT_EQ(without_process_lines(*second), without_process_lines(serialize(collector.Collect())));
+}
+
 }  // namespace
 }  // namespace vpm::exporter
