@@ -292,6 +292,52 @@ TEST_F(ExporterBinaryTest, IdleKeepAliveConnectionsCannotHoldEveryWorker) {
   for (int fd : fds) ::close(fd);
 }
 
+TEST_F(ExporterBinaryTest, ClientsThatNeverReadDoNotStarveOtherScrapes) {
+  // More clients than the exporter has workers (96) ask for a page of half a megabyte (400
+  // flows) with a small receive window and never read a byte of the answer. Each ties up a
+  // worker for as long as its write or its keep-alive lasts, unless the exporter gives the
+  // worker back (without that, the scrapes below wait out a 5 s keep-alive timeout).
+  std::string yaml =
+      "defaults: {timeout: 1s, interval: 60s}\nroles:\n"
+      "  agent: {hosts: [127.0.0.1]}\nflows:\n";
+  for (int i = 0; i < 400; ++i) {
+    yaml += "  - {name: refused-" + std::to_string(i) + ", from: agent, to: agent, ports: [" +
+            std::to_string(refused_port_) + "], expect: reachable}\n";
+  }
+  const std::string config = dir_.write("many.yaml", yaml);
+  ExporterProcess exporter(dir_, {"--config.file=" + config, "--web.listen-address=127.0.0.1:0"});
+  ASSERT_NE(exporter.port(), 0) << exporter.log();
+  ASSERT_GT(exporter.metrics().size(), 400u * 1024);
+
+  constexpr int kNeverReading = 120;
+  std::vector<int> stuck;
+  for (int i = 0; i < kNeverReading; ++i) {
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    const int small = 4096;
+    ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(exporter.port());
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+    const std::string request = "GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+    ASSERT_EQ(::send(fd, request.data(), request.size(), MSG_NOSIGNAL),
+              static_cast<ssize_t>(request.size()));
+    stuck.push_back(fd);  // and never read from again
+  }
+  // Give the workers time to take them all.
+  std::this_thread::sleep_for(300ms);
+  for (int i = 0; i < 5; ++i) {
+    HttpRequest request;
+    request.path = "/metrics";
+    const HttpResponse scrape = http_request(exporter.port(), request, nullptr, 3s);
+    EXPECT_EQ(scrape.status, 200) << scrape.error;
+    EXPECT_EQ(series(scrape.body, "veeam_flow_up").size(), 400u);
+  }
+  EXPECT_EQ(http_get(exporter.port(), "/-/healthy").status, 200);
+  for (int fd : stuck) ::close(fd);
+}
+
 TEST_F(ExporterBinaryTest, ReadyOnlyAfterEveryFlowRan) {
   // A flow whose run cannot finish quickly: a UDP port that stays silent for the timeout.
   const vpm::test::SilentUdpSocket silent;
