@@ -11,6 +11,7 @@ packages=(
   libssl-dev openssl                      # the tls check (OpenSSL 3); tests make certificates
   prometheus-cpp-dev libcivetweb-dev      # the exporter: metric families, HTTP server
   libcrypt-dev                            # the exporter: bcrypt basic-auth hashes (crypt_r)
+  zlib1g-dev                              # the exporter: gzip for /metrics
   googletest libgtest-dev libgmock-dev    # the test suite
   iproute2 nftables                       # tests that build firewalled network namespaces
   netbase                                 # /etc/hosts, so "localhost" never needs DNS
