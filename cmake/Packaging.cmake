@@ -60,7 +60,7 @@ set(CPACK_DEBIAN_PACKAGE_HOMEPAGE "https://github.com/veeam-port-monitor/veeam-p
 # Written out rather than dpkg-shlibdeps: the exporter's private shims are named libssl.so and
 # libcrypto.so, which dpkg-shlibdeps would look for in other packages.
 set(CPACK_DEBIAN_PACKAGE_DEPENDS
-    "libc6 (>= 2.34), libstdc++6 (>= 12), libgcc-s1, libssl3 (>= 3.0.0), libyaml-cpp0.7, libcivetweb1, libprometheus-cpp-core1.0, libcrypt1, adduser")
+    "libc6 (>= 2.34), libstdc++6 (>= 12), libgcc-s1, libssl3 (>= 3.0.0), libyaml-cpp0.7, libcivetweb1, libprometheus-cpp-core1.0, libcrypt1, zlib1g, adduser")
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "prometheus, grafana, nagios4 | icinga2")
 set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA
     ${VPM_PACKAGING_DIR}/debian/conffiles
