@@ -4,13 +4,9 @@
 // clang-format off
 #include <utility>  // before Asio: Boost 1.74 uses std::exchange without including it
 // clang-format on
-#include <malloc.h>
-
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/signal_set.hpp>
 #include <chrono>
-#include <csignal>
 #include <cstdio>
 #include <exception>
 #include <future>
@@ -28,6 +24,7 @@
 #include "landing_page.h"
 #include "logfmt_logger.h"
 #include "metric_model.h"
+#include "platform.h"
 #include "reload_plan.h"
 #include "result_store.h"
 #include "vpm/config.h"
@@ -95,7 +92,7 @@ class Exporter {
     boost::asio::io_context io;
     // Caught from here on (the handler is attached below): a SIGTERM during start-up still
     // ends in an orderly exit 0.
-    boost::asio::signal_set signals(io, SIGINT, SIGTERM, SIGHUP);
+    StopRequests signals(io);
     ProbeRunner runner(io, limits_);
     ResultStore store;
     store.record_reload(true, std::chrono::system_clock::now());
@@ -166,22 +163,18 @@ class Exporter {
     scheduled = scheduler.flow_count();
     loaded = LoadedConfig{};  // the flows live on in the scheduler; the parsed file can go
 
-    std::function<void(const boost::system::error_code&, int)> on_signal =
-        [&](const boost::system::error_code& ec, int signal_number) {
-          if (ec) return;
-          if (signal_number == SIGHUP) {
-            log_.info("Reload requested by SIGHUP");
-            reload(scheduler, store, scheduled, "sighup");
-            signals.async_wait(on_signal);
-            return;
-          }
-          log_.info("Stopping", {{"signal", signal_number == SIGTERM ? "SIGTERM" : "SIGINT"}});
+    signals.on(
+        [&](std::string_view what) {
+          log_.info("Stopping", {{"signal", what}});
           stopping = true;
           io.stop();
-        };
-    signals.async_wait(on_signal);
+        },
+        [&] {
+          log_.info("Reload requested by SIGHUP");
+          reload(scheduler, store, scheduled, "sighup");
+        });
 
-    malloc_trim(0);
+    release_free_memory();
     io.run();
 
     // Drop the probes (the io_context is no longer run: their pending handlers are destroyed
@@ -196,8 +189,7 @@ class Exporter {
     });
     if (stopped_future.wait_for(kStopBudget) != std::future_status::ready) {
       log_.info("Exiting with HTTP connections still open");
-      std::fflush(nullptr);
-      std::_Exit(0);  // civetweb's threads would only finish their poll slices
+      exit_now(0);  // civetweb's threads would only finish their poll slices
     }
     stopper.join();
     log_.info("Stopped");
@@ -260,13 +252,27 @@ int check_config(const ExporterOptions& options, Logger& log) {
   }
 }
 
-// glibc's defaults suit short programs, not a daemon with a hundred HTTP threads that builds
-// megabyte-sized texts: every thread that renders /metrics would grow an arena of its own, and
-// after the first large text is freed the mmap threshold rises so later ones stay in the heap
-// for good. Two arenas and a fixed threshold keep the resident size near what is live.
-void limit_heap_growth() {
-  mallopt(M_ARENA_MAX, 2);
-  mallopt(M_MMAP_THRESHOLD, 256 * 1024);  // a fixed value also stops the threshold's growth
+// Until a stop request: the exporter with the log where --log.file says.
+int serve(const ExporterOptions& options) {
+  std::optional<Logger> file_log;
+  if (!options.log_file.empty()) {
+    try {
+      file_log.emplace(options.log_level, file_sink(options.log_file));
+    } catch (const std::exception& e) {
+      std::cerr << "veeam_port_exporter: error: " << e.what() << "\n";
+      return 1;
+    }
+  }
+  Logger stderr_log(options.log_level);
+  Logger& log = file_log ? *file_log : stderr_log;
+  if (options.config_check) return check_config(options, log);
+  prepare_process();
+  try {
+    return Exporter(options, log).run();
+  } catch (const std::exception& e) {
+    log.error("Fatal error", {{"err", e.what()}});
+    return 1;
+  }
 }
 
 }  // namespace
@@ -290,16 +296,8 @@ int run_exporter(int argc, char** argv) {
               << ")\n";
     return 0;
   }
-  Logger log(options.log_level);
-  if (options.config_check) return check_config(options, log);
-  std::signal(SIGPIPE, SIG_IGN);  // a scraper that hangs up mid-response is not fatal
-  limit_heap_growth();
-  try {
-    return Exporter(options, log).run();
-  } catch (const std::exception& e) {
-    log.error("Fatal error", {{"err", e.what()}});
-    return 1;
-  }
+  if (options.service != ServiceAction::kNone) return service_command(options, args, &serve);
+  return serve(options);
 }
 
 }  // namespace vpm::exporter
