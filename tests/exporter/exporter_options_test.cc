@@ -103,16 +103,20 @@ TEST(ExporterOptionsTest, ServiceAndLogFile) {
 
 // What --service=install puts on the service's command line: every flag in one spelling, the
 // files absolute (a service starts in the system directory), --service itself left out.
+std::string absolute(const std::string& relative) {
+  return (std::filesystem::current_path() / relative).lexically_normal().string();
+}
+
 TEST(ServiceRunArgumentsTest, NormalisesFlagsAndMakesFilesAbsolute) {
-  const std::string cwd = std::filesystem::current_path().string();
+  const std::string web = absolute("web.yml");  // already absolute: kept as it is
   EXPECT_EQ(service_run_arguments({"--service=install", "--config.file", "config/targets.yaml",
                                    "--role=agent", "--web.enable-lifecycle", "--no-config.check",
-                                   "--web.config.file=/etc/web.yml", "--log.file=logs/../x.log",
+                                   "--web.config.file=" + web, "--log.file=logs/../x.log",
                                    "--web.listen-address", "127.0.0.1:9867"}),
-            (std::vector<std::string>{
-                "--config.file=" + cwd + "/config/targets.yaml", "--role=agent",
-                "--web.enable-lifecycle", "--no-config.check", "--web.config.file=/etc/web.yml",
-                "--log.file=" + cwd + "/x.log", "--web.listen-address=127.0.0.1:9867"}));
+            (std::vector<std::string>{"--config.file=" + absolute("config/targets.yaml"),
+                                      "--role=agent", "--web.enable-lifecycle", "--no-config.check",
+                                      "--web.config.file=" + web, "--log.file=" + absolute("x.log"),
+                                      "--web.listen-address=127.0.0.1:9867"}));
   EXPECT_EQ(service_run_arguments({}), std::vector<std::string>{});
   EXPECT_THROW(service_run_arguments({"--service=install", "--bogus"}), UsageError);
   EXPECT_THROW(service_run_arguments({"--web.listen-address=x"}), UsageError);
