@@ -1,7 +1,8 @@
 // The cross-built veeam_port_exporter.exe under Wine (issue 8), as a real process serving real
 // HTTP on 127.0.0.1 and probing real listeners there: /metrics, a reload over HTTP, basic auth
-// against a bcrypt hash made by libxcrypt (bcrypt.cc verifies it on Windows), --log.file, bad
-// configs, and the Windows service through Wine's Service Control Manager (sc start/stop).
+// against a bcrypt hash made by libxcrypt (bcrypt.cc verifies it on Windows), TLS with client
+// certificates, --log.file, bad configs, and the Windows service through Wine's Service Control
+// Manager (sc start/stop).
 // Skipped, saying why, when Wine or the cross build is absent.
 #include <gtest/gtest.h>
 #include <stdlib.h>
@@ -160,6 +161,56 @@ TEST_F(WineExporterTest, BasicAuthChecksBcryptHashesMadeOnLinux) {
   const HttpResponse ok = http_request(port, request);
   EXPECT_EQ(ok.status, 200) << ok.error;
   EXPECT_NE(ok.body.find("veeam_flow_up{"), std::string::npos);
+}
+
+// TLS from civetweb's statically linked OpenSSL, requiring a client certificate of a CA: the
+// path where civetweb reads the peer certificate (SSL_get_peer_certificate, OpenSSL 3's
+// SSL_get1_peer_certificate in this build).
+TEST_F(WineExporterTest, TlsAdmitsOnlyClientCertificatesOfTheCa) {
+  constexpr const char* kOpenssl = "/usr/bin/openssl";
+  if (!std::filesystem::exists(kOpenssl)) GTEST_SKIP() << "no openssl command (package openssl)";
+  const auto sh = [&](const std::string& args) {
+    const CommandResult r = run_command(std::string(kOpenssl) + " " + args);
+    EXPECT_EQ(r.exit_code, 0) << args << ": " << r.err;
+  };
+  const std::string ec = " -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes";
+  const auto file = [&](const char* name) { return shell_quote(dir_.file(name)); };
+  sh("req -x509" + ec + " -days 1 -subj /CN=127.0.0.1 -keyout " + file("server.key") + " -out " +
+     file("server.crt"));
+  sh("req -x509" + ec + " -days 1 -subj /CN=test-ca -keyout " + file("ca.key") + " -out " +
+     file("ca.crt"));
+  sh("req" + ec + " -subj /CN=prometheus -keyout " + file("client.key") + " -out " +
+     file("client.csr"));
+  sh("x509 -req -days 1 -in " + file("client.csr") + " -CA " + file("ca.crt") + " -CAkey " +
+     file("ca.key") + " -CAcreateserial -out " + file("client.crt"));
+  const std::string web = dir_.write("web.yml",
+                                     "tls_server_config:\n"
+                                     "  cert_file: server.crt\n"
+                                     "  key_file: server.key\n"
+                                     "  client_auth_type: RequireAndVerifyClientCert\n"
+                                     "  client_ca_file: ca.crt\n");
+  auto exporter = start({"--config.file=" + z(config_), "--web.config.file=" + z(web),
+                         "--web.listen-address=127.0.0.1:0"});
+  const std::uint16_t port = wait_ready(dir_.file("exporter.err"));
+  ASSERT_NE(port, 0) << read_text_file(dir_.file("exporter.err"));
+  EXPECT_NE(read_text_file(dir_.file("exporter.err")).find("tls=true"), std::string::npos);
+
+  HttpRequest request;
+  request.path = "/metrics";
+  exporter::test::TlsClientOptions tls;
+  tls.ca_file = dir_.file("server.crt");
+  EXPECT_EQ(http_request(port, request, &tls).status, 0);  // no client certificate
+  exporter::test::TlsClientOptions stranger = tls;         // self-signed, not of the CA
+  stranger.cert_file = dir_.file("server.crt");
+  stranger.key_file = dir_.file("server.key");
+  EXPECT_EQ(http_request(port, request, &stranger).status, 0);
+  exporter::test::TlsClientOptions client = tls;
+  client.cert_file = dir_.file("client.crt");
+  client.key_file = dir_.file("client.key");
+  const HttpResponse ok = http_request(port, request, &client);
+  EXPECT_EQ(ok.status, 200) << ok.error;
+  EXPECT_EQ(sample(ok.body, "veeam_flow_up", "flow=\"open-flow\""), "1") << ok.body;
+  EXPECT_EQ(http_get(port, "/metrics").status, 0);  // plain HTTP to the TLS port
 }
 
 TEST_F(WineExporterTest, LogFileGetsTheLog) {
