@@ -1,11 +1,6 @@
 #include "basic_auth.h"
 
-#include <crypt.h>
-#include <openssl/crypto.h>
-
 #include <array>
-#include <cstring>
-#include <memory>
 
 namespace vpm::exporter {
 namespace {
@@ -64,17 +59,6 @@ std::optional<BasicCredentials> parse_basic_authorization(std::string_view heade
   const std::size_t colon = decoded->find(':');
   if (colon == std::string::npos) return std::nullopt;
   return BasicCredentials{decoded->substr(0, colon), decoded->substr(colon + 1)};
-}
-
-bool verify_bcrypt(std::string_view password, const std::string& hash) {
-  // crypt_data is large (tens of KB): on the heap, one per call, so concurrent requests on
-  // civetweb's threads never share it.
-  auto data = std::make_unique<crypt_data>();
-  const std::string phrase(password);
-  const char* result = ::crypt_r(phrase.c_str(), hash.c_str(), data.get());
-  if (result == nullptr || result[0] == '*') return false;  // "*0"/"*1": invalid setting
-  const std::size_t length = std::strlen(result);
-  return length == hash.size() && CRYPTO_memcmp(result, hash.data(), length) == 0;
 }
 
 bool BasicAuth::allows(const char* authorization_header) const {

@@ -18,7 +18,9 @@ std::optional<std::string> base64_decode(std::string_view text);
 // The credentials of an "Authorization: Basic <base64(user:password)>" header value.
 std::optional<BasicCredentials> parse_basic_authorization(std::string_view header);
 
-// libxcrypt's crypt_r; the comparison takes the same time wherever the hashes differ.
+// True when `hash` is the bcrypt hash of `password`: libxcrypt's crypt_r on Linux
+// (platform_posix.cc), bcrypt.cc on Windows. The final comparison takes the same time wherever
+// the hashes differ.
 bool verify_bcrypt(std::string_view password, const std::string& hash);
 
 class BasicAuth {

@@ -4,13 +4,9 @@
 // clang-format off
 #include <utility>  // before Asio: Boost 1.74 uses std::exchange without including it
 // clang-format on
-#include <malloc.h>
-
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/signal_set.hpp>
 #include <chrono>
-#include <csignal>
 #include <cstdio>
 #include <exception>
 #include <future>
@@ -29,6 +25,7 @@
 #include "landing_page.h"
 #include "logfmt_logger.h"
 #include "metric_model.h"
+#include "platform.h"
 #include "reload_plan.h"
 #include "result_store.h"
 #include "vpm/config.h"
@@ -100,13 +97,13 @@ class Exporter {
     boost::asio::io_context io;
     // Caught from here on (the handler is attached below): a SIGTERM during start-up still
     // ends in an orderly exit 0.
-    boost::asio::signal_set signals(io, SIGINT, SIGTERM, SIGHUP);
+    StopRequests signals(io);
     ProbeRunner runner(io, limits_);
     ResultStore store;
     store.record_reload(true, std::chrono::system_clock::now());
     FlowScheduler scheduler(io, runner, store, log_);
     // The first runs' transient memory (every flow started at once) goes back to the system.
-    scheduler.on_ready([] { malloc_trim(0); });
+    scheduler.on_ready([] { release_free_memory(); });
     ExporterCollector collector(store, ModelOptions{options_.per_port_limit, VPM_VERSION,
                                                     VPM_REVISION, kRenderMinInterval});
     std::atomic<bool> stopping{false};
@@ -184,26 +181,22 @@ class Exporter {
     // system, before the first probes start.
     std::vector<FlowSpec> specs = std::move(loaded.specs);
     loaded = LoadedConfig{};
-    malloc_trim(0);
+    release_free_memory();
     scheduler.apply(std::move(specs));
     scheduled = scheduler.flow_count();
 
-    std::function<void(const boost::system::error_code&, int)> on_signal =
-        [&](const boost::system::error_code& ec, int signal_number) {
-          if (ec) return;
-          if (signal_number == SIGHUP) {
-            log_.info("Reload requested by SIGHUP");
-            reload(scheduler, store, scheduled, "sighup");
-            collector.invalidate();
-            gzip_cache.invalidate();
-            signals.async_wait(on_signal);
-            return;
-          }
-          log_.info("Stopping", {{"signal", signal_number == SIGTERM ? "SIGTERM" : "SIGINT"}});
+    signals.on(
+        [&](std::string_view what) {
+          log_.info("Stopping", {{"signal", what}});
           stopping = true;
           io.stop();
-        };
-    signals.async_wait(on_signal);
+        },
+        [&] {
+          log_.info("Reload requested by SIGHUP");
+          reload(scheduler, store, scheduled, "sighup");
+          collector.invalidate();
+          gzip_cache.invalidate();
+        });
 
     io.run();
 
@@ -219,8 +212,7 @@ class Exporter {
     });
     if (stopped_future.wait_for(kStopBudget) != std::future_status::ready) {
       log_.info("Exiting with HTTP connections still open");
-      std::fflush(nullptr);
-      std::_Exit(0);  // civetweb's threads would only finish their poll slices
+      exit_now(0);  // civetweb's threads would only finish their poll slices
     }
     stopper.join();
     log_.info("Stopped");
@@ -283,13 +275,27 @@ int check_config(const ExporterOptions& options, Logger& log) {
   }
 }
 
-// glibc's defaults suit short programs, not a daemon with a hundred HTTP threads that builds
-// megabyte-sized texts: every thread that renders /metrics would grow an arena of its own, and
-// after the first large text is freed the mmap threshold rises so later ones stay in the heap
-// for good. Two arenas and a fixed threshold keep the resident size near what is live.
-void limit_heap_growth() {
-  mallopt(M_ARENA_MAX, 2);
-  mallopt(M_MMAP_THRESHOLD, 256 * 1024);  // a fixed value also stops the threshold's growth
+// Until a stop request: the exporter with the log where --log.file says.
+int serve(const ExporterOptions& options) {
+  std::optional<Logger> file_log;
+  if (!options.log_file.empty()) {
+    try {
+      file_log.emplace(options.log_level, file_sink(options.log_file));
+    } catch (const std::exception& e) {
+      std::cerr << "veeam_port_exporter: error: " << e.what() << "\n";
+      return 1;
+    }
+  }
+  Logger stderr_log(options.log_level);
+  Logger& log = file_log ? *file_log : stderr_log;
+  if (options.config_check) return check_config(options, log);
+  prepare_process();
+  try {
+    return Exporter(options, log).run();
+  } catch (const std::exception& e) {
+    log.error("Fatal error", {{"err", e.what()}});
+    return 1;
+  }
 }
 
 }  // namespace
@@ -313,16 +319,8 @@ int run_exporter(int argc, char** argv) {
               << ")\n";
     return 0;
   }
-  Logger log(options.log_level);
-  if (options.config_check) return check_config(options, log);
-  std::signal(SIGPIPE, SIG_IGN);  // a scraper that hangs up mid-response is not fatal
-  limit_heap_growth();
-  try {
-    return Exporter(options, log).run();
-  } catch (const std::exception& e) {
-    log.error("Fatal error", {{"err", e.what()}});
-    return 1;
-  }
+  if (options.service != ServiceAction::kNone) return service_command(options, args, &serve);
+  return serve(options);
 }
 
 }  // namespace vpm::exporter

@@ -2,6 +2,8 @@
 
 #include <array>
 #include <charconv>
+#include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -15,6 +17,8 @@ enum class Opt {
   kWebConfigFile,
   kTelemetryPath,
   kLogLevel,
+  kLogFile,
+  kService,
   kPerPortLimit,
   kConfigCheck,
   kEnableLifecycle,
@@ -28,13 +32,15 @@ struct OptionSpec {
   bool boolean;
 };
 
-constexpr std::array<OptionSpec, 11> kOptions = {{
+constexpr std::array<OptionSpec, 13> kOptions = {{
     {Opt::kConfigFile, "config.file", false},
     {Opt::kRole, "role", false},
     {Opt::kListenAddress, "web.listen-address", false},
     {Opt::kWebConfigFile, "web.config.file", false},
     {Opt::kTelemetryPath, "web.telemetry-path", false},
     {Opt::kLogLevel, "log.level", false},
+    {Opt::kLogFile, "log.file", false},
+    {Opt::kService, "service", false},
     {Opt::kPerPortLimit, "metrics.per-port-limit", false},
     {Opt::kConfigCheck, "config.check", true},
     {Opt::kEnableLifecycle, "web.enable-lifecycle", true},
@@ -93,6 +99,22 @@ void set_value(ExporterOptions& options, const OptionSpec& spec, std::string_vie
       options.log_level = *level;
       break;
     }
+    case Opt::kLogFile:
+      if (value.empty()) throw UsageError(flag + ": a file name is required");
+      options.log_file = value;
+      break;
+    case Opt::kService:
+      if (value == "install") {
+        options.service = ServiceAction::kInstall;
+      } else if (value == "uninstall") {
+        options.service = ServiceAction::kUninstall;
+      } else if (value == "run") {
+        options.service = ServiceAction::kRun;
+      } else {
+        throw UsageError(flag + ": \"" + std::string(value) +
+                         "\" is not one of install, uninstall, run");
+      }
+      break;
     case Opt::kPerPortLimit: {
       std::size_t limit = 0;
       const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), limit);
@@ -127,14 +149,15 @@ std::optional<std::uint16_t> parse_port(std::string_view text) {
   return static_cast<std::uint16_t>(port);
 }
 
-}  // namespace
-
-ExporterOptions parse_exporter_options(const std::vector<std::string_view>& args) {
-  ExporterOptions options;
+// Calls `flag` for each flag of `args` in order: its spec, whether it was negated (--no-x),
+// and its value (switches: none). Throws UsageError on what is not a flag.
+void for_each_flag(
+    const std::vector<std::string_view>& args,
+    const std::function<void(const OptionSpec&, bool, std::optional<std::string_view>)>& flag) {
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string_view arg = args[i];
     if (arg == "-h") {
-      options.help = true;
+      flag(*find_option("help"), false, std::nullopt);
       continue;
     }
     if (arg.size() < 3 || arg.substr(0, 2) != "--") {
@@ -159,19 +182,54 @@ ExporterOptions parse_exporter_options(const std::vector<std::string_view>& args
       if (value) {
         throw UsageError("--" + std::string(name) + " is a switch and takes no value");
       }
-      set_boolean(options, spec->id, !negated);
+      flag(*spec, negated, std::nullopt);
       continue;
     }
     if (!value) {
       if (i + 1 >= args.size()) throw UsageError("--" + std::string(name) + " needs a value");
       value = args[++i];
     }
-    set_value(options, *spec, *value);
+    flag(*spec, false, value);
   }
+}
+
+}  // namespace
+
+ExporterOptions parse_exporter_options(const std::vector<std::string_view>& args) {
+  ExporterOptions options;
+  for_each_flag(args,
+                [&](const OptionSpec& spec, bool negated, std::optional<std::string_view> value) {
+                  if (spec.boolean) {
+                    set_boolean(options, spec.id, !negated);
+                  } else {
+                    set_value(options, spec, *value);
+                  }
+                });
   if (options.listen_addresses.empty()) {
     options.listen_addresses.push_back(":" + std::to_string(kDefaultPort));
   }
   return options;
+}
+
+std::vector<std::string> service_run_arguments(const std::vector<std::string_view>& args) {
+  parse_exporter_options(args);  // the same errors as a start with these flags
+  std::vector<std::string> out;
+  for_each_flag(args,
+                [&](const OptionSpec& spec, bool negated, std::optional<std::string_view> value) {
+                  if (spec.id == Opt::kService) return;
+                  const std::string name(spec.name);
+                  if (spec.boolean) {
+                    out.push_back((negated ? "--no-" : "--") + name);
+                    return;
+                  }
+                  std::string text(*value);
+                  const bool file = spec.id == Opt::kConfigFile || spec.id == Opt::kWebConfigFile ||
+                                    spec.id == Opt::kLogFile;
+                  if (file && !text.empty())
+                    text = std::filesystem::absolute(text).lexically_normal().string();
+                  out.push_back("--" + name + "=" + text);
+                });
+  return out;
 }
 
 std::string civetweb_listening_port(std::string_view address, bool tls) {
@@ -254,11 +312,17 @@ std::string exporter_usage() {
          "                             veeam_flow_port_up only for flows with at most this\n"
          "                             many ports (0: never).\n"
          "      --log.level=info       debug, info, warn or error. Logs are logfmt on stderr.\n"
+         "      --log.file=PATH        Append the log to PATH instead of stderr.\n"
+         "      --service=ACTION       Windows: install (register the exporter, with the other\n"
+         "                             flags given, as the automatic service\n"
+         "                             veeam_port_exporter), uninstall, or run (as the Service\n"
+         "                             Control Manager starts it).\n"
          "      --version              Show the version and exit.\n"
          "\n"
          "Endpoints: /metrics, / (status page), /-/healthy, /-/ready, POST /-/reload\n"
          "(with --web.enable-lifecycle).\n"
-         "Signals: SIGHUP reloads --config.file; SIGTERM and SIGINT stop.\n";
+         "Signals: SIGHUP reloads --config.file; SIGTERM and SIGINT stop. Windows: Ctrl+C or\n"
+         "stopping the service stops; POST /-/reload reloads.\n";
 }
 
 }  // namespace vpm::exporter

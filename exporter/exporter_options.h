@@ -17,6 +17,9 @@ inline constexpr std::uint16_t kDefaultPort = 9867;
 
 enum class LogLevel { kDebug, kInfo, kWarn, kError };
 
+// --service (Windows): register, remove, or be the Windows service.
+enum class ServiceAction { kNone, kInstall, kUninstall, kRun };
+
 struct ExporterOptions {
   std::string config_file = "targets.yaml";
   std::string role;                           // empty: every enabled flow
@@ -24,6 +27,8 @@ struct ExporterOptions {
   std::string web_config_file;                // empty: plain HTTP, no auth
   std::string telemetry_path = "/metrics";
   LogLevel log_level = LogLevel::kInfo;
+  std::string log_file;  // --log.file; empty: stderr
+  ServiceAction service = ServiceAction::kNone;
   std::size_t per_port_limit = 16;  // --metrics.per-port-limit
   bool config_check = false;
   bool enable_lifecycle = false;  // --web.enable-lifecycle: POST /-/reload (as Prometheus)
@@ -40,6 +45,12 @@ class UsageError : public std::runtime_error {
 ExporterOptions parse_exporter_options(const std::vector<std::string_view>& args);
 
 std::string exporter_usage();
+
+// The flags of `args` for the command line a Windows service is installed with: each as
+// "--name=value" (switches as "--name" or "--no-name"), in their order, without --service, and
+// with the file flags (--config.file, --web.config.file, --log.file) made absolute, since a
+// service starts in another directory. Throws UsageError as parse_exporter_options does.
+std::vector<std::string> service_run_arguments(const std::vector<std::string_view>& args);
 std::string_view to_string(LogLevel level);
 
 // A Go-style listen address (":9867", "127.0.0.1:9867", "[::1]:9867") as civetweb's

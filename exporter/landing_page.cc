@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <ctime>
 
+#include "platform.h"
 #include "vpm/flow_result.h"
 
 namespace vpm::exporter {
@@ -13,8 +14,7 @@ constexpr std::size_t kReasonsShown = 3;
 
 std::string utc(std::chrono::system_clock::time_point t) {
   const std::time_t seconds = std::chrono::system_clock::to_time_t(t);
-  std::tm tm{};
-  ::gmtime_r(&seconds, &tm);
+  const std::tm tm = utc_time(seconds);
   std::array<char, 32> text{};
   std::strftime(text.data(), text.size(), "%Y-%m-%d %H:%M:%S UTC", &tm);
   return text.data();

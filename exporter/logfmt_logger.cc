@@ -1,10 +1,10 @@
 #include "logfmt_logger.h"
 
-#include <unistd.h>
-
 #include <array>
 #include <cstdio>
 #include <ctime>
+
+#include "platform.h"
 
 namespace vpm::exporter {
 namespace {
@@ -16,14 +16,6 @@ bool needs_quotes(std::string_view value) {
     if (u <= ' ' || c == '"' || c == '=' || c == '\\' || u == 0x7f) return true;
   }
   return false;
-}
-
-void write_all(int fd, std::string_view text) {
-  while (!text.empty()) {
-    const ssize_t n = ::write(fd, text.data(), text.size());
-    if (n <= 0) return;  // stderr gone: nothing better to do with a log line
-    text.remove_prefix(static_cast<std::size_t>(n));
-  }
 }
 
 }  // namespace
@@ -69,8 +61,7 @@ std::string logfmt_line(std::chrono::system_clock::time_point when, LogLevel lev
       std::chrono::duration_cast<std::chrono::milliseconds>(when.time_since_epoch());
   const std::time_t seconds = static_cast<std::time_t>(since_epoch.count() / 1000);
   const auto millis = static_cast<int>(since_epoch.count() % 1000);
-  std::tm utc{};
-  ::gmtime_r(&seconds, &utc);
+  const std::tm utc = utc_time(seconds);
   std::array<char, 32> ts{};
   const std::size_t n = std::strftime(ts.data(), ts.size(), "%Y-%m-%dT%H:%M:%S", &utc);
   std::snprintf(ts.data() + n, ts.size() - n, ".%03dZ", millis);
@@ -89,8 +80,7 @@ std::string logfmt_line(std::chrono::system_clock::time_point when, LogLevel lev
   return line;
 }
 
-Logger::Logger(LogLevel threshold)
-    : Logger(threshold, [](std::string_view line) { write_all(STDERR_FILENO, line); }) {}
+Logger::Logger(LogLevel threshold) : Logger(threshold, stderr_sink()) {}
 
 Logger::Logger(LogLevel threshold, Sink sink) : threshold_(threshold), sink_(std::move(sink)) {}
 

@@ -1,14 +1,9 @@
 #include "process_metrics.h"
 
-#include <dirent.h>
-#include <sys/resource.h>
-#include <unistd.h>
-
 #include <charconv>
-#include <fstream>
-#include <iterator>
-#include <sstream>
 #include <string>
+
+#include "platform.h"
 
 namespace vpm::exporter {
 namespace {
@@ -16,33 +11,6 @@ namespace {
 using prometheus::ClientMetric;
 using prometheus::MetricFamily;
 using prometheus::MetricType;
-
-std::string read_file(const char* path) {
-  std::ifstream in(path);
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
-
-std::optional<double> boot_time() {
-  std::istringstream in(read_file("/proc/stat"));
-  std::string key;
-  double value = 0;
-  while (in >> key) {
-    if (key == "btime" && in >> value) return value;
-    in.ignore(1 << 20, '\n');
-  }
-  return std::nullopt;
-}
-
-std::optional<double> open_fds() {
-  DIR* dir = ::opendir("/proc/self/fd");
-  if (dir == nullptr) return std::nullopt;
-  double count = 0;
-  while (const dirent* entry = ::readdir(dir)) {
-    if (entry->d_name[0] != '.') ++count;
-  }
-  ::closedir(dir);
-  return count - 1;  // not the descriptor opendir itself holds
-}
 
 MetricFamily gauge(std::string name, std::string help, double value,
                    MetricType type = MetricType::Gauge) {
@@ -101,30 +69,31 @@ std::optional<ProcessStats> parse_proc_stat(std::string_view stat, double ticks_
 
 std::vector<MetricFamily> process_families() {
   std::vector<MetricFamily> out;
-  const auto ticks = static_cast<double>(::sysconf(_SC_CLK_TCK));
-  const auto page = static_cast<double>(::sysconf(_SC_PAGESIZE));
-  static const std::optional<double> btime = boot_time();  // fixed until the next boot
-  if (btime) {
-    if (const auto stats = parse_proc_stat(read_file("/proc/self/stat"), ticks, page, *btime)) {
-      out.push_back(gauge("process_cpu_seconds_total",
-                          "Total user and system CPU time spent in seconds.", stats->cpu_seconds,
-                          MetricType::Counter));
-      out.push_back(gauge("process_resident_memory_bytes", "Resident memory size in bytes.",
-                          stats->resident_memory_bytes));
-      out.push_back(gauge("process_virtual_memory_bytes", "Virtual memory size in bytes.",
-                          stats->virtual_memory_bytes));
-      out.push_back(gauge("process_start_time_seconds",
-                          "Start time of the process since unix epoch in seconds.",
-                          stats->start_time_seconds));
-    }
+  const ProcessSample sample = sample_process();
+  if (sample.cpu_seconds) {
+    out.push_back(gauge("process_cpu_seconds_total",
+                        "Total user and system CPU time spent in seconds.", *sample.cpu_seconds,
+                        MetricType::Counter));
   }
-  if (const auto fds = open_fds()) {
-    out.push_back(gauge("process_open_fds", "Number of open file descriptors.", *fds));
+  if (sample.resident_memory_bytes) {
+    out.push_back(gauge("process_resident_memory_bytes", "Resident memory size in bytes.",
+                        *sample.resident_memory_bytes));
   }
-  rlimit limit{};
-  if (::getrlimit(RLIMIT_NOFILE, &limit) == 0) {
-    out.push_back(gauge("process_max_fds", "Maximum number of open file descriptors.",
-                        static_cast<double>(limit.rlim_cur)));
+  if (sample.virtual_memory_bytes) {
+    out.push_back(gauge("process_virtual_memory_bytes", "Virtual memory size in bytes.",
+                        *sample.virtual_memory_bytes));
+  }
+  if (sample.start_time_seconds) {
+    out.push_back(gauge("process_start_time_seconds",
+                        "Start time of the process since unix epoch in seconds.",
+                        *sample.start_time_seconds));
+  }
+  if (sample.open_fds) {
+    out.push_back(gauge("process_open_fds", "Number of open file descriptors.", *sample.open_fds));
+  }
+  if (sample.max_fds) {
+    out.push_back(
+        gauge("process_max_fds", "Maximum number of open file descriptors.", *sample.max_fds));
   }
   return out;
 }

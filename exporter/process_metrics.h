@@ -1,5 +1,6 @@
 #pragma once
-// The process_* metrics a Go exporter shows (prometheus-cpp has none), read from /proc/self.
+// The process_* metrics a Go exporter shows (prometheus-cpp has none), from sample_process()
+// (platform.h): /proc/self on Linux, the process's own counters on Windows.
 #include <prometheus/metric_family.h>
 
 #include <optional>

@@ -1,14 +1,24 @@
 #include "web_config.h"
 
-#include <unistd.h>
 #include <yaml-cpp/yaml.h>
 
 #include <fstream>
 #include <iterator>
 #include <sstream>
 
+#include "platform.h"
+
 namespace vpm::exporter {
 namespace {
+
+// An absolute path, or on Windows one with a drive ("C:x") or a root ("\\x"): not relative to
+// the web config's directory.
+bool rooted(const std::string& path) {
+#ifdef _WIN32
+  if (path.size() >= 2 && path[1] == ':') return true;
+#endif
+  return kPathSeparators.find(path.front()) != std::string_view::npos;
+}
 
 class Parser {
  public:
@@ -34,8 +44,8 @@ class Parser {
   std::string file(const YAML::Node& node, const std::string& what) const {
     std::string path = scalar(node, what);
     if (path.empty()) fail(node, what + " must not be empty");
-    if (path.front() != '/' && !base_dir_.empty()) path = base_dir_ + "/" + path;
-    if (::access(path.c_str(), R_OK) != 0) fail(node, what + ": cannot read " + path);
+    if (!rooted(path) && !base_dir_.empty()) path = base_dir_ + "/" + path;
+    if (!readable_file(path)) fail(node, what + ": cannot read " + path);
     return path;
   }
 
@@ -216,7 +226,7 @@ WebConfig load_web_config_file(const std::string& path) {
   if (text.size() > kMaxWebConfigBytes) {
     throw WebConfigError(path + ": the file is larger than 1 MiB; a web config is a few lines");
   }
-  const std::size_t slash = path.rfind('/');
+  const std::size_t slash = path.find_last_of(kPathSeparators);
   const std::string dir = slash == std::string::npos ? "" : path.substr(0, slash == 0 ? 1 : slash);
   return load_web_config_string(text, path, dir);
 }

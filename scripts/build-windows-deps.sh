@@ -1,17 +1,16 @@
 #!/usr/bin/env bash
 # Builds what the Windows (mingw-w64, x86-64) build of veeam-port-monitor links, from Debian's
 # own source packages, as static libraries, into a prefix outside the source tree:
-#   yaml-cpp, OpenSSL (libssl + libcrypto) and GoogleTest (from /usr/src/googletest, for the
-#   cross-built unit tests): what the core, check_veeam_ports.exe and their tests link.
-#   civetweb and prometheus-cpp (core only) are for the exporter's port and opt-in: civetweb's
-#   configure does not find the static OpenSSL yet (its WIN32 branch wants LIB_EAY/SSL_EAY).
+#   yaml-cpp, OpenSSL (libssl + libcrypto), civetweb (OpenSSL linked in, not loaded at run
+#   time), prometheus-cpp (core only) and GoogleTest (from /usr/src/googletest, for the
+#   cross-built unit tests): what the core, the two .exe files and their tests link.
 # Boost.Asio is header-only: the prefix gets a link to the host's /usr/include/boost.
 #
 # Usage: scripts/build-windows-deps.sh [PREFIX_PARENT]   (default: ./build-windows-deps)
 #   The prefix is PREFIX_PARENT/prefix; sources and build trees sit beside it. Each library
 #   leaves a stamp, so a second run only rebuilds what is missing. Needs root for apt-get.
-# Environment: VPM_WINDOWS_DEPS picks, default "yaml-cpp openssl googletest"; add
-#   "civetweb prometheus-cpp" for the exporter work.
+# Environment: VPM_WINDOWS_DEPS picks a subset, default all of
+#   "yaml-cpp openssl civetweb prometheus-cpp googletest" (civetweb needs openssl first).
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 top="${1:-$repo/build-windows-deps}"
@@ -22,7 +21,7 @@ src="$top/src"
 work="$top/build"
 toolchain="$repo/cmake/toolchains/mingw-w64-x86_64.cmake"
 jobs="$(nproc)"
-deps="${VPM_WINDOWS_DEPS:-yaml-cpp openssl googletest}"
+deps="${VPM_WINDOWS_DEPS:-yaml-cpp openssl civetweb prometheus-cpp googletest}"
 mkdir -p "$prefix/include" "$src" "$work"
 
 log() { printf 'build-windows-deps: %s\n' "$*" >&2; }
@@ -128,6 +127,11 @@ if wants openssl && ! stamp_ok openssl; then
 fi
 
 # --- civetweb: the C library, OpenSSL linked (not dlopen'ed) ------------------------------
+# CMake's FindOpenSSL finds the static libraries of the prefix (OPENSSL_ROOT_DIR,
+# OPENSSL_USE_STATIC_LIBS). OPENSSL_API_3_0 instead of the default 1.1 API: with OpenSSL 3's
+# headers, SSL_get_peer_certificate then compiles to SSL_get1_peer_certificate (no null
+# function pointer as with Debian's dlopen build, civetweb issue #1334; civetweb frees the
+# reference). IPv6 on, so [::1]:PORT listen addresses work on Windows.
 if wants civetweb && ! stamp_ok civetweb; then
   start=$SECONDS
   dir="$(fetch_source civetweb)"
@@ -136,7 +140,8 @@ if wants civetweb && ! stamp_ok civetweb; then
     -DCIVETWEB_INSTALL_EXECUTABLE=OFF -DCIVETWEB_ENABLE_CXX=OFF -DCIVETWEB_ENABLE_ASAN=OFF \
     -DCIVETWEB_ENABLE_LUA=OFF -DCIVETWEB_ENABLE_DUKTAPE=OFF -DCIVETWEB_ENABLE_WEBSOCKETS=OFF \
     -DCIVETWEB_ENABLE_SSL=ON -DCIVETWEB_ENABLE_SSL_DYNAMIC_LOADING=OFF \
-    -DCIVETWEB_SSL_OPENSSL_API_1_1=ON -DCIVETWEB_DISABLE_CGI=ON \
+    -DCIVETWEB_SSL_OPENSSL_API_1_1=OFF -DCMAKE_C_FLAGS=-DOPENSSL_API_3_0 \
+    -DCIVETWEB_DISABLE_CGI=ON -DCIVETWEB_ENABLE_IPV6=ON \
     -DOPENSSL_ROOT_DIR="$prefix" -DOPENSSL_USE_STATIC_LIBS=TRUE
   stamp civetweb
   log "civetweb done in $((SECONDS - start)) s"

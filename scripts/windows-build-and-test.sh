@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # The Windows x86-64 build, end to end, on this Debian machine (issue 8):
 #   1. the static dependencies from Debian's source packages (scripts/build-windows-deps.sh;
-#      the first run builds OpenSSL, about 7 minutes on 2 cores; later runs reuse the prefix)
+#      the first run builds OpenSSL, civetweb and prometheus-cpp, about 3 minutes on 2 cores;
+#      later runs reuse the prefix)
 #   2. the cross build (mingw-w64) into ./build-windows
 #   3. a check that the .exe files import no DLL beyond Windows' own
-#   4. ctest in ./build-windows: the cross-built unit tests and the check, under Wine
+#   4. ctest in ./build-windows: the cross-built unit tests, the check and the exporter, under
+#      Wine
 #   5. the zip (CPack ZIP): build-windows/veeam-port-monitor-<version>-windows-x86_64.zip
-#   6. the Linux build's Wine tests (check_veeam_ports.exe against loopback sockets), when the
-#      Linux build directory exists ($VPM_NATIVE_BUILD_DIR, default ./build)
+#   6. the Linux build's Wine tests (check_veeam_ports.exe and veeam_port_exporter.exe against
+#      loopback sockets, the exporter as a service), when the Linux build directory exists
+#      ($VPM_NATIVE_BUILD_DIR, default ./build)
 # Needs root for apt-get on the first run. Prints each step's duration.
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
@@ -40,8 +43,9 @@ fi
 done_step
 
 step "DLL imports"
-allowed='^(ADVAPI32|KERNEL32|USER32|WS2_32|MSWSOCK|CRYPT32|BCRYPT|GDI32|msvcrt)\.dll$'
-for exe in "$build"/nagios/check_veeam_ports.exe "$build"/tests/windows/vpm_windows_tests.exe; do
+allowed='^(ADVAPI32|KERNEL32|USER32|WS2_32|MSWSOCK|CRYPT32|BCRYPT|GDI32|SHELL32|msvcrt)\.dll$'
+for exe in "$build"/nagios/check_veeam_ports.exe "$build"/exporter/veeam_port_exporter.exe \
+  "$build"/tests/windows/vpm_windows_tests.exe; do
   dlls="$(x86_64-w64-mingw32-objdump -p "$exe" | sed -n 's/^\s*DLL Name: //p' | sort -u)"
   printf 'windows:   %s imports: %s\n' "$(basename "$exe")" "$(echo $dlls)"
   if echo "$dlls" | grep -Evi "$allowed" >/dev/null; then

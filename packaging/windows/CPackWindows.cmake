@@ -1,9 +1,11 @@
 # The Windows zip (issue 8): `cpack --config build-windows/CPackConfig.cmake` (or
 # `cmake --build build-windows --target package`) makes
 # veeam-port-monitor-<version>-windows-x86_64.zip with
-#   bin/check_veeam_ports.exe   self-contained (static; only Windows' own DLLs)
+#   bin/check_veeam_ports.exe   the check, self-contained (static; only Windows' own DLLs)
+#   bin/veeam_port_exporter.exe the Prometheus exporter, which also runs as a Windows service
 #   config/targets.yaml         the flow catalogue
-#   README.md                   installing, the firewall rules, the limits on Windows
+#   README.md                   installing, the service, the firewall rules, the limits on
+#                               Windows
 # Included from the top-level CMakeLists.txt for WIN32 builds only.
 install(FILES ${PROJECT_SOURCE_DIR}/config/targets.yaml DESTINATION config)
 install(FILES ${CMAKE_CURRENT_LIST_DIR}/README.md DESTINATION .)

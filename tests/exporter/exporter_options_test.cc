@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -87,11 +88,46 @@ TEST(ListenAddressTest, BecomesCivetwebListeningPorts) {
   EXPECT_THROW(civetweb_listening_port("127.0.0.1:65536", false), UsageError);
 }
 
+TEST(ExporterOptionsTest, ServiceAndLogFile) {
+  EXPECT_EQ(parse({}).service, ServiceAction::kNone);
+  EXPECT_EQ(parse({"--service=install"}).service, ServiceAction::kInstall);
+  EXPECT_EQ(parse({"--service", "uninstall"}).service, ServiceAction::kUninstall);
+  EXPECT_EQ(parse({"--service=run"}).service, ServiceAction::kRun);
+  EXPECT_EQ(parse({}).log_file, "");
+  EXPECT_EQ(parse({"--log.file=C:\\ProgramData\\x.log"}).log_file, "C:\\ProgramData\\x.log");
+  EXPECT_EQ(error_of({"--service=start"}),
+            "--service: \"start\" is not one of install, uninstall, run");
+  EXPECT_EQ(error_of({"--service"}), "--service needs a value");
+  EXPECT_EQ(error_of({"--log.file="}), "--log.file: a file name is required");
+}
+
+// What --service=install puts on the service's command line: every flag in one spelling, the
+// files absolute (a service starts in the system directory), --service itself left out.
+std::string absolute(const std::string& relative) {
+  return (std::filesystem::current_path() / relative).lexically_normal().string();
+}
+
+TEST(ServiceRunArgumentsTest, NormalisesFlagsAndMakesFilesAbsolute) {
+  const std::string web = absolute("web.yml");  // already absolute: kept as it is
+  EXPECT_EQ(service_run_arguments({"--service=install", "--config.file", "config/targets.yaml",
+                                   "--role=agent", "--web.enable-lifecycle", "--no-config.check",
+                                   "--web.config.file=" + web, "--log.file=logs/../x.log",
+                                   "--web.listen-address", "127.0.0.1:9867"}),
+            (std::vector<std::string>{"--config.file=" + absolute("config/targets.yaml"),
+                                      "--role=agent", "--web.enable-lifecycle", "--no-config.check",
+                                      "--web.config.file=" + web, "--log.file=" + absolute("x.log"),
+                                      "--web.listen-address=127.0.0.1:9867"}));
+  EXPECT_EQ(service_run_arguments({}), std::vector<std::string>{});
+  EXPECT_THROW(service_run_arguments({"--service=install", "--bogus"}), UsageError);
+  EXPECT_THROW(service_run_arguments({"--web.listen-address=x"}), UsageError);
+}
+
 TEST(ExporterOptionsTest, UsageNamesEveryFlag) {
   const std::string usage = exporter_usage();
-  for (const char* flag : {"--config.file", "--role", "--config.check", "--web.listen-address",
-                           "--web.config.file", "--web.telemetry-path", "--metrics.per-port-limit",
-                           "--log.level", "--version", "--help", "--web.enable-lifecycle"}) {
+  for (const char* flag :
+       {"--config.file", "--role", "--config.check", "--web.listen-address", "--web.config.file",
+        "--web.telemetry-path", "--metrics.per-port-limit", "--log.level", "--version", "--help",
+        "--web.enable-lifecycle", "--log.file", "--service"}) {
     EXPECT_NE(usage.find(flag), std::string::npos) << flag;
   }
 }

@@ -14,6 +14,7 @@
 
 #include "support/loopback.h"
 #include "support/subprocess.h"
+#include "wine_support.h"
 
 namespace vpm::test {
 namespace {
@@ -23,20 +24,6 @@ namespace fs = std::filesystem;
 constexpr int kOk = 0;
 constexpr int kCritical = 2;
 constexpr int kUnknown = 3;
-
-std::string windows_build_dir() {
-  if (const char* dir = std::getenv("VPM_WINDOWS_BUILD_DIR"); dir != nullptr && *dir != '\0') {
-    return dir;
-  }
-  return VPM_DEFAULT_WINDOWS_BUILD_DIR;
-}
-
-std::string wine_program() {
-  for (const char* candidate : {"/usr/bin/wine", "/usr/lib/wine/wine64", "/usr/bin/wine64"}) {
-    if (fs::exists(candidate)) return candidate;
-  }
-  return {};
-}
 
 class WineTest : public ::testing::Test {
  protected:
@@ -53,8 +40,7 @@ class WineTest : public ::testing::Test {
   // Runs a Windows program under Wine with the cross build's own Wine prefix.
   CommandResult wine(const std::string& program, const std::string& args,
                      std::chrono::seconds limit = std::chrono::seconds(120)) const {
-    const std::string prefix = windows_build_dir() + "/wineprefix";
-    return run_command("WINEPREFIX=" + shell_quote(prefix) + " WINEDEBUG=-all " +
+    return run_command("WINEPREFIX=" + shell_quote(wine_prefix()) + " WINEDEBUG=-all " +
                            shell_quote(wine_) + " " + shell_quote(program) + " " + args,
                        limit);
   }
@@ -120,9 +106,8 @@ TEST_F(WineTest, PrintsThePowerShellFirewallRules) {
 TEST_F(WineTest, CrossBuiltUnitTestsPass) {
   const std::string tests = windows_build_dir() + "/tests/windows/vpm_windows_tests.exe";
   if (!fs::exists(tests)) GTEST_SKIP() << tests << " is missing";
-  const CommandResult r =
-      wine(tests, "--gtest_brief=1 --gtest_filter=-LoadConfigFile.ReportsDirectory",
-           std::chrono::seconds(600));
+  const CommandResult r = wine(tests, "--gtest_brief=1 --gtest_filter=" VPM_WINE_TEST_EXCLUSIONS,
+                               std::chrono::seconds(600));
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_NE(r.out.find("[  PASSED  ]"), std::string::npos) << r.out;
 }

@@ -1,0 +1,33 @@
+#pragma once
+// Inside the Windows side of platform.h: what platform_windows.cc and windows_service.cc
+// (the Service Control Manager part) share.
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace vpm::exporter {
+
+// The service's name in the Service Control Manager (sc start veeam_port_exporter).
+inline constexpr wchar_t kServiceName[] = L"veeam_port_exporter";
+
+// Asks the running exporter to stop, from any thread (platform_windows.cc). A request before
+// the exporter listens is kept and delivered when it does.
+void request_stop(std::string_view what);
+
+// The service's state for the Service Control Manager (windows_service.cc); each does nothing
+// when the process is not running as the service.
+void report_service_running();
+void report_service_stopped(int exit_code);
+
+// One command line from arguments, quoted so that the Microsoft C runtime (and
+// CommandLineToArgvW) split it back into exactly these arguments.
+std::string windows_command_line(const std::vector<std::string>& argv);
+
+// UTF-8 <-> UTF-16 for the W functions.
+std::wstring widen(std::string_view text);
+std::string narrow(std::wstring_view text);
+
+// "Access is denied. (5)": the system's text for a GetLastError() code.
+std::string windows_error_text(unsigned long code);
+
+}  // namespace vpm::exporter
