@@ -455,7 +455,8 @@ TEST(LoadConfigString, ReportsDeepNesting) {
   EXPECT_EQ(error_for(yaml),
             "test.yaml:1:71: the document is nested too deeply (more than 64 levels)");
   std::string nested = "roles:\n  a:\n";
-  for (int depth = 2; depth < 70; ++depth) nested += std::string(static_cast<std::size_t>(2 * depth), ' ') + "a:\n";
+  for (int depth = 2; depth < 70; ++depth)
+    nested += std::string(static_cast<std::size_t>(2 * depth), ' ') + "a:\n";
   EXPECT_EQ(error_for(nested),
             "test.yaml:65:129: the document is nested too deeply (more than 64 levels)");
 }
