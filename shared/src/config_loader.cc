@@ -26,9 +26,15 @@
 namespace vpm {
 namespace {
 
-// Aliases let a small file name the same node many times; counting visits keeps the work linear
-// in what we actually look at.
+// Nodes as written, and as visited: aliases let a small file name the same node many times, so
+// visits are counted too, which keeps the work linear in what we actually look at.
 constexpr std::size_t kMaxVisitedNodes = 1'000'000;
+// The shipped catalogue has 42 flows; each flow is its own series in the exporter and its own
+// line in the check's output. (100,000 flows took yaml-cpp 10 s and 500 MB to read.)
+constexpr std::size_t kMaxFlows = 10'000;
+// A target file needs 5 levels (flows, a flow, its tls, ...); yaml-cpp's own guard is at 2,000
+// and marks the end of the file rather than the node.
+constexpr std::size_t kMaxDepth = 64;
 constexpr std::size_t kMiB = std::size_t{1024} * 1024;
 constexpr std::size_t kMaxFileBytes = 16 * kMiB;
 // PortSet::add checks each new item against all earlier ones; ranges cover any real need.
@@ -188,26 +194,85 @@ std::optional<unsigned> to_unsigned(std::string_view digits) {
   return static_cast<unsigned>(value);
 }
 
-// Remembers where the last document started; everything else the parser reports is ignored.
-class DocumentStartRecorder : public YAML::EventHandler {
+// Thrown by DocumentSurvey to stop the parser at the first node over a limit.
+struct OverLimit {
+  YAML::Mark mark;
+  std::string message;
+};
+
+// Walks the event parser over a document before any node tree is built: remembers where it
+// starts, and stops at the first node over the node limit (an alias counts once here), the
+// first flow over the flow limit, or the first list or mapping nested deeper than allowed.
+// yaml-cpp needs seconds to build the node tree of a large file; this way a file over a limit
+// is refused after reading only as far as the limit, with the place where it was crossed.
+class DocumentSurvey : public YAML::EventHandler {
  public:
   [[nodiscard]] YAML::Mark start() const { return start_; }
 
-  void OnDocumentStart(const YAML::Mark& mark) override { start_ = mark; }
+  void OnDocumentStart(const YAML::Mark& mark) override {
+    *this = DocumentSurvey();
+    start_ = mark;
+  }
   void OnDocumentEnd() override {}
-  void OnNull(const YAML::Mark& /*mark*/, YAML::anchor_t /*anchor*/) override {}
-  void OnAlias(const YAML::Mark& /*mark*/, YAML::anchor_t /*anchor*/) override {}
-  void OnScalar(const YAML::Mark& /*mark*/, const std::string& /*tag*/, YAML::anchor_t /*anchor*/,
-                const std::string& /*value*/) override {}
-  void OnSequenceStart(const YAML::Mark& /*mark*/, const std::string& /*tag*/,
-                       YAML::anchor_t /*anchor*/, YAML::EmitterStyle::value /*style*/) override {}
-  void OnSequenceEnd() override {}
-  void OnMapStart(const YAML::Mark& /*mark*/, const std::string& /*tag*/, YAML::anchor_t /*anchor*/,
-                  YAML::EmitterStyle::value /*style*/) override {}
-  void OnMapEnd() override {}
+  void OnNull(const YAML::Mark& mark, YAML::anchor_t /*anchor*/) override { node(mark, {}); }
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t /*anchor*/) override { node(mark, {}); }
+  void OnScalar(const YAML::Mark& mark, const std::string& /*tag*/, YAML::anchor_t /*anchor*/,
+                const std::string& value) override {
+    node(mark, value);
+  }
+  void OnSequenceStart(const YAML::Mark& mark, const std::string& /*tag*/,
+                       YAML::anchor_t /*anchor*/, YAML::EmitterStyle::value /*style*/) override {
+    const bool is_flows = open_.size() == 1 && open_.back().is_map && !open_.back().expecting_key &&
+                          top_level_key_ == "flows";
+    node(mark, {});
+    open(mark);
+    open_.push_back(Collection{false, true, is_flows});
+  }
+  void OnSequenceEnd() override { open_.pop_back(); }
+  void OnMapStart(const YAML::Mark& mark, const std::string& /*tag*/, YAML::anchor_t /*anchor*/,
+                  YAML::EmitterStyle::value /*style*/) override {
+    node(mark, {});
+    open(mark);
+    open_.push_back(Collection{true, true, false});
+  }
+  void OnMapEnd() override { open_.pop_back(); }
 
  private:
+  struct Collection {
+    bool is_map;
+    bool expecting_key;  // maps only: the next node is a key
+    bool is_flows;       // the top-level "flows" list
+  };
+
+  void open(const YAML::Mark& mark) const {
+    if (open_.size() == kMaxDepth) {
+      throw OverLimit{mark, "the document is nested too deeply (more than " +
+                                std::to_string(kMaxDepth) + " levels)"};
+    }
+  }
+
+  void node(const YAML::Mark& mark, std::string_view scalar) {
+    if (++nodes_ > kMaxVisitedNodes) {
+      throw OverLimit{mark, "the document is too large: more than " +
+                                std::to_string(kMaxVisitedNodes) + " YAML nodes"};
+    }
+    if (open_.empty()) return;
+    Collection& parent = open_.back();
+    if (parent.is_map) {
+      if (parent.expecting_key && open_.size() == 1) top_level_key_ = scalar;
+      parent.expecting_key = !parent.expecting_key;
+    } else if (parent.is_flows && ++flows_ > kMaxFlows) {
+      throw OverLimit{mark, "flows[" + std::to_string(kMaxFlows) +
+                                "]: too many flows (the limit is " + std::to_string(kMaxFlows) +
+                                ")"};
+    }
+  }
+
   YAML::Mark start_ = YAML::Mark::null_mark();
+  std::vector<Collection> open_;
+  std::string top_level_key_;
+  std::size_t nodes_ = 0;
+  std::size_t flows_ = 0;
 };
 
 struct Field {
@@ -262,8 +327,9 @@ class Loader {
 
   void visit(const YAML::Node& node) {
     if (++visited_nodes_ > kMaxVisitedNodes) {
-      fail(node.Mark(), "the document is too large: more than " + std::to_string(kMaxVisitedNodes) +
-                            " nodes (are aliases expanding too much?)");
+      // The file as written is within the limit (DocumentSurvey): aliases expand it past it.
+      fail(node.Mark(), "the document is too large: its aliases expand it to more than " +
+                            std::to_string(kMaxVisitedNodes) + " nodes");
     }
   }
 
@@ -731,19 +797,23 @@ class Loader {
   void check_single_document(const std::string& text) const {
     std::istringstream stream(text);
     YAML::Parser parser(stream);
-    DocumentStartRecorder recorder;
-    if (!parser.HandleNextDocument(recorder)) {
-      fail(YAML::Mark::null_mark(), "the file contains only comments");
+    DocumentSurvey survey;
+    try {
+      if (!parser.HandleNextDocument(survey)) {
+        fail(YAML::Mark::null_mark(), "the file contains only comments");
+      }
+      const YAML::Mark first_start = survey.start();
+      if (!parser.HandleNextDocument(survey)) return;
+      const YAML::Mark second_start = survey.start();
+      if (second_start.pos == first_start.pos) {
+        // No progress: the parser could not make sense of the token the document starts with.
+        const auto pos = static_cast<std::size_t>(std::max(first_start.pos, 0));
+        fail(first_start, "invalid YAML: unexpected " + quoted(text.substr(pos, 1)));
+      }
+      fail(second_start, "a second YAML document starts here; the file must hold only one");
+    } catch (const OverLimit& over) {
+      fail(over.mark, over.message);
     }
-    const YAML::Mark first_start = recorder.start();
-    if (!parser.HandleNextDocument(recorder)) return;
-    const YAML::Mark second_start = recorder.start();
-    if (second_start.pos == first_start.pos) {
-      // No progress: the parser could not make sense of the token the document starts with.
-      const auto pos = static_cast<std::size_t>(std::max(first_start.pos, 0));
-      fail(first_start, "invalid YAML: unexpected " + quoted(text.substr(pos, 1)));
-    }
-    fail(second_start, "a second YAML document starts here; the file must hold only one");
   }
 
   Config load_unguarded(std::string_view text) {

@@ -9,9 +9,9 @@
 #include <boost/asio/ssl/error.hpp>
 #include <ctime>
 
+#include "tls_client_context.h"
 #include "vpm/duration.h"
 #include "vpm/os_seam.h"
-#include "vpm/quoted.h"
 
 namespace vpm {
 namespace {
@@ -62,16 +62,6 @@ TlsInfo inspect(SSL* ssl) {
     info.verify_error = "no certificate";
   }
   return info;
-}
-
-// OpenSSL's reason for a failed handshake, without the "(SSL routines)" decoration.
-std::string ssl_reason(const boost::system::error_code& ec) {
-  if (ec.category() == boost::asio::error::get_ssl_category()) {
-    if (const char* reason = ERR_reason_error_string(static_cast<unsigned long>(ec.value()))) {
-      return reason;
-    }
-  }
-  return ec.message();
 }
 
 // Reasons that mean the peer sent something that is not TLS at all: a service mismatch
@@ -228,19 +218,10 @@ void Conversation::on_read(const boost::system::error_code& ec, std::size_t byte
 
 void Conversation::start_tls(const TlsOptions& options, Next next) {
   if (stopped()) return;
-  boost::system::error_code ec;
-  tls_context_.emplace(ssl::context::tls_client);
-  tls_context_->set_default_verify_paths(ec);
-  if (!options.ca_file.empty()) {
-    tls_context_->load_verify_file(options.ca_file, ec);
-    if (ec)
-      return finish(PortState::kTlsError,
-                    "ca_file " + quoted(options.ca_file) + ": " + ssl_reason(ec));
-  }
-  // Verify, but let the handshake complete whatever the outcome: the result is reported
-  // (TlsInfo::verified), and it fails the check only when verification is required.
-  tls_context_->set_verify_mode(ssl::verify_peer);
-  tls_context_->set_verify_callback([](bool, ssl::verify_context&) { return true; });
+  // Shared by every probe with the same CA configuration: see tls_client_context.h.
+  TlsClientContext shared = tls_client_context(options.ca_file);
+  if (!shared.context) return finish(PortState::kTlsError, std::move(shared.error));
+  tls_context_ = std::move(shared.context);
   must_verify_ = options.must_verify();
   tls_.emplace(socket_, *tls_context_);
   SSL* handle = tls_->native_handle();

@@ -73,7 +73,7 @@ class Conversation : public std::enable_shared_from_this<Conversation> {
   ProbeRequest request_;
   PortResult result_;
   ProbeDone done_;
-  std::optional<boost::asio::ssl::context> tls_context_;
+  std::shared_ptr<boost::asio::ssl::context> tls_context_;  // outlives tls_
   std::optional<boost::asio::ssl::stream<boost::asio::ip::tcp::socket&>> tls_;
   bool must_verify_ = false;
   Bytes buffer_;  // received, not yet handed to a receive

@@ -132,6 +132,7 @@ void ProbeRunner::run(std::vector<FlowPlan> flows, RunDone done) {
 
 void ProbeRunner::enqueue(const std::string& target, Job job) {
   TargetQueue& queue = targets_[target];
+  queue.target = target;
   queue.pending.push_back(std::move(job));
   if (!queue.ready && queue.in_flight < per_target_concurrency_) {
     queue.ready = true;
@@ -146,6 +147,10 @@ void ProbeRunner::finished(TargetQueue& queue) {
   if (!queue.ready && !queue.pending.empty() && queue.in_flight < per_target_concurrency_) {
     queue.ready = true;
     ready_.push_back(&queue);
+  }
+  // Idle: nothing queued, in flight or listed in ready_, so nothing points at it any more.
+  if (queue.in_flight == 0 && queue.pending.empty() && !queue.ready) {
+    targets_.erase(targets_.find(queue.target));  // not erase(key): the key lives in `queue`
   }
   pump();
 }

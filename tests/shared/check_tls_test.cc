@@ -3,10 +3,15 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <filesystem>
+#include <memory>
+#include <thread>
+#include <vector>
 
 #include "shared/service_test_util.h"
 #include "support/fake_server.h"
 #include "support/test_certs.h"
+#include "tls_client_context.h"
 #include "vpm/flow_result.h"
 
 namespace vpm {
@@ -118,6 +123,85 @@ TEST_F(TlsCheckTest, AnUnreadableCaFileIsATlsError) {
       check_against({}, TlsOptions{"localhost", dir_.path() + "/missing.pem", std::nullopt});
   EXPECT_EQ(outcome.result.state, PortState::kTlsError);
   EXPECT_TRUE(outcome.result.reason.starts_with("ca_file \"")) << outcome.result.reason;
+}
+
+// One TLS server presenting a fixed certificate, probed many times with one CA configuration.
+class SharedTlsContextTest : public testing::Test {
+ protected:
+  test::CheckOutcome probe(const test::TestCert& served, TlsOptions options) {
+    test::FakeTcpServer server([served](int fd) { test::serve_tls(fd, served); });
+    ServiceCheck check;
+    check.kind = CheckKind::kTls;
+    check.tls = std::move(options);
+    return test::run_check(check, server.port(), 2s, Protocol::kTcp, "localhost");
+  }
+  test::TempDir dir_;
+};
+
+TEST_F(SharedTlsContextTest, ProbesWithOneCaFileReadItOnce) {
+  const test::TestCert cert = test::make_self_signed(dir_.path(), "server", {});
+  const std::size_t before = tls_client_contexts_built();
+  for (int i = 0; i < 5; ++i) {
+    const auto outcome = probe(cert, TlsOptions{"", cert.cert_file, std::nullopt});
+    EXPECT_EQ(outcome.result.state, PortState::kOpen) << outcome.result.reason;
+    ASSERT_TRUE(outcome.result.tls.has_value());
+    EXPECT_TRUE(outcome.result.tls->verified);
+  }
+  // verify: false and true use the same context: whether it must verify is per probe.
+  const auto unrequired = probe(cert, TlsOptions{"", cert.cert_file, false});
+  EXPECT_EQ(unrequired.result.state, PortState::kOpen) << unrequired.result.reason;
+  const auto wrong_name = probe(cert, TlsOptions{"vbr01.test", cert.cert_file, true});
+  EXPECT_EQ(wrong_name.result.state, PortState::kTlsError);
+  EXPECT_EQ(wrong_name.result.reason, "certificate not verified: hostname mismatch");
+  EXPECT_EQ(tls_client_contexts_built() - before, 1U);
+}
+
+TEST_F(SharedTlsContextTest, TheSystemStoreIsLoadedOnceForAllProbes) {
+  const test::TestCert cert = test::make_self_signed(dir_.path(), "server", {});
+  const auto first = probe(cert, TlsOptions{"", "", true});
+  EXPECT_EQ(first.result.state, PortState::kTlsError);
+  const std::size_t before = tls_client_contexts_built();
+  for (int i = 0; i < 5; ++i) {
+    const auto outcome = probe(cert, TlsOptions{"", "", i % 2 == 0});
+    ASSERT_TRUE(outcome.result.tls.has_value());
+    EXPECT_FALSE(outcome.result.tls->verified);  // self-signed: not in the system store
+    EXPECT_EQ(outcome.result.state, i % 2 == 0 ? PortState::kTlsError : PortState::kOpen);
+  }
+  EXPECT_EQ(tls_client_contexts_built(), before);
+}
+
+TEST_F(SharedTlsContextTest, AReplacedCaFileIsReadAgain) {
+  const test::TestCert old_cert = test::make_self_signed(dir_.path(), "old", {});
+  const test::TestCert new_cert = test::make_self_signed(dir_.path(), "new", {});
+  const std::string ca_file = dir_.path() + "/ca.pem";
+  std::filesystem::copy_file(old_cert.cert_file, ca_file);
+  const std::size_t before = tls_client_contexts_built();
+  EXPECT_EQ(probe(old_cert, TlsOptions{"", ca_file, std::nullopt}).result.state, PortState::kOpen);
+  const auto mismatched = probe(new_cert, TlsOptions{"", ca_file, std::nullopt});
+  EXPECT_EQ(mismatched.result.state, PortState::kTlsError) << mismatched.result.reason;
+  EXPECT_EQ(tls_client_contexts_built() - before, 1U);
+  // As an administrator would: write the new bundle beside it, rename it over the old one.
+  std::filesystem::copy_file(new_cert.cert_file, ca_file + ".tmp");
+  std::filesystem::rename(ca_file + ".tmp", ca_file);
+  const auto replaced = probe(new_cert, TlsOptions{"", ca_file, std::nullopt});
+  EXPECT_EQ(replaced.result.state, PortState::kOpen) << replaced.result.reason;
+  EXPECT_EQ(tls_client_contexts_built() - before, 2U);
+}
+
+TEST_F(SharedTlsContextTest, ThreadsAskingAtOnceGetOneContext) {
+  const test::TestCert cert = test::make_self_signed(dir_.path(), "server", {});
+  const std::size_t before = tls_client_contexts_built();
+  std::vector<TlsClientContext> got(8);
+  std::vector<std::thread> threads;
+  for (auto& slot : got) {
+    threads.emplace_back([&slot, &cert] { slot = tls_client_context(cert.cert_file); });
+  }
+  for (auto& thread : threads) thread.join();
+  for (const auto& slot : got) {
+    ASSERT_NE(slot.context, nullptr) << slot.error;
+    EXPECT_EQ(slot.context, got.front().context);
+  }
+  EXPECT_EQ(tls_client_contexts_built() - before, 1U);
 }
 
 TEST(FlowResultTls, TheSoonestExpiryOfTheFlowsPorts) {

@@ -451,9 +451,14 @@ TEST(LoadConfigString, ReportsUtf16AsNulBytes) {
 
 TEST(LoadConfigString, ReportsDeepNesting) {
   const std::string yaml = "roles: " + std::string(10000, '[') + std::string(10000, ']') + "\n";
-  const std::string error = error_for(yaml);
-  EXPECT_TRUE(error.starts_with("test.yaml:1:")) << error;
-  EXPECT_TRUE(error.ends_with(": invalid YAML: nested too deeply")) << error;
+  // At the 64th "[" (the top-level mapping is the first level), not at the end of the file.
+  EXPECT_EQ(error_for(yaml),
+            "test.yaml:1:71: the document is nested too deeply (more than 64 levels)");
+  std::string nested = "roles:\n  a:\n";
+  for (int depth = 2; depth < 70; ++depth)
+    nested += std::string(static_cast<std::size_t>(2 * depth), ' ') + "a:\n";
+  EXPECT_EQ(error_for(nested),
+            "test.yaml:65:129: the document is nested too deeply (more than 64 levels)");
 }
 
 // yaml-cpp's LoadAll() loops forever on these; the loader must not.
@@ -483,8 +488,38 @@ TEST(LoadConfigString, StopsAliasExpansionPastNodeBudget) {
   }
   const std::string error = error_for(yaml);
   EXPECT_TRUE(error.ends_with(
-      ": the document is too large: more than 1000000 nodes (are aliases expanding too much?)"))
+      ": the document is too large: its aliases expand it to more than 1000000 nodes"))
       << error;
+}
+
+// Flows at the limit load; one more is refused where it starts, before any node tree is built.
+TEST(LoadConfigString, LimitsTheNumberOfFlows) {
+  std::string yaml = "roles:\n  a: {hosts: [h]}\nflows:\n";
+  for (int i = 0; i < 10000; ++i) {
+    yaml += "  - {name: f" + std::to_string(i) + ", from: a, to: a, ports: [1]}\n";
+  }
+  EXPECT_EQ(error_for(yaml), "");
+  yaml += "  - {name: one-more, from: a, to: a, ports: [1]}\n";
+  EXPECT_EQ(error_for(yaml),
+            "test.yaml:10004:5: flows[10000]: too many flows (the limit is 10000)");
+  // Only the top-level list counts: a long list elsewhere is judged as what it is.
+  std::string items;
+  for (int i = 0; i < 10001; ++i) items += "1,";
+  EXPECT_EQ(error_for("defaults: {flows: [" + items + "]}\n"),
+            "test.yaml:1:12: unknown key \"flows\" in defaults (allowed keys: timeout, interval, "
+            "concurrency, per_target_concurrency)");
+}
+
+// A million nodes as written, no alias: too large, and the message does not blame aliases.
+TEST(LoadConfigString, LimitsNodesAsWritten) {
+  std::string hosts;
+  hosts.reserve(2'100'000);
+  for (int i = 0; i < 1'000'000; ++i) hosts += "h,";
+  const std::string yaml = "roles:\n  a: {hosts: [" + hosts + "]}\nflows: []\n";
+  // The 1,000,001st node: after the top map, "roles", the roles map, "a", its map, "hosts" and
+  // the list come the hosts, from column 15 on, two characters each.
+  EXPECT_EQ(error_for(yaml), "test.yaml:2:" + std::to_string(15 + 2 * (1'000'001 - 8)) +
+                                 ": the document is too large: more than 1000000 YAML nodes");
 }
 
 TEST(LoadConfigString, LimitsPortItemsPerFlow) {

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <boost/asio/io_context.hpp>
 #include <fstream>
 
 #include "support/loopback.h"
@@ -80,6 +82,29 @@ TEST(ProbeRunner, BracketedIpv6LiteralNeedsNoLookup) {
       Limits{});
   ASSERT_EQ(results.size(), 1U);
   EXPECT_EQ(results[0].address, "::1");
+}
+
+// The exporter keeps one runner for its life; reloads may name new hosts each time.
+TEST(ProbeRunner, AQueueIsKeptOnlyWhileItsTargetHasProbes) {
+  boost::asio::io_context io;
+  ProbeRunner runner(io, Limits{});
+  const Port closed = test::closed_tcp_port();
+  for (int i = 1; i <= 50; ++i) {
+    const std::string host = "127.0.0." + std::to_string(i);
+    std::size_t queues_while_running = 0;
+    std::vector<FlowResult> results;
+    runner.run({plan("f", Protocol::kTcp, Expectation::kReachable, {host}, {closed, closed})},
+               [&](std::vector<FlowResult> r) { results = std::move(r); });
+    // From when the address is known and the probes start until the last one ends: one queue.
+    while (results.empty() && io.run_one() > 0) {
+      queues_while_running = std::max(queues_while_running, runner.target_queues());
+    }
+    ASSERT_EQ(results.size(), 1U) << host;
+    EXPECT_EQ(results[0].count(PortState::kRefused), 2U) << host;
+    EXPECT_EQ(queues_while_running, 1U) << host;
+    EXPECT_EQ(runner.target_queues(), 0U) << "after " << host;
+    io.restart();
+  }
 }
 
 TEST(ProbeRunner, AnEmptyPlanCompletes) { EXPECT_TRUE(run_flows({}, Limits{}).empty()); }

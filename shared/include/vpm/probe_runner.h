@@ -40,6 +40,9 @@ class ProbeRunner {
 
   unsigned effective_concurrency() const { return concurrency_; }
   unsigned in_flight() const { return in_flight_; }
+  // Targets with probes queued or in flight. A target's queue goes when its last probe ends,
+  // so an exporter whose reloads keep naming new hosts does not keep a queue for each.
+  std::size_t target_queues() const { return targets_.size(); }
 
  private:
   struct Job {
@@ -48,6 +51,7 @@ class ProbeRunner {
     ProbeDone done;
   };
   struct TargetQueue {
+    std::string target;  // its key in targets_
     std::deque<Job> pending;
     unsigned in_flight = 0;
     bool ready = false;  // listed in ready_
