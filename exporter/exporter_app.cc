@@ -104,8 +104,10 @@ class Exporter {
     FlowScheduler scheduler(io, runner, store, log_);
     // The first runs' transient memory (every flow started at once) goes back to the system.
     scheduler.on_ready([] { release_free_memory(); });
-    ExporterCollector collector(store, ModelOptions{options_.per_port_limit, VPM_VERSION,
-                                                    VPM_REVISION, kRenderMinInterval});
+    // A render allocates as much again as the page while it runs; that goes back at once.
+    ExporterCollector collector(
+        store, ModelOptions{options_.per_port_limit, VPM_VERSION, VPM_REVISION, kRenderMinInterval,
+                            &release_free_memory});
     std::atomic<bool> stopping{false};
     std::atomic<std::size_t> scheduled{0};
 

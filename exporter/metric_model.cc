@@ -284,6 +284,7 @@ std::shared_ptr<const std::string> ExporterCollector::page() const {
   }
   const auto started = std::chrono::steady_clock::now();
   auto page = std::make_shared<const std::string>(render(*snapshot));
+  if (options_.after_render) options_.after_render();
   const std::lock_guard lock(cache_mutex_);
   if (!cached_text_ || cached_generation_ <= snapshot->generation) {
     cached_text_ = page;

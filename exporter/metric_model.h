@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -27,6 +28,9 @@ struct ModelOptions {
   std::string revision = "unknown";
   // ExporterCollector::text() renders the page again at most this often (0: on every change).
   std::chrono::milliseconds min_render_interval{0};
+  // Called after each render, on the scrape's thread (the exporter gives the render's freed
+  // memory back to the system there).
+  std::function<void()> after_render{};
 };
 
 // veeam_flow_* families, flows in name order, targets in host order. Empty families are left out.
