@@ -27,17 +27,8 @@ mkdir -p "$prefix/include" "$src" "$work"
 log() { printf 'build-windows-deps: %s\n' "$*" >&2; }
 
 # --- Debian packages: the cross compiler, Wine, and what apt-get source needs --------------
-packages=(mingw-w64 g++-mingw-w64-x86-64 libz-mingw-w64-dev wine64 dpkg-dev cmake make perl)
-missing=()
-for p in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  log "installing ${missing[*]}"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq -o DPkg::Lock::Timeout=600 "${missing[@]}" >/dev/null
-fi
+"$repo/scripts/install-packages.sh" --with-recommends mingw-w64 g++-mingw-w64-x86-64 \
+  libz-mingw-w64-dev wine64 dpkg-dev cmake make perl
 
 # --- deb-src: the same archive (URIs, suites, components) as the machine's deb entries ------
 debsrc=/etc/apt/sources.list.d/vpm-deb-src.sources
@@ -161,10 +152,7 @@ fi
 # --- GoogleTest: Debian ships its source in /usr/src/googletest (package googletest) --------
 if wants googletest && ! stamp_ok googletest; then
   start=$SECONDS
-  if [ ! -d /usr/src/googletest ]; then
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get install -y -qq -o DPkg::Lock::Timeout=600 googletest >/dev/null
-  fi
+  [ -d /usr/src/googletest ] || "$repo/scripts/install-packages.sh" googletest
   log "googletest from /usr/src/googletest"
   cmake_dep googletest /usr/src/googletest -DINSTALL_GTEST=ON -DBUILD_GMOCK=ON
   stamp googletest
