@@ -9,7 +9,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 fuzz_seconds=${FUZZ_SECONDS:-20}
 
-scripts/install-packages.sh clang libclang-rt-14-dev wrk
+# clang for the sanitizers and libFuzzer; wrk, curl and python3 for the load test under TSan.
+scripts/install-packages.sh clang libclang-rt-14-dev wrk curl python3
 
 t0=$SECONDS
 CI=true scripts/sanitized-tests.sh
