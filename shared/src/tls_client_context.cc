@@ -90,7 +90,7 @@ TlsClientContext build(const std::string& ca_file) {
   if (!ca_file.empty()) {
     context->load_verify_file(ca_file, ec);
     if (ec) {
-      out.error = "ca_file " + quoted(ca_file) + ": " + ssl_reason(ec);
+      out.error = "ca_file " + vpm::quoted(ca_file) + ": " + ssl_reason(ec);
       return out;
     }
   }
