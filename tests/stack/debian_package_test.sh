@@ -80,8 +80,11 @@ version_of /usr/bin/check_veeam_ports
 version_of /usr/lib/nagios/plugins/check_veeam_ports >/dev/null
 /usr/bin/veeam_port_exporter --version
 # The exporter finds its private shims through RUNPATH, and accepts the shipped config.
-ldd /usr/bin/veeam_port_exporter | grep -q '/usr/bin/../lib/veeam-port-monitor/libssl.so' ||
-  { ldd /usr/bin/veeam_port_exporter; fail "exporter does not load /usr/lib/veeam-port-monitor/libssl.so"; }
+# (ldd's output is read whole first: `ldd | grep -q` under pipefail fails when grep stops
+# reading before ldd has written everything.)
+libraries=$(ldd /usr/bin/veeam_port_exporter)
+grep -q '/usr/bin/../lib/veeam-port-monitor/libssl.so' <<<"$libraries" ||
+  { echo "$libraries"; fail "exporter does not load /usr/lib/veeam-port-monitor/libssl.so"; }
 /usr/bin/veeam_port_exporter --config.file=/etc/veeam-port-monitor/targets.yaml --role=agent --config.check
 getent passwd veeam-port-monitor >/dev/null || fail "postinst did not create the user veeam-port-monitor"
 [ "$(stat -c %G:%a /etc/veeam-port-monitor/targets.yaml)" = veeam-port-monitor:640 ] ||
