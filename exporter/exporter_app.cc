@@ -112,15 +112,12 @@ class Exporter {
     std::atomic<std::size_t> scheduled{0};
 
     HttpRoutes routes;
-    GzipPageCache gzip_cache(std::chrono::milliseconds{0});
+    GzipPageCache gzip_cache;
     routes.metrics = [&collector, &gzip_cache](bool gzip) {
-      if (!gzip) {
-        MetricsText text = collector.text();
-        return ResponseBody{std::move(text.snapshot_part), std::move(text.process_part)};
-      }
-      const std::shared_ptr<const GzipPageCache::Head> head =
-          gzip_cache.head([&collector] { return collector.text().snapshot_part; });
-      const DeflatedPart tail = deflate_part(collector.process_text(), true);
+      MetricsText text = collector.text();
+      if (!gzip) return ResponseBody{std::move(text.snapshot_part), std::move(text.process_part)};
+      const std::shared_ptr<const GzipPageCache::Head> head = gzip_cache.head(text.snapshot_part);
+      const DeflatedPart tail = deflate_part(text.process_part, true);
       return ResponseBody{head->bytes, tail.bytes + gzip_trailer(head->meta, tail), "gzip"};
     };
     routes.ready = [&store] { return store.ready(); };
@@ -141,7 +138,6 @@ class Exporter {
       boost::asio::post(io, [&, promise] {
         ReloadOutcome outcome = reload(scheduler, store, scheduled, "http");
         collector.invalidate();  // before the answer: a scrape right after sees the change
-        gzip_cache.invalidate();
         promise->set_value(std::move(outcome));
       });
       while (answer.wait_for(std::chrono::milliseconds(50)) != std::future_status::ready) {
@@ -197,7 +193,6 @@ class Exporter {
           log_.info("Reload requested by SIGHUP");
           reload(scheduler, store, scheduled, "sighup");
           collector.invalidate();
-          gzip_cache.invalidate();
         });
 
     io.run();

@@ -142,29 +142,20 @@ std::string gzip(std::string_view text) {
   return out;
 }
 
-std::shared_ptr<const GzipPageCache::Head> GzipPageCache::head(const TextSource& current_text) {
-  const auto young = [this](const std::shared_ptr<const Head>& h) {
-    return h && std::chrono::steady_clock::now() - h->made < min_interval_;
-  };
+std::shared_ptr<const GzipPageCache::Head> GzipPageCache::head(
+    const std::shared_ptr<const std::string>& text) {
   std::shared_ptr<const Head> current;
   {
     const std::lock_guard lock(state_mutex_);
-    if (!stale_ && young(current_)) return current_;
     current = current_;
   }
+  if (current && current->source == text) return current;
   std::unique_lock make(make_mutex_, std::try_to_lock);
   if (!make.owns_lock()) {
     if (current) return current;  // another scrape is compressing: the previous one will do
     make.lock();                  // the very first: wait for it
     const std::lock_guard lock(state_mutex_);
-    if (!stale_ && young(current_)) return current_;
-    current = current_;
-  }
-  const std::shared_ptr<const std::string> text = current_text();
-  if (current && current->source == text) {
-    const std::lock_guard lock(state_mutex_);
-    stale_ = false;
-    return current;  // unchanged
+    if (current_ && current_->source == text) return current_;
   }
   auto made = std::make_shared<Head>();
   made->source = text;
@@ -174,16 +165,9 @@ std::shared_ptr<const GzipPageCache::Head> GzipPageCache::head(const TextSource&
   made->bytes = std::move(bytes);
   made->meta.crc = part.crc;
   made->meta.size = part.size;
-  made->made = std::chrono::steady_clock::now();
   const std::lock_guard lock(state_mutex_);
   current_ = made;
-  stale_ = false;
   return made;
-}
-
-void GzipPageCache::invalidate() {
-  const std::lock_guard lock(state_mutex_);
-  stale_ = true;
 }
 
 }  // namespace vpm::exporter

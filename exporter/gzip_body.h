@@ -8,9 +8,7 @@
 // gzip member (RFC 1952): the shared part as raw deflate (RFC 1951) that ends in a full flush,
 // so it ends on a byte boundary with no block marked final, and the fresh part as a raw deflate
 // stream of its own that ends the member. The CRC-32 of the whole is combined from the two.
-#include <chrono>
 #include <cstdint>
-#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -40,33 +38,24 @@ std::string gzip_trailer(const DeflatedPart& head, const DeflatedPart& tail);
 // One-shot: a complete gzip member of `text`.
 std::string gzip(std::string_view text);
 
-// The compressed shared part of /metrics. Compressing a page of a thousand flows takes a few
-// milliseconds, and with thousands of flows the page changes many times a second, so it is
-// made again at most once per `min_interval`: in between, gzip scrapes get the page as it was
-// up to that long ago, without even asking for the current text. While one scrape compresses,
-// the others are served the previous compression instead of waiting. invalidate() (after a
-// reload) makes the next scrape compress the page anew.
+// The compressed shared part of /metrics, made once per page: ExporterCollector hands out the
+// same page (one shared string) until it renders a new one, at most every 500 ms, so the page's
+// identity says when to compress again. While one scrape compresses a new page, the others are
+// served the previous compression instead of waiting.
 class GzipPageCache {
  public:
   struct Head {
     std::shared_ptr<const std::string> source;  // the text it was made from
     std::shared_ptr<const std::string> bytes;   // gzip header + raw deflate, full flush
     DeflatedPart meta;                          // crc and size (bytes left empty)
-    std::chrono::steady_clock::time_point made{};
   };
-  using TextSource = std::function<std::shared_ptr<const std::string>()>;
 
-  explicit GzipPageCache(std::chrono::milliseconds min_interval) : min_interval_(min_interval) {}
-
-  std::shared_ptr<const Head> head(const TextSource& current_text);
-  void invalidate();
+  std::shared_ptr<const Head> head(const std::shared_ptr<const std::string>& text);
 
  private:
-  std::chrono::milliseconds min_interval_;
-  std::mutex state_mutex_;  // guards current_ and stale_
+  std::mutex state_mutex_;  // guards current_
   std::mutex make_mutex_;   // held by the one scrape that compresses
   std::shared_ptr<const Head> current_;
-  bool stale_ = false;
 };
 
 }  // namespace vpm::exporter
