@@ -6,9 +6,11 @@
 // clang-format on
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <chrono>
 #include <cstdio>
 #include <exception>
+#include <functional>
 #include <future>
 #include <iostream>
 #include <optional>
@@ -51,6 +53,8 @@ constexpr std::chrono::milliseconds kStopBudget{500};
 // A scrape may get the flows' samples as they were up to this long ago: see metric_model.h.
 // Every reload ends it at once. The gzip of the page is made once per page (gzip_body.h).
 constexpr std::chrono::milliseconds kRenderMinInterval{500};
+// The page and its compression are dropped when no scrape has asked for them this long.
+constexpr std::chrono::seconds kIdlePageRelease{1};
 
 // A valid config's flows for the role; throws ConfigError or std::invalid_argument.
 struct LoadedConfig {
@@ -182,6 +186,20 @@ class Exporter {
     release_free_memory();
     scheduler.apply(std::move(specs));
     scheduled = scheduler.flow_count();
+
+    boost::asio::steady_timer idle_page_timer(io);
+    std::function<void()> release_idle_page = [&] {
+      idle_page_timer.expires_after(kIdlePageRelease);
+      idle_page_timer.async_wait([&](const boost::system::error_code& ec) {
+        if (ec) return;
+        if (collector.release_idle_page(kIdlePageRelease)) {
+          gzip_cache.release();
+          release_free_memory();
+        }
+        release_idle_page();
+      });
+    };
+    release_idle_page();
 
     signals.on(
         [&](std::string_view what) {

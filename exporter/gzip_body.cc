@@ -149,13 +149,13 @@ std::shared_ptr<const GzipPageCache::Head> GzipPageCache::head(
     const std::lock_guard lock(state_mutex_);
     current = current_;
   }
-  if (current && current->source == text) return current;
+  if (current && current->source.lock() == text) return current;
   std::unique_lock make(make_mutex_, std::try_to_lock);
   if (!make.owns_lock()) {
     if (current) return current;  // another scrape is compressing: the previous one will do
     make.lock();                  // the very first: wait for it
     const std::lock_guard lock(state_mutex_);
-    if (current_ && current_->source == text) return current_;
+    if (current_ && current_->source.lock() == text) return current_;
   }
   auto made = std::make_shared<Head>();
   made->source = text;
@@ -168,6 +168,11 @@ std::shared_ptr<const GzipPageCache::Head> GzipPageCache::head(
   const std::lock_guard lock(state_mutex_);
   current_ = made;
   return made;
+}
+
+void GzipPageCache::release() {
+  const std::lock_guard lock(state_mutex_);
+  current_.reset();
 }
 
 }  // namespace vpm::exporter

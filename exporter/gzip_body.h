@@ -41,16 +41,18 @@ std::string gzip(std::string_view text);
 // The compressed shared part of /metrics, made once per page: ExporterCollector hands out the
 // same page (one shared string) until it renders a new one, at most every 500 ms, so the page's
 // identity says when to compress again. While one scrape compresses a new page, the others are
-// served the previous compression instead of waiting.
+// served the previous compression instead of waiting. The cache does not keep a page alive.
 class GzipPageCache {
  public:
   struct Head {
-    std::shared_ptr<const std::string> source;  // the text it was made from
-    std::shared_ptr<const std::string> bytes;   // gzip header + raw deflate, full flush
-    DeflatedPart meta;                          // crc and size (bytes left empty)
+    std::weak_ptr<const std::string> source;   // the text it was made from
+    std::shared_ptr<const std::string> bytes;  // gzip header + raw deflate, full flush
+    DeflatedPart meta;                         // crc and size (bytes left empty)
   };
 
   std::shared_ptr<const Head> head(const std::shared_ptr<const std::string>& text);
+  // Forgets the compression (scrapes still sending it keep it until they are done).
+  void release();
 
  private:
   std::mutex state_mutex_;  // guards current_

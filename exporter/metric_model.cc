@@ -254,12 +254,19 @@ void ExporterCollector::invalidate() {
   ++invalidations_;
 }
 
+bool ExporterCollector::release_idle_page(std::chrono::steady_clock::duration idle) const {
+  const std::lock_guard lock(cache_mutex_);
+  if (!cached_text_ || std::chrono::steady_clock::now() - asked_at_ < idle) return false;
+  cached_text_.reset();  // scrapes still sending it hold their own reference
+  return true;
+}
+
 std::shared_ptr<const std::string> ExporterCollector::page() const {
   std::uint64_t invalidations = 0;  // read before the snapshot is taken
   {
     const std::lock_guard lock(cache_mutex_);
-    if (cached_text_ && !stale_ &&
-        std::chrono::steady_clock::now() - rendered_at_ < options_.min_render_interval) {
+    asked_at_ = std::chrono::steady_clock::now();
+    if (cached_text_ && !stale_ && asked_at_ - rendered_at_ < options_.min_render_interval) {
       return cached_text_;
     }
     invalidations = invalidations_;

@@ -66,6 +66,11 @@ class ExporterCollector : public prometheus::Collectable {
   MetricsText text() const;
   // The next text() reflects the store as it is then, however recent the last one.
   void invalidate();
+  // Drops the kept page when no scrape has asked for one for `idle`; returns whether it did.
+  // Prometheus scrapes every 15 s or so: between scrapes the page (1.4 MB for 1,000 flows) is
+  // memory held for nothing, and with runs completing all the time the next scrape would
+  // render a new one anyway.
+  bool release_idle_page(std::chrono::steady_clock::duration idle) const;
   // The process metrics alone, as text, read again when the last reading is older than
   // kProcessTextMaxAge: under a flood of scrapes, reading /proc for each would cost more than
   // serving the page.
@@ -79,10 +84,11 @@ class ExporterCollector : public prometheus::Collectable {
   const ResultStore& store_;
   ModelOptions options_;
   std::vector<std::string> headers_;  // "# HELP ...\n# TYPE ...\n" per flow family
-  mutable std::mutex cache_mutex_;    // guards the four below
+  mutable std::mutex cache_mutex_;    // guards the six below
   mutable std::uint64_t cached_generation_ = 0;
   mutable std::shared_ptr<const std::string> cached_text_;
   mutable std::chrono::steady_clock::time_point rendered_at_{};
+  mutable std::chrono::steady_clock::time_point asked_at_{};  // the last page() call
   mutable bool stale_ = false;
   mutable std::uint64_t invalidations_ = 0;  // so a render begun before one cannot end it
   mutable std::mutex render_mutex_;          // held by the one scrape that renders

@@ -115,5 +115,27 @@ TEST(GzipPageCache, CompressesEachPageOnceAndTheNewOneWhenItChanges) {
   EXPECT_EQ(test::gunzip(member), *second);
 }
 
+TEST(GzipPageCache, NeverKeepsAPageAliveAndForgetsOnRelease) {
+  GzipPageCache cache;
+  auto page = std::make_shared<const std::string>(sample_page(100));
+  const auto a = cache.head(page);
+  EXPECT_EQ(page.use_count(), 1);  // the compression does not hold its source
+
+  cache.release();
+  const auto b = cache.head(page);  // the same page, compressed again after the release
+  EXPECT_NE(b, a);
+  EXPECT_EQ(*b->bytes, *a->bytes);
+
+  // A page that is gone is not mistaken for a new page at the same address.
+  std::weak_ptr<const std::string> gone = page;
+  page.reset();
+  EXPECT_TRUE(gone.expired());
+  auto next = std::make_shared<const std::string>(sample_page(102));
+  const auto c = cache.head(next);
+  std::string member;
+  joined(c, "", &member);
+  EXPECT_EQ(test::gunzip(member), *next);
+}
+
 }  // namespace
 }  // namespace vpm::exporter

@@ -374,5 +374,39 @@ TEST(ExporterCollectorTest, WithinTheRenderIntervalTheLastPageIsServedUntilInval
   EXPECT_EQ(without_process_lines(*second), without_process_lines(serialize(collector.Collect())));
 }
 
+TEST(ExporterCollectorTest, APageNobodyAskedForLatelyIsReleasedAndRenderedAgainWhenAsked) {
+  ResultStore store;
+  ModelOptions options;
+  options.min_render_interval = std::chrono::hours(1);
+  ExporterCollector collector(store, options);
+  EXPECT_FALSE(collector.release_idle_page(std::chrono::seconds(0)));  // nothing rendered yet
+  const Flow flow = make_flow("f", "22");
+  store.publish("f", {result(flow, "h", {port(22, PortState::kOpen)})});
+  std::weak_ptr<const std::string> first = collector.text().snapshot_part;
+  EXPECT_FALSE(collector.release_idle_page(std::chrono::hours(1)));  // asked for just now
+  EXPECT_FALSE(first.expired());                                     // still kept
+
+  EXPECT_TRUE(collector.release_idle_page(std::chrono::seconds(0)));
+  EXPECT_TRUE(first.expired());  // the collector held the only reference: the memory is gone
+  EXPECT_FALSE(collector.release_idle_page(std::chrono::seconds(0)));  // nothing left to drop
+
+  // Within the render interval still, yet the next scrape gets a page: a new one, the same text.
+  const auto second = collector.text().snapshot_part;
+  EXPECT_NE(second->find("veeam_flow_up{flow=\"f\""), std::string::npos);
+  EXPECT_EQ(without_process_lines(*second), without_process_lines(serialize(collector.Collect())));
+}
+
+TEST(ExporterCollectorTest, ReleasingDoesNotPullThePageFromAScrapeStillSendingIt) {
+  ResultStore store;
+  ExporterCollector collector(store, ModelOptions{});
+  const Flow flow = make_flow("f", "22");
+  store.publish("f", {result(flow, "h", {port(22, PortState::kOpen)})});
+  const auto sending = collector.text().snapshot_part;
+  const std::string copy = *sending;
+  EXPECT_TRUE(collector.release_idle_page(std::chrono::seconds(0)));
+  EXPECT_EQ(*sending, copy);
+  EXPECT_EQ(sending.use_count(), 1);
+}
+
 }  // namespace
 }  // namespace vpm::exporter
