@@ -22,7 +22,7 @@ std::chrono::steady_clock::duration scaled(Duration d, double factor) {
 // "port 10005: connection refused" for the first port that failed its expectation.
 std::string first_failure(const FlowResult& result) {
   for (const PortResult& port : result.ports) {
-    if (!judge(result.flow.expect, port.state)) {
+    if (!judge(result.flow->expect, port.state)) {
       return "port " + std::to_string(port.port) + " " + std::string(to_string(port.state)) +
              (port.reason.empty() ? "" : ": " + port.reason);
     }
@@ -66,14 +66,14 @@ ReloadPlan FlowScheduler::apply(std::vector<FlowSpec> specs) {
   for (const std::string& name : plan.removed) remove(name);
   for (const std::string& name : plan.redefined) remove(name);
   for (FlowSpec& spec : specs) {
-    const auto it = entries_.find(spec.flow.name);
+    const auto it = entries_.find(spec.flow->name);
     if (it == entries_.end()) {
       add(std::move(spec));
       continue;
     }
     // Kept: same probe. Labels, severity and interval may have changed.
     const EntryPtr& entry = it->second;
-    const bool interval_changed = entry->spec.flow.interval != spec.flow.interval;
+    const bool interval_changed = entry->spec.flow->interval != spec.flow->interval;
     entry->spec = std::move(spec);
     store_.update_definition(entry->spec.flow);
     if (interval_changed && !entry->running) {
@@ -90,7 +90,7 @@ std::uint64_t FlowScheduler::completed_runs(const std::string& flow) const {
 }
 
 void FlowScheduler::add(FlowSpec spec) {
-  const std::string name = spec.flow.name;
+  const std::string name = spec.flow->name;
   auto entry = std::make_shared<Entry>(io_, std::move(spec));
   entries_[name] = entry;
   ++never_completed_;
@@ -108,7 +108,7 @@ void FlowScheduler::remove(const std::string& name) {
 }
 
 FlowScheduler::Clock::duration FlowScheduler::next_delay(const Entry& entry) {
-  const Duration interval = entry.spec.flow.interval;
+  const Duration interval = entry.spec.flow->interval;
   if (entry.run_number <= 1) return scaled(interval, 0.5 + 0.5 * random_());  // after the first
   return scaled(interval, 0.9 + 0.2 * random_());
 }
@@ -119,7 +119,7 @@ void FlowScheduler::schedule_at(const EntryPtr& entry, Clock::time_point when) {
     if (ec || entry->removed) return;  // cancelled: rescheduled, removed or stopping
     if (entry->running) {
       log_.debug("Previous run still in progress, skipping this turn",
-                 {{"flow", entry->spec.flow.name}});
+                 {{"flow", entry->spec.flow->name}});
       schedule_at(entry, Clock::now() + next_delay(*entry));
       return;
     }
@@ -131,7 +131,7 @@ void FlowScheduler::start_run(const EntryPtr& entry) {
   entry->running = true;
   entry->last_start = Clock::now();
   FlowPlan plan{entry->spec.flow, entry->spec.hosts,
-                ports_for_run(entry->spec.flow, entry->run_number++)};
+                ports_for_run(*entry->spec.flow, entry->run_number++)};
   schedule_at(entry, entry->last_start + next_delay(*entry));
   runner_.run({std::move(plan)}, [this, entry](std::vector<FlowResult> results) {
     entry->running = false;
@@ -146,11 +146,11 @@ void FlowScheduler::finished(const EntryPtr& entry, std::vector<FlowResult> resu
     std::chrono::nanoseconds longest{0};
     for (const FlowResult& r : results) longest = std::max(longest, r.duration);
     const std::string took = std::to_string(std::chrono::duration<double>(longest).count());
-    log_.debug("Run finished", {{"flow", entry->spec.flow.name}, {"duration_seconds", took}});
+    log_.debug("Run finished", {{"flow", entry->spec.flow->name}, {"duration_seconds", took}});
   }
   log_changes(*entry, results);
   for (FlowResult& r : results) r.flow = entry->spec.flow;  // current labels after a reload
-  store_.publish(entry->spec.flow.name, std::move(results));
+  store_.publish(entry->spec.flow->name, std::move(results));
   update_ready();
 }
 
@@ -161,9 +161,9 @@ void FlowScheduler::log_changes(Entry& entry, const std::vector<FlowResult>& res
     if ((first && !r.up) || (!first && previous->second != r.up)) {
       const std::string failed = std::to_string(r.failed) + "/" + std::to_string(r.ports.size());
       if (r.up) {
-        log_.info("Flow is up", {{"flow", r.flow.name}, {"target", r.target}});
+        log_.info("Flow is up", {{"flow", r.flow->name}, {"target", r.target}});
       } else {
-        log_.info("Flow is down", {{"flow", r.flow.name},
+        log_.info("Flow is down", {{"flow", r.flow->name},
                                    {"target", r.target},
                                    {"failed_ports", failed},
                                    {"reason", first_failure(r)}});

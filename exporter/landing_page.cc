@@ -49,7 +49,7 @@ std::string reasons(const FlowResult& r) {
   std::string text;
   std::size_t shown = 0;
   for (const PortResult& port : r.ports) {
-    if (judge(r.flow.expect, port.state)) continue;
+    if (judge(r.flow->expect, port.state)) continue;
     if (shown == kReasonsShown) {
       text += "<br>+" + std::to_string(r.failed - shown) + " more";
       break;
@@ -130,7 +130,7 @@ std::string landing_page(const Snapshot& snapshot, const LandingInfo& info) {
   }
   for (const auto& [name, results] : snapshot.flows) {
     for (const FlowResult& r : *results) {
-      const Flow& f = r.flow;
+      const Flow& f = *r.flow;
       html += r.up ? "<tr class=\"up\">" : "<tr class=\"down\">";
       html += "<td>" + html_escape(name) + "</td>";
       html += "<td>" + html_escape(f.from) + " &rarr; " + html_escape(f.to) + "</td>";

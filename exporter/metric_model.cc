@@ -118,7 +118,7 @@ std::vector<MetricFamily> empty_flow_families() {
 void add_flow(std::vector<MetricFamily>& f, const std::string& name,
               const std::vector<FlowResult>& results, const ModelOptions& options) {
   if (results.empty()) return;
-  const Flow& flow = results.front().flow;
+  const Flow& flow = *results.front().flow;
   const std::string protocol = protocol_label(flow.protocol);
   add_gauge(f[kInfo],
             {{"flow", name},

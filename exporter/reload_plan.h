@@ -10,6 +10,7 @@
 //              (interval, severity, note may      rotation; new labels and interval apply
 //              change)
 // A renamed flow is a removed one plus an added one.
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -19,8 +20,8 @@
 namespace vpm::exporter {
 
 struct FlowSpec {
-  Flow flow;
-  std::vector<std::string> hosts;  // the hosts of the flow's `to` role
+  std::shared_ptr<const Flow> flow;  // never null; shared by every run and result of the flow
+  std::vector<std::string> hosts;    // the hosts of the flow's `to` role
 };
 
 // The enabled flows of `role` (all when empty) with their hosts. Throws std::invalid_argument

@@ -7,7 +7,7 @@ namespace vpm::exporter {
 void ResultStore::publish(const std::string& flow, std::vector<FlowResult> results) {
   std::array<std::array<std::uint64_t, kPortStateCount>, kProtocolCount> probes{};
   for (const FlowResult& result : results) {
-    const auto protocol = static_cast<std::size_t>(result.flow.protocol);
+    const auto protocol = static_cast<std::size_t>(result.flow->protocol);
     for (const PortResult& port : result.ports) {
       ++probes[protocol][static_cast<std::size_t>(port.state)];
     }
@@ -26,9 +26,9 @@ void ResultStore::forget(const std::string& flow) {
   if (state_.flows.erase(flow) > 0) dirty_ = true;
 }
 
-void ResultStore::update_definition(const Flow& flow) {
+void ResultStore::update_definition(const std::shared_ptr<const Flow>& flow) {
   const std::lock_guard lock(mutex_);
-  const auto it = state_.flows.find(flow.name);
+  const auto it = state_.flows.find(flow->name);
   if (it == state_.flows.end()) return;
   auto results = std::make_shared<std::vector<FlowResult>>(*it->second);
   for (FlowResult& result : *results) result.flow = flow;

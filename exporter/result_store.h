@@ -39,7 +39,7 @@ class ResultStore {
   // A removed (or redefined) flow's series disappear with its results.
   void forget(const std::string& flow);
   // A kept flow whose labels or severity changed: its last results carry the new definition.
-  void update_definition(const Flow& flow);
+  void update_definition(const std::shared_ptr<const Flow>& flow);
   void record_reload(bool successful, std::chrono::system_clock::time_point when);
 
   // The current state; cheap when nothing changed since the last call.

@@ -64,18 +64,18 @@ std::string plural(std::size_t n, std::string_view word) {
 }
 
 std::string default_reason(const FlowResult& r, PortState state) {
-  const bool udp = r.flow.protocol == Protocol::kUdp;
+  const bool udp = r.flow->protocol == Protocol::kUdp;
   switch (state) {
     case PortState::kOpen:
       return udp ? "reply received" : "connected";
     case PortState::kRefused:
       return udp ? "ICMP port unreachable" : "connection refused";
     case PortState::kFiltered:
-      return "no answer in " + format_duration(r.flow.timeout);
+      return "no answer in " + format_duration(r.flow->timeout);
     case PortState::kUnreachable:
       return "host or network unreachable";
     case PortState::kOpenFiltered:
-      return "no reply in " + format_duration(r.flow.timeout);
+      return "no reply in " + format_duration(r.flow->timeout);
     case PortState::kDnsError:
       return "name did not resolve";
     case PortState::kError:
@@ -213,7 +213,7 @@ Judged judge_result(const FlowResult& r, const ReportOptions& options) {
   Judged judged;
   judged.result = &r;
   if (!r.up) {
-    judged.failure = r.flow.severity == Severity::kWarning ? Status::kWarning : Status::kCritical;
+    judged.failure = r.flow->severity == Severity::kWarning ? Status::kWarning : Status::kCritical;
   }
   judged.latency = judge_latency(r, options);
   judged.certificate = judge_certificate(r, options);
@@ -223,15 +223,15 @@ Judged judge_result(const FlowResult& r, const ReportOptions& options) {
 
 // "flow 127.0.0.1 tcp/10005 refused (connection refused), tcp/10006 filtered (no answer in 2s)"
 std::string failure_text(const FlowResult& r) {
-  std::string text = r.flow.name + " " + r.target;
+  std::string text = r.flow->name + " " + r.target;
   if (r.ports.empty()) return text + " no ports probed";
-  const std::string proto(to_string(r.flow.protocol));
+  const std::string proto(to_string(r.flow->protocol));
   bool first = true;
   for (PortState state : kAllPortStates) {
     std::vector<Port> ports;
     const PortResult* example = nullptr;
     for (const PortResult& port : r.ports) {
-      if (port.state != state || judge(r.flow.expect, state)) continue;
+      if (port.state != state || judge(r.flow->expect, state)) continue;
       ports.push_back(port.port);
       if (example == nullptr) example = &port;
     }
@@ -261,19 +261,19 @@ std::string summary_line(const std::vector<Judged>& judged) {
   std::vector<Problem> problems;
   for (const Judged& j : judged) {
     const FlowResult& r = *j.result;
-    if (std::find(flow_names.begin(), flow_names.end(), r.flow.name) == flow_names.end()) {
-      flow_names.push_back(r.flow.name);
+    if (std::find(flow_names.begin(), flow_names.end(), r.flow->name) == flow_names.end()) {
+      flow_names.push_back(r.flow->name);
     }
     targets.insert(r.target);
     ports += r.ports.size();
-    if (j.failure != Status::kOk) problems.push_back({j.failure, r.flow.name, failure_text(r)});
+    if (j.failure != Status::kOk) problems.push_back({j.failure, r.flow->name, failure_text(r)});
     if (j.latency.status != Status::kOk) {
       problems.push_back(
-          {j.latency.status, r.flow.name, r.flow.name + "@" + r.target + " " + j.latency.text});
+          {j.latency.status, r.flow->name, r.flow->name + "@" + r.target + " " + j.latency.text});
     }
     if (j.certificate.status != Status::kOk) {
-      problems.push_back({j.certificate.status, r.flow.name,
-                          r.flow.name + "@" + r.target + " " + j.certificate.text});
+      problems.push_back({j.certificate.status, r.flow->name,
+                          r.flow->name + "@" + r.target + " " + j.certificate.text});
     }
   }
   if (problems.empty()) {
@@ -305,7 +305,7 @@ std::string perfdata(const std::vector<Judged>& judged, const ReportOptions& opt
   // Per flow, in first-seen order: its latency per target, then its failed-port count.
   std::vector<std::string> flow_names;
   for (const Judged& j : judged) {
-    const std::string& name = j.result->flow.name;
+    const std::string& name = j.result->flow->name;
     if (std::find(flow_names.begin(), flow_names.end(), name) == flow_names.end()) {
       flow_names.push_back(name);
     }
@@ -316,23 +316,23 @@ std::string perfdata(const std::vector<Judged>& judged, const ReportOptions& opt
     std::size_t probed = 0;
     for (const Judged& j : judged) {
       const FlowResult& r = *j.result;
-      if (r.flow.name != name) continue;
+      if (r.flow->name != name) continue;
       failed += r.failed;
       probed += r.ports.size();
       PerfDatum latency;
-      latency.label = r.flow.name + "@" + r.target;
+      latency.label = r.flow->name + "@" + r.target;
       latency.value = r.latency ? seconds(*r.latency) : std::nan("");
       latency.unit = "s";
       latency.warn = options.warning ? options.warning->text : "";
       latency.crit = options.critical ? options.critical->text : "";
       latency.min = 0;
-      latency.max = to_seconds(r.flow.timeout);
+      latency.max = to_seconds(r.flow->timeout);
       data.push_back(format_perf_datum(latency));
       if (j.certificate.days_left) {
         // Days left, whatever the status (check_tcp -D prints none when it alerts). The
         // thresholds are ranges that alert below them: "30:".
         PerfDatum days;
-        days.label = r.flow.name + "@" + r.target + "_cert_days";
+        days.label = r.flow->name + "@" + r.target + "_cert_days";
         days.value = static_cast<double>(*j.certificate.days_left);
         days.warn = std::to_string(options.cert_warning_days) + ":";
         days.crit = std::to_string(options.cert_critical_days) + ":";
@@ -386,10 +386,10 @@ class LongOutput {
 void describe_result(const Judged& j, const ReportOptions& options, bool& explained_udp_silence,
                      LongOutput& out) {
   const FlowResult& r = *j.result;
-  std::string head = "[" + std::string(to_string(j.status)) + "] " + r.flow.name + " -> " +
+  std::string head = "[" + std::string(to_string(j.status)) + "] " + r.flow->name + " -> " +
                      r.target + " (" + (r.address.empty() ? "unresolved" : r.address) + ") " +
-                     std::string(to_string(r.flow.protocol)) + " expect " +
-                     std::string(to_string(r.flow.expect)) + ":";
+                     std::string(to_string(r.flow->protocol)) + " expect " +
+                     std::string(to_string(r.flow->expect)) + ":";
   bool first = true;
   for (PortState state : kAllPortStates) {
     if (r.count(state) == 0) continue;
@@ -424,7 +424,7 @@ void describe_result(const Judged& j, const ReportOptions& options, bool& explai
     } else {
       std::string line = "  " + range_text({port.port, r.ports[end - 1].port}) + ": " +
                          std::to_string(end - begin) + " " + std::string(to_string(port.state));
-      if (options.verbosity > 0 && !judge(r.flow.expect, port.state)) {
+      if (options.verbosity > 0 && !judge(r.flow->expect, port.state)) {
         line += " (" + failure_reason(r, port) + ")";
       }
       out.add(clean(line));

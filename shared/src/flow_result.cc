@@ -5,7 +5,7 @@
 
 namespace vpm {
 
-FlowResult summarise(Flow flow, std::string target, std::string address,
+FlowResult summarise(std::shared_ptr<const Flow> flow, std::string target, std::string address,
                      std::vector<PortResult> ports) {
   FlowResult result;
   result.flow = std::move(flow);
@@ -18,7 +18,7 @@ FlowResult summarise(Flow flow, std::string target, std::string address,
         (!result.tls_not_after || *port.tls->not_after < *result.tls_not_after)) {
       result.tls_not_after = port.tls->not_after;
     }
-    if (judge(result.flow.expect, port.state)) {
+    if (judge(result.flow->expect, port.state)) {
       // Open and refused ports both measured a real round trip (SYN to SYN-ACK or RST, or a
       // UDP reply); a filtered or silent port only measured our own deadline.
       if (port.state == PortState::kOpen || port.state == PortState::kRefused) {

@@ -43,7 +43,7 @@ std::vector<const Flow*> select_flows(const Config& config, std::string_view rol
 
 FlowPlan plan_flow(const Config& config, const Flow& flow, std::uint64_t run_number) {
   FlowPlan plan;
-  plan.flow = flow;
+  plan.flow = std::make_shared<const Flow>(flow);
   if (const Role* to = config.find_role(flow.to)) plan.hosts = to->hosts;
   plan.ports = ports_for_run(flow, run_number);
   return plan;

@@ -85,7 +85,7 @@ void ProbeRunner::run(std::vector<FlowPlan> flows, RunDone done) {
       slot.remaining = plan.ports.size();
       slots_by_host[host].push_back(batch->slots.size());
       auto& timeout = lookup_timeout[host];
-      timeout = std::max(timeout, plan.flow.timeout);
+      timeout = std::max(timeout, plan.flow->timeout);
       batch->slots.push_back(std::move(slot));
     }
   }
@@ -113,11 +113,11 @@ void ProbeRunner::run(std::vector<FlowPlan> flows, RunDone done) {
               continue;
             }
             slot.address = resolved.address->to_string();
-            const ProbeFn probe = probe_for(plan.flow);
+            const ProbeFn probe = probe_for(*plan.flow);
             for (std::size_t i = 0; i < plan.ports.size(); ++i) {
               Job job{probe,
-                      ProbeRequest{*resolved.address, plan.ports[i], plan.flow.timeout, host,
-                                   plan.flow.check},
+                      ProbeRequest{*resolved.address, plan.ports[i], plan.flow->timeout, host,
+                                   plan.flow->check},
                       [batch, s, i](PortResult result) {
                         batch->slots[s].ports[i] = std::move(result);
                         batch->port_done(s);

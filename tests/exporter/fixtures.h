@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "support/flow_edit.h"
 #include "vpm/config.h"
 #include "vpm/flow_result.h"
 #include "vpm/port_set.h"
@@ -31,7 +32,7 @@ inline PortResult port(Port number, PortState state, std::chrono::microseconds l
 // A result finished at a fixed time (2024-01-01T00:00:00Z + seconds) after 1.5 ms.
 inline FlowResult result(const Flow& flow, const std::string& target, std::vector<PortResult> ports,
                          long seconds = 0) {
-  FlowResult r = summarise(flow, target, "127.0.0.1", std::move(ports));
+  FlowResult r = summarise(vpm::test::shared(flow), target, "127.0.0.1", std::move(ports));
   r.finished_at = std::chrono::system_clock::time_point(std::chrono::seconds(1704067200 + seconds));
   r.duration = std::chrono::microseconds(1500);
   return r;

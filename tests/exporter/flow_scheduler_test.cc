@@ -8,6 +8,7 @@
 #include <functional>
 
 #include "fixtures.h"
+#include "support/flow_edit.h"
 #include "support/loopback.h"
 
 namespace vpm::exporter {
@@ -27,9 +28,10 @@ class FlowSchedulerTest : public ::testing::Test {
         scheduler_(io_, runner_, store_, log_, [] { return 0.0; }) {}
 
   FlowSpec tcp_flow(const std::string& name, Port port, Duration interval = Duration(60000)) {
-    FlowSpec spec{test::make_flow(name, std::to_string(port)), {"127.0.0.1"}};
-    spec.flow.interval = interval;
-    spec.flow.timeout = Duration(1000);
+    FlowSpec spec{vpm::test::shared(test::make_flow(name, std::to_string(port))), {"127.0.0.1"}};
+    Flow& spec_flow = vpm::test::edit_flow(spec);
+    spec_flow.interval = interval;
+    spec_flow.timeout = Duration(1000);
     return spec;
   }
 
@@ -77,7 +79,7 @@ TEST_F(FlowSchedulerTest, ReloadRemovesRenamesAddsAndKeeps) {
   const auto kept_before = store_.snapshot()->flows.at("kept");
 
   FlowSpec kept = tcp_flow("kept", listener_.port());
-  kept.flow.severity = Severity::kWarning;  // a label change only
+  vpm::test::edit_flow(kept).severity = Severity::kWarning;  // a label change only
   const ReloadPlan plan = scheduler_.apply(
       {kept, tcp_flow("new-name", listener_.port()), tcp_flow("added", closed_tcp_port())});
   EXPECT_EQ(plan.removed, (std::vector<std::string>{"old-name", "removed"}));
@@ -90,7 +92,7 @@ TEST_F(FlowSchedulerTest, ReloadRemovesRenamesAddsAndKeeps) {
   EXPECT_FALSE(after->flows.contains("old-name"));
   ASSERT_TRUE(after->flows.contains("kept"));
   EXPECT_EQ(after->flows.at("kept")->front().finished_at, kept_before->front().finished_at);
-  EXPECT_EQ(after->flows.at("kept")->front().flow.severity, Severity::kWarning);
+  EXPECT_EQ(after->flows.at("kept")->front().flow->severity, Severity::kWarning);
   EXPECT_EQ(scheduler_.completed_runs("kept"), 1u);  // not restarted
 
   ASSERT_TRUE(run_until([&] { return has("new-name") && has("added"); }));
@@ -112,10 +114,10 @@ TEST_F(FlowSchedulerTest, ARedefinedFlowDropsItsOldResults) {
 
 TEST_F(FlowSchedulerTest, AFlowRemovedWhileItsRunIsInFlightNeverComesBack) {
   const SilentUdpSocket silent;  // a UDP probe waits for its whole timeout here
-  FlowSpec slow{test::make_flow("slow", std::to_string(silent.port()), Expectation::kReachable,
-                                Protocol::kUdp),
+  FlowSpec slow{vpm::test::shared(test::make_flow("slow", std::to_string(silent.port()),
+                                                  Expectation::kReachable, Protocol::kUdp)),
                 {"127.0.0.1"}};
-  slow.flow.timeout = Duration(600);
+  vpm::test::edit_flow(slow).timeout = Duration(600);
   scheduler_.apply({slow, tcp_flow("other", listener_.port())});
   ASSERT_TRUE(run_until([&] { return has("other"); }));
   EXPECT_FALSE(has("slow"));  // still waiting for its UDP answer
@@ -127,10 +129,10 @@ TEST_F(FlowSchedulerTest, AFlowRemovedWhileItsRunIsInFlightNeverComesBack) {
 
 TEST_F(FlowSchedulerTest, ASlowFlowDoesNotDelayTheOthers) {
   const SilentUdpSocket silent;
-  FlowSpec slow{test::make_flow("slow", std::to_string(silent.port()), Expectation::kReachable,
-                                Protocol::kUdp),
+  FlowSpec slow{vpm::test::shared(test::make_flow("slow", std::to_string(silent.port()),
+                                                  Expectation::kReachable, Protocol::kUdp)),
                 {"127.0.0.1"}};
-  slow.flow.timeout = Duration(1500);
+  vpm::test::edit_flow(slow).timeout = Duration(1500);
   scheduler_.apply({slow, tcp_flow("fast", listener_.port(), Duration(100))});
   ASSERT_TRUE(run_until([&] { return scheduler_.completed_runs("fast") >= 5; }, 1400ms));
   EXPECT_EQ(scheduler_.completed_runs("slow"), 0u);

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "fixtures.h"
+#include "support/flow_edit.h"
 
 namespace vpm::exporter {
 namespace {
@@ -347,7 +348,7 @@ TEST(ExporterCollectorTest, CachedTextIsTheSerializedCollectionThroughChanges) {
   Flow relabelled =
       make_flow("agent-to-gateway-netbios-udp", "137-156", Expectation::kReachable, Protocol::kUdp);
   relabelled.severity = Severity::kWarning;
-  store.update_definition(relabelled);
+  store.update_definition(vpm::test::shared(relabelled));
   check("one flow relabelled");
   const auto first = collector.text().snapshot_part;
   EXPECT_EQ(collector.text().snapshot_part, first);  // unchanged: the same shared text

@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "fixtures.h"
+#include "support/flow_edit.h"
 
 namespace vpm::exporter {
 namespace {
@@ -15,7 +16,7 @@ using Names = std::vector<std::string>;
 
 FlowSpec spec(const std::string& name, const std::string& ports = "22",
               Names hosts = {"127.0.0.1"}) {
-  return FlowSpec{make_flow(name, ports), std::move(hosts)};
+  return FlowSpec{vpm::test::shared(make_flow(name, ports)), std::move(hosts)};
 }
 
 struct Case {
@@ -29,21 +30,22 @@ class ReloadPlanTest : public ::testing::TestWithParam<int> {};
 
 std::vector<Case> cases() {
   FlowSpec slower = spec("a");
-  slower.flow.interval = Duration(120000);
-  slower.flow.severity = Severity::kWarning;
-  slower.flow.note = "changed";
+  Flow& slower_flow = vpm::test::edit_flow(slower);
+  slower_flow.interval = Duration(120000);
+  slower_flow.severity = Severity::kWarning;
+  slower_flow.note = "changed";
   FlowSpec other_timeout = spec("a");
-  other_timeout.flow.timeout = Duration(5000);
+  vpm::test::edit_flow(other_timeout).timeout = Duration(5000);
   FlowSpec sampled = spec("a", "1000-2000");
-  sampled.flow.sample = 10;
+  vpm::test::edit_flow(sampled).sample = 10;
   FlowSpec udp = spec("a");
-  udp.flow.protocol = Protocol::kUdp;
+  vpm::test::edit_flow(udp).protocol = Protocol::kUdp;
   FlowSpec reachable = spec("a");
-  reachable.flow.expect = Expectation::kReachable;
+  vpm::test::edit_flow(reachable).expect = Expectation::kReachable;
   FlowSpec tls = spec("a");
-  tls.flow.check.kind = CheckKind::kTls;
+  vpm::test::edit_flow(tls).check.kind = CheckKind::kTls;
   FlowSpec other_ca = tls;
-  other_ca.flow.check.tls.ca_file = "/etc/veeam/ca.pem";
+  vpm::test::edit_flow(other_ca).check.tls.ca_file = "/etc/veeam/ca.pem";
   return {
       {"nothing changes", {spec("a"), spec("b")}, {spec("a"), spec("b")}, {}, {}, {}, {"a", "b"}},
       {"add", {spec("a")}, {spec("a"), spec("b")}, {"b"}, {}, {}, {"a"}},
@@ -88,7 +90,7 @@ flows:
                                            "test.yaml");
   const std::vector<FlowSpec> specs = flow_specs(config, "agent");
   ASSERT_EQ(specs.size(), 1u);
-  EXPECT_EQ(specs[0].flow.name, "one");
+  EXPECT_EQ(specs[0].flow->name, "one");
   EXPECT_EQ(specs[0].hosts, (Names{"127.0.0.1", "::1"}));
   EXPECT_EQ(flow_specs(config, "").size(), 2u);
   EXPECT_THROW(flow_specs(config, "nope"), std::invalid_argument);

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "fixtures.h"
+#include "support/flow_edit.h"
 
 namespace vpm::exporter {
 namespace {
@@ -46,9 +47,9 @@ TEST(ResultStoreTest, UpdateDefinitionRelabelsKeptResults) {
   store.publish("f", {result(flow, "a", {port(22, PortState::kOpen)})});
   flow.severity = Severity::kWarning;
   flow.note = "new note";
-  store.update_definition(flow);
+  store.update_definition(vpm::test::shared(flow));
   const auto s = store.snapshot();
-  EXPECT_EQ(s->flows.at("f")->front().flow.severity, Severity::kWarning);
+  EXPECT_EQ(s->flows.at("f")->front().flow->severity, Severity::kWarning);
   EXPECT_TRUE(s->flows.at("f")->front().up);  // results themselves kept
 }
 

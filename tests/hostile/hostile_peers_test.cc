@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "hostile/hostile_peer.h"
+#include "support/flow_edit.h"
 #include "support/netns.h"
 #include "vpm/probe_runner.h"
 
@@ -24,14 +25,15 @@ const std::vector<CheckKind> kTcpChecks = {CheckKind::kTls, CheckKind::kSmtp,  C
 
 FlowPlan check_plan(CheckKind check, Port port, Duration timeout, const std::string& name) {
   FlowPlan p;
-  p.flow.name = name;
-  p.flow.protocol = Protocol::kTcp;
-  p.flow.expect = Expectation::kOpen;
-  p.flow.timeout = timeout;
-  p.flow.check.kind = check;
-  p.flow.ports.add({port, port});
+  Flow& p_flow = vpm::test::edit_flow(p);
+  p_flow.name = name;
+  p_flow.protocol = Protocol::kTcp;
+  p_flow.expect = Expectation::kOpen;
+  p_flow.timeout = timeout;
+  p_flow.check.kind = check;
+  p_flow.ports.add({port, port});
   p.hosts = {"127.0.0.1"};
-  p.ports = p.flow.ports.ports();
+  p.ports = p.flow->ports.ports();
   return p;
 }
 
@@ -254,10 +256,11 @@ TEST(HostilePeers, ThousandsOfTimeoutsEndByTheirDeadline) {
   for (Protocol protocol : {Protocol::kTcp, Protocol::kUdp}) {
     FlowPlan p = check_plan(CheckKind::kConnect, 20000, kTimeout,
                             protocol == Protocol::kTcp ? "tcp" : "udp");
-    p.flow.protocol = protocol;
-    p.flow.ports = PortSet();
-    p.flow.ports.add({20000, 23999});
-    p.ports = p.flow.ports.ports();
+    Flow& p_flow = vpm::test::edit_flow(p);
+    p_flow.protocol = protocol;
+    p_flow.ports = PortSet();
+    p_flow.ports.add({20000, 23999});
+    p.ports = p.flow->ports.ports();
     plans.push_back(std::move(p));
   }
   Outcome r;

@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "support/flow_edit.h"
 #include "support/netns.h"
 #include "support/subprocess.h"
 #include "vpm/probe_runner.h"
@@ -59,18 +60,20 @@ int sweep_in_child(bool exhaust_after_start) {
   const rlimit limit{64, 64};
   if (::setrlimit(RLIMIT_NOFILE, &limit) != 0) return 11;
   FlowPlan plan;
-  plan.flow.name = "sweep";
-  plan.flow.expect = Expectation::kReachable;
-  plan.flow.timeout = 2s;
-  plan.flow.ports.add({kFirst, kLast});
+  Flow& plan_flow = vpm::test::edit_flow(plan);
+  plan_flow.name = "sweep";
+  plan_flow.expect = Expectation::kReachable;
+  plan_flow.timeout = 2s;
+  plan_flow.ports.add({kFirst, kLast});
   plan.hosts = {"127.0.0.1"};
-  plan.ports = plan.flow.ports.ports();
+  plan.ports = plan.flow->ports.ports();
   FlowPlan dropped = plan;
-  dropped.flow.name = "dropped";
-  dropped.flow.timeout = 200ms;
-  dropped.flow.ports = PortSet();
-  dropped.flow.ports.add({kDroppedFirst, kDroppedLast});
-  dropped.ports = dropped.flow.ports.ports();
+  Flow& dropped_flow = vpm::test::edit_flow(dropped);
+  dropped_flow.name = "dropped";
+  dropped_flow.timeout = 200ms;
+  dropped_flow.ports = PortSet();
+  dropped_flow.ports.add({kDroppedFirst, kDroppedLast});
+  dropped.ports = dropped.flow->ports.ports();
   std::vector<FlowPlan> plans = {plan};
   if (exhaust_after_start) plans.push_back(dropped);
   boost::asio::io_context io;

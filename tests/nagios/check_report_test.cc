@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "support/flow_edit.h"
 #include "vpm/flow_result.h"
 
 namespace vpm::nagios {
@@ -50,7 +51,7 @@ std::vector<PortResult> ports(Port first, Port last, PortState state,
 
 FlowResult result(const Flow& flow, std::vector<PortResult> probed,
                   const std::string& target = "127.0.0.1") {
-  return summarise(flow, target, target, std::move(probed));
+  return summarise(vpm::test::shared(flow), target, target, std::move(probed));
 }
 
 std::vector<std::string> lines_of(const std::string& text) {
@@ -222,7 +223,7 @@ TEST(CheckReportTest, DefaultReasonsPerState) {
 
 TEST(CheckReportTest, UnresolvedNameNamesNoPorts) {
   const FlowResult r =
-      summarise(make_flow("f"), "backup.invalid", "",
+      summarise(vpm::test::shared(make_flow("f")), "backup.invalid", "",
                 {port(10005, PortState::kDnsError, microseconds(0), "Host not found"),
                  port(10006, PortState::kDnsError, microseconds(0), "Host not found")});
   const Report report = make_report({r}, {});

@@ -10,6 +10,7 @@
 
 #include "shared/service_test_util.h"
 #include "support/fake_server.h"
+#include "support/flow_edit.h"
 #include "support/test_certs.h"
 #include "tls_client_context.h"
 #include "vpm/flow_result.h"
@@ -95,7 +96,8 @@ TEST_F(TlsCheckTest, ExpiringInTenDaysPassesAndTheFlowKnowsWhen) {
   EXPECT_EQ(outcome.result.state, PortState::kOpen) << outcome.result.reason;
   Flow flow;
   flow.check.kind = CheckKind::kTls;
-  const FlowResult r = summarise(flow, "127.0.0.1", "127.0.0.1", {outcome.result});
+  const FlowResult r =
+      summarise(vpm::test::shared(flow), "127.0.0.1", "127.0.0.1", {outcome.result});
   ASSERT_TRUE(r.tls_not_after.has_value());
   const auto left =
       std::chrono::duration_cast<std::chrono::hours>(*r.tls_not_after - system_clock::now());
@@ -211,9 +213,9 @@ TEST(FlowResultTls, TheSoonestExpiryOfTheFlowsPorts) {
   PortResult b{636, PortState::kTlsError, 1ms, "certificate not verified: x"};
   b.tls = TlsInfo{"TLSv1.2", "CN=b", "CN=b", t + 24h, false, "x"};
   PortResult c{6180, PortState::kOpen, 1ms, {}};
-  const FlowResult r = summarise(Flow{}, "h", "", {a, b, c});
+  const FlowResult r = summarise(vpm::test::shared(Flow{}), "h", "", {a, b, c});
   EXPECT_EQ(r.tls_not_after, t + 24h);
-  EXPECT_EQ(summarise(Flow{}, "h", "", {c}).tls_not_after, std::nullopt);
+  EXPECT_EQ(summarise(vpm::test::shared(Flow{}), "h", "", {c}).tls_not_after, std::nullopt);
 }
 
 }  // namespace

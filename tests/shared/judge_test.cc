@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include "support/flow_edit.h"
 #include "vpm/flow_result.h"
 #include "vpm/port_result.h"
 
@@ -58,7 +59,7 @@ PortResult port(Port p, PortState s, long long micros) {
 TEST(Summarise, UpWhenEveryPortPassesAndLatencyIsTheSlowestRoundTrip) {
   Flow flow;
   flow.expect = Expectation::kReachable;
-  const FlowResult r = summarise(flow, "h", "127.0.0.1",
+  const FlowResult r = summarise(vpm::test::shared(flow), "h", "127.0.0.1",
                                  {port(1, PortState::kOpen, 30), port(2, PortState::kRefused, 90),
                                   port(3, PortState::kOpen, 50)});
   EXPECT_TRUE(r.up);
@@ -72,8 +73,9 @@ TEST(Summarise, UpWhenEveryPortPassesAndLatencyIsTheSlowestRoundTrip) {
 TEST(Summarise, DownWithFailingPortsCountedAndNoLatencyWhenNothingPassed) {
   Flow flow;
   flow.expect = Expectation::kOpen;
-  const FlowResult r = summarise(
-      flow, "h", "127.0.0.1", {port(1, PortState::kRefused, 10), port(2, PortState::kFiltered, 0)});
+  const FlowResult r =
+      summarise(vpm::test::shared(flow), "h", "127.0.0.1",
+                {port(1, PortState::kRefused, 10), port(2, PortState::kFiltered, 0)});
   EXPECT_FALSE(r.up);
   EXPECT_EQ(r.failed, 2U);
   EXPECT_FALSE(r.latency.has_value());
@@ -82,13 +84,14 @@ TEST(Summarise, DownWithFailingPortsCountedAndNoLatencyWhenNothingPassed) {
 TEST(Summarise, PassingSilentPortsGiveNoLatency) {
   Flow flow;
   flow.expect = Expectation::kClosed;
-  const FlowResult r = summarise(flow, "h", "127.0.0.1", {port(1, PortState::kFiltered, 0)});
+  const FlowResult r =
+      summarise(vpm::test::shared(flow), "h", "127.0.0.1", {port(1, PortState::kFiltered, 0)});
   EXPECT_TRUE(r.up);
   EXPECT_FALSE(r.latency.has_value());
 }
 
 TEST(Summarise, NoPortsIsNeverUp) {
-  const FlowResult r = summarise(Flow{}, "h", "", {});
+  const FlowResult r = summarise(vpm::test::shared(Flow{}), "h", "", {});
   EXPECT_FALSE(r.up);
 }
 

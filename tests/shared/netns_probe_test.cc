@@ -2,6 +2,7 @@
 // network namespace (loopback only) with nftables rules, and probes inside it.
 #include <gtest/gtest.h>
 
+#include "support/flow_edit.h"
 #include "support/netns.h"
 #include "support/subprocess.h"
 #include "vpm/probe_runner.h"
@@ -14,13 +15,14 @@ using namespace std::chrono_literals;
 FlowPlan range_plan(Protocol protocol, Expectation expect, const std::string& host, Port first,
                     Port last, Duration timeout) {
   FlowPlan p;
-  p.flow.name = "ns";
-  p.flow.protocol = protocol;
-  p.flow.expect = expect;
-  p.flow.timeout = timeout;
-  p.flow.ports.add({first, last});
+  Flow& p_flow = vpm::test::edit_flow(p);
+  p_flow.name = "ns";
+  p_flow.protocol = protocol;
+  p_flow.expect = expect;
+  p_flow.timeout = timeout;
+  p_flow.ports.add({first, last});
   p.hosts = {host};
-  p.ports = p.flow.ports.ports();
+  p.ports = p.flow->ports.ports();
   return p;
 }
 

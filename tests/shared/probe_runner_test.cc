@@ -6,6 +6,7 @@
 #include <boost/asio/io_context.hpp>
 #include <fstream>
 
+#include "support/flow_edit.h"
 #include "support/loopback.h"
 
 namespace vpm {
@@ -14,11 +15,12 @@ namespace {
 FlowPlan plan(const std::string& name, Protocol protocol, Expectation expect,
               std::vector<std::string> hosts, std::vector<Port> ports) {
   FlowPlan p;
-  p.flow.name = name;
-  p.flow.protocol = protocol;
-  p.flow.expect = expect;
-  p.flow.timeout = std::chrono::seconds(2);
-  for (Port port : ports) p.flow.ports.add({port, port});
+  Flow& p_flow = vpm::test::edit_flow(p);
+  p_flow.name = name;
+  p_flow.protocol = protocol;
+  p_flow.expect = expect;
+  p_flow.timeout = std::chrono::seconds(2);
+  for (Port port : ports) p_flow.ports.add({port, port});
   p.hosts = std::move(hosts);
   p.ports = std::move(ports);
   return p;
@@ -35,10 +37,10 @@ TEST(ProbeRunner, OneResultPerFlowAndHostInPlanOrder) {
   };
   const auto results = run_flows(plans, Limits{});
   ASSERT_EQ(results.size(), 4U);
-  EXPECT_EQ(results[0].flow.name, "open-one");
+  EXPECT_EQ(results[0].flow->name, "open-one");
   EXPECT_TRUE(results[0].up);
   EXPECT_EQ(results[0].address, "127.0.0.1");
-  EXPECT_EQ(results[1].flow.name, "mixed");
+  EXPECT_EQ(results[1].flow->name, "mixed");
   EXPECT_EQ(results[1].target, "127.0.0.1");
   EXPECT_TRUE(results[1].up);
   EXPECT_EQ(results[1].count(PortState::kOpen), 1U);
@@ -47,7 +49,7 @@ TEST(ProbeRunner, OneResultPerFlowAndHostInPlanOrder) {
   EXPECT_EQ(results[2].target, "127.0.0.2");
   EXPECT_EQ(results[2].count(PortState::kRefused), 2U);
   EXPECT_TRUE(results[2].up);
-  EXPECT_EQ(results[3].flow.name, "must-be-open");
+  EXPECT_EQ(results[3].flow->name, "must-be-open");
   EXPECT_FALSE(results[3].up);
   EXPECT_EQ(results[3].failed, 1U);
   EXPECT_EQ(results[3].ports[0].port, closed);

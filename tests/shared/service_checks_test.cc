@@ -14,6 +14,7 @@
 #include "service_messages.h"
 #include "shared/service_test_util.h"
 #include "support/fake_server.h"
+#include "support/flow_edit.h"
 #include "support/loopback.h"
 #include "support/test_certs.h"
 #include "vpm/probe_runner.h"
@@ -464,9 +465,10 @@ TEST(ServiceChecks, TheRunnerUsesTheFlowsCheck) {
   FakeTcpServer http(test::http_bad_request);
   FakeTcpServer smb(smb_server);
   FlowPlan plan;
-  plan.flow.name = "share";
-  plan.flow.check.kind = CheckKind::kSmb;
-  plan.flow.timeout = 2s;
+  Flow& plan_flow = vpm::test::edit_flow(plan);
+  plan_flow.name = "share";
+  plan_flow.check.kind = CheckKind::kSmb;
+  plan_flow.timeout = 2s;
   plan.hosts = {"127.0.0.1"};
   plan.ports = {http.port(), smb.port()};
   const std::vector<FlowResult> results = run_flows({plan}, Limits{});

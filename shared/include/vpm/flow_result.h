@@ -3,6 +3,7 @@
 #include <array>
 #include <chrono>
 #include <cstddef>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -13,11 +14,11 @@
 namespace vpm {
 
 struct FlowResult {
-  Flow flow;
-  std::string target;             // the host as configured
-  std::string address;            // the address probed; empty when the name did not resolve
-  std::vector<PortResult> ports;  // one per probed port, in probe order
-  bool up = false;                // every probed port met the expectation
+  std::shared_ptr<const Flow> flow;  // never null; shared by every run and result of the flow
+  std::string target;                // the host as configured
+  std::string address;               // the address probed; empty when the name did not resolve
+  std::vector<PortResult> ports;     // one per probed port, in probe order
+  bool up = false;                   // every probed port met the expectation
   // The slowest passing port that measured a round trip (open or refused); none otherwise.
   std::optional<std::chrono::nanoseconds> latency;
   std::array<unsigned, kPortStateCount> counts{};  // ports per state, indexed by PortState
@@ -31,7 +32,7 @@ struct FlowResult {
 };
 
 // Judges every port against the flow's expectation and fills up, latency, counts, failed.
-FlowResult summarise(Flow flow, std::string target, std::string address,
+FlowResult summarise(std::shared_ptr<const Flow> flow, std::string target, std::string address,
                      std::vector<PortResult> ports);
 
 }  // namespace vpm

@@ -1,6 +1,7 @@
 #pragma once
 // Which flows run now, against which hosts and which ports.
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -10,9 +11,9 @@
 namespace vpm {
 
 struct FlowPlan {
-  Flow flow;
-  std::vector<std::string> hosts;  // the hosts of the flow's `to` role
-  std::vector<Port> ports;         // the ports probed this run (all, or this run's sample)
+  std::shared_ptr<const Flow> flow;  // never null; shared by every run and result of the flow
+  std::vector<std::string> hosts;    // the hosts of the flow's `to` role
+  std::vector<Port> ports;           // the ports probed this run (all, or this run's sample)
 };
 
 struct Plan {
