@@ -156,8 +156,8 @@ class Exporter {
 
     std::optional<HttpServer> server;
     try {
-      server.emplace(HttpServerOptions{options_.listen_addresses, options_.telemetry_path, web, 0,
-                                       options_.enable_lifecycle},
+      server.emplace(HttpServerOptions{options_.listen_addresses, options_.telemetry_path, web,
+                                       options_.max_connections, options_.enable_lifecycle},
                      std::move(routes), log_);
     } catch (const std::exception& e) {
       log_.error("Cannot start the HTTP server", {{"err", e.what()}});

@@ -16,6 +16,7 @@ enum class Opt {
   kListenAddress,
   kWebConfigFile,
   kTelemetryPath,
+  kMaxConnections,
   kLogLevel,
   kLogFile,
   kService,
@@ -32,12 +33,13 @@ struct OptionSpec {
   bool boolean;
 };
 
-constexpr std::array<OptionSpec, 13> kOptions = {{
+constexpr std::array<OptionSpec, 14> kOptions = {{
     {Opt::kConfigFile, "config.file", false},
     {Opt::kRole, "role", false},
     {Opt::kListenAddress, "web.listen-address", false},
     {Opt::kWebConfigFile, "web.config.file", false},
     {Opt::kTelemetryPath, "web.telemetry-path", false},
+    {Opt::kMaxConnections, "web.max-connections", false},
     {Opt::kLogLevel, "log.level", false},
     {Opt::kLogFile, "log.file", false},
     {Opt::kService, "service", false},
@@ -123,6 +125,18 @@ void set_value(ExporterOptions& options, const OptionSpec& spec, std::string_vie
                          "\" is not a number of ports from 0 to 65535");
       }
       options.per_port_limit = limit;
+      break;
+    }
+    case Opt::kMaxConnections: {
+      unsigned count = 0;
+      const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), count);
+      if (ec != std::errc() || end != value.data() + value.size() || count < 1 ||
+          count > kMaxMaxConnections) {
+        throw UsageError(flag + ": \"" + std::string(value) +
+                         "\" is not a number of connections from 1 to " +
+                         std::to_string(kMaxMaxConnections));
+      }
+      options.max_connections = count;
       break;
     }
     case Opt::kConfigCheck:
@@ -308,6 +322,13 @@ std::string exporter_usage() {
          "                             reloads). Behind basic_auth_users when set.\n"
          "      --web.telemetry-path=\"/metrics\"\n"
          "                             Path under which to expose metrics.\n"
+         "      --web.max-connections=" +
+         std::to_string(kDefaultMaxConnections) +
+         "\n"
+         "                             HTTP connections served at once (1-" +
+         std::to_string(kMaxMaxConnections) +
+         "); more wait.\n"
+         "                             Once 3/4 are open, responses close their connection.\n"
          "      --metrics.per-port-limit=16\n"
          "                             veeam_flow_port_up only for flows with at most this\n"
          "                             many ports (0: never).\n"

@@ -20,6 +20,12 @@ enum class LogLevel { kDebug, kInfo, kWarn, kError };
 // --service (Windows): register, remove, or be the Windows service.
 enum class ServiceAction { kNone, kInstall, kUninstall, kRun };
 
+// HTTP connections served at once (civetweb binds a worker thread to each while it is open).
+// Prometheus keeps one per scrape target, a browser up to six; node_exporter caps concurrent
+// scrapes at 40 (--web.max-requests). Each worker costs about 20 KiB of resident memory.
+constexpr unsigned kDefaultMaxConnections = 48;
+constexpr unsigned kMaxMaxConnections = 1024;
+
 struct ExporterOptions {
   std::string config_file = "targets.yaml";
   std::string role;                           // empty: every enabled flow
@@ -29,7 +35,8 @@ struct ExporterOptions {
   LogLevel log_level = LogLevel::kInfo;
   std::string log_file;  // --log.file; empty: stderr
   ServiceAction service = ServiceAction::kNone;
-  std::size_t per_port_limit = 16;  // --metrics.per-port-limit
+  std::size_t per_port_limit = 16;                    // --metrics.per-port-limit
+  unsigned max_connections = kDefaultMaxConnections;  // --web.max-connections
   bool config_check = false;
   bool enable_lifecycle = false;  // --web.enable-lifecycle: POST /-/reload (as Prometheus)
   bool version = false;

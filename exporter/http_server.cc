@@ -82,7 +82,7 @@ HttpServer::HttpServer(HttpServerOptions options, HttpRoutes routes, Logger& log
     if (!ports.empty()) ports += ',';
     ports += civetweb_listening_port(address, tls);
   }
-  worker_threads_ = options_.worker_threads > 0 ? options_.worker_threads : kDefaultWorkerThreads;
+  worker_threads_ = options_.worker_threads > 0 ? options_.worker_threads : kDefaultMaxConnections;
   const std::string threads = std::to_string(worker_threads_);
   // No document_root: civetweb serves no files, only the handler below.
   std::vector<const char*> config = {"listening_ports", ports.c_str(), "num_threads",

@@ -45,15 +45,12 @@ struct HttpServerOptions {
   std::vector<std::string> listen_addresses;  // Go style, see civetweb_listening_port
   std::string telemetry_path = "/metrics";
   WebConfig web;
-  unsigned worker_threads = 0;    // 0: the default below
+  unsigned worker_threads = 0;    // 0: kDefaultMaxConnections (exporter_options.h)
   bool enable_lifecycle = false;  // POST /-/reload; off: 403
 };
 
 class HttpServer {
  public:
-  // Enough workers that 64 keep-alive scrapers (wrk -c 64) and Prometheus are all served at
-  // once: civetweb binds one worker to a connection for as long as it stays open.
-  static constexpr unsigned kDefaultWorkerThreads = 96;
   // So that open connections cannot keep every worker to themselves (and leave new ones, a
   // Prometheus scrape say, queued behind clients that never hang up or read slowly): once this
   // many workers in four hold a connection, each response closes its connection, and its
@@ -94,7 +91,7 @@ class HttpServer {
   std::mutex startup_mutex_;
   std::string startup_messages_;  // civetweb's log lines until the server runs
   std::atomic<bool> started_{false};
-  unsigned worker_threads_ = kDefaultWorkerThreads;
+  unsigned worker_threads_ = 0;
   std::atomic<unsigned> open_connections_{0};  // connections a worker holds
   mg_context* ctx_ = nullptr;
 };

@@ -19,6 +19,7 @@
 
 #include "bcrypt_hash.h"
 #include "child_process.h"
+#include "exporter_options.h"
 #include "gunzip.h"
 #include "http_client.h"
 #include "support/loopback.h"
@@ -269,9 +270,11 @@ std::string keep_alive_request(std::uint16_t port, int* fd_out, std::chrono::mil
 TEST_F(ExporterBinaryTest, IdleKeepAliveConnectionsCannotHoldEveryWorker) {
   ExporterProcess exporter(dir_, flags());
   ASSERT_NE(exporter.port(), 0) << exporter.log();
-  // More idle keep-alive connections than the exporter has workers (96). Were each to keep
-  // its worker, the 97th and later would wait for a keep-alive timeout (5 s) to end.
+  // More idle keep-alive connections than the exporter has workers (--web.max-connections,
+  // 48 by default). Were each to keep its worker, the later ones would wait for a keep-alive
+  // timeout (5 s) to end.
   constexpr int kConnections = 130;
+  static_assert(kConnections > static_cast<int>(kDefaultMaxConnections) * 2);
   std::vector<int> fds;
   int answered = 0;
   int closed = 0;
@@ -283,7 +286,7 @@ TEST_F(ExporterBinaryTest, IdleKeepAliveConnectionsCannotHoldEveryWorker) {
     if (head.find("Connection: close") != std::string::npos) ++closed;
   }
   EXPECT_EQ(answered, kConnections);
-  EXPECT_GE(closed, kConnections - 96);
+  EXPECT_GE(closed, kConnections - static_cast<int>(kDefaultMaxConnections));
   // And a scrape beside them all is served.
   HttpRequest request;
   request.path = "/metrics";
@@ -293,7 +296,7 @@ TEST_F(ExporterBinaryTest, IdleKeepAliveConnectionsCannotHoldEveryWorker) {
 }
 
 TEST_F(ExporterBinaryTest, ClientsThatNeverReadDoNotStarveOtherScrapes) {
-  // More clients than the exporter has workers (96) ask for a page of half a megabyte (400
+  // More clients than the exporter has workers (48) ask for a page of half a megabyte (400
   // flows) with a small receive window and never read a byte of the answer. Each ties up a
   // worker for as long as its write or its keep-alive lasts, unless the exporter gives the
   // worker back (without that, the scrapes below wait out a 5 s keep-alive timeout).

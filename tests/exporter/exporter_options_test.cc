@@ -28,6 +28,7 @@ TEST(ExporterOptionsTest, Defaults) {
   EXPECT_EQ(o.telemetry_path, "/metrics");
   EXPECT_EQ(o.log_level, LogLevel::kInfo);
   EXPECT_EQ(o.per_port_limit, 16u);
+  EXPECT_EQ(o.max_connections, kDefaultMaxConnections);
   EXPECT_FALSE(o.config_check || o.version || o.help);
   EXPECT_FALSE(o.enable_lifecycle);  // POST /-/reload is off unless asked for, as in Prometheus
 }
@@ -37,7 +38,7 @@ TEST(ExporterOptionsTest, BothValueSpellingsAndRepeatedAddresses) {
       parse({"--config.file=config/targets.yaml", "--role", "agent", "--web.listen-address",
              "127.0.0.1:0", "--web.listen-address=[::1]:9867", "--log.level=debug",
              "--metrics.per-port-limit=0", "--web.config.file=web.yml",
-             "--web.telemetry-path=/probe-metrics"});
+             "--web.telemetry-path=/probe-metrics", "--web.max-connections", "200"});
   EXPECT_EQ(o.config_file, "config/targets.yaml");
   EXPECT_EQ(o.role, "agent");
   EXPECT_EQ(o.listen_addresses, (std::vector<std::string>{"127.0.0.1:0", "[::1]:9867"}));
@@ -45,6 +46,7 @@ TEST(ExporterOptionsTest, BothValueSpellingsAndRepeatedAddresses) {
   EXPECT_EQ(o.per_port_limit, 0u);
   EXPECT_EQ(o.web_config_file, "web.yml");
   EXPECT_EQ(o.telemetry_path, "/probe-metrics");
+  EXPECT_EQ(o.max_connections, 200u);
 }
 
 TEST(ExporterOptionsTest, Switches) {
@@ -66,6 +68,11 @@ TEST(ExporterOptionsTest, ErrorsNameTheFlag) {
             "--log.level: \"verbose\" is not one of debug, info, warn, error");
   EXPECT_EQ(error_of({"--metrics.per-port-limit=-1"}),
             "--metrics.per-port-limit: \"-1\" is not a number of ports from 0 to 65535");
+  for (const char* bad : {"0", "1025", "-1", "12x", ""}) {
+    EXPECT_EQ(error_of({std::string("--web.max-connections=") + bad}),
+              std::string("--web.max-connections: \"") + bad +
+                  "\" is not a number of connections from 1 to 1024");
+  }
   EXPECT_EQ(error_of({"--web.listen-address=9867"}),
             "--web.listen-address: \"9867\" is not host:port (for every address use :port)");
   EXPECT_EQ(error_of({"--web.listen-address=:http"}),
@@ -127,7 +134,7 @@ TEST(ExporterOptionsTest, UsageNamesEveryFlag) {
   for (const char* flag :
        {"--config.file", "--role", "--config.check", "--web.listen-address", "--web.config.file",
         "--web.telemetry-path", "--metrics.per-port-limit", "--log.level", "--version", "--help",
-        "--web.enable-lifecycle", "--log.file", "--service"}) {
+        "--web.enable-lifecycle", "--log.file", "--service", "--web.max-connections"}) {
     EXPECT_NE(usage.find(flag), std::string::npos) << flag;
   }
 }
