@@ -1,11 +1,9 @@
 #include "metric_model.h"
 
-#include <prometheus/text_serializer.h>
-
 #include <chrono>
-#include <sstream>
 #include <utility>
 
+#include "metric_text.h"
 #include "process_metrics.h"
 #include "vpm/duration.h"
 
@@ -222,20 +220,14 @@ std::vector<MetricFamily> exporter_families(const Snapshot& snapshot, const Mode
 }
 
 std::string serialize(const std::vector<MetricFamily>& families) {
-  std::ostringstream out;
-  prometheus::TextSerializer().Serialize(out, families);
-  return std::move(out).str();
+  std::string out;
+  append_text(out, families);
+  return out;
 }
 
 ExporterCollector::ExporterCollector(const ResultStore& store, ModelOptions options)
     : store_(store), options_(std::move(options)) {
-  for (const MetricFamily& f : empty_flow_families()) {
-    MetricFamily header = f;
-    header.metric.emplace_back();
-    const std::string one = serialize({header});
-    const std::size_t second_line = one.find('\n', one.find('\n') + 1);
-    headers_.push_back(one.substr(0, second_line + 1));
-  }
+  for (const MetricFamily& f : empty_flow_families()) append_header(headers_.emplace_back(), f);
 }
 
 std::vector<MetricFamily> ExporterCollector::Collect() const {
@@ -297,17 +289,14 @@ std::shared_ptr<const std::string> ExporterCollector::page() const {
 }
 
 // Family by family, as the text format wants, flow by flow within each: every flow's families
-// are built and serialized one flow at a time, so what is held besides the page is one flow.
+// are built and written one flow at a time, so what is held besides the page is one flow's
+// MetricFamilies and the page once more, in parts.
 std::string ExporterCollector::render(const Snapshot& snapshot) const {
   std::vector<std::string> parts(kFlowFamilyCount);
   for (const auto& [name, results] : snapshot.flows) {
     std::vector<MetricFamily> one = empty_flow_families();
     add_flow(one, name, *results, options_);
-    for (std::size_t i = 0; i < kFlowFamilyCount; ++i) {
-      if (one[i].metric.empty()) continue;
-      const std::string serialized = serialize({one[i]});
-      parts[i].append(serialized, headers_[i].size());  // without HELP and TYPE
-    }
+    for (std::size_t i = 0; i < kFlowFamilyCount; ++i) append_samples(parts[i], one[i]);
   }
   std::size_t size = 0;
   for (std::size_t i = 0; i < kFlowFamilyCount; ++i) size += headers_[i].size() + parts[i].size();
