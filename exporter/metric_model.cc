@@ -1,11 +1,9 @@
 #include "metric_model.h"
 
-#include <prometheus/text_serializer.h>
-
 #include <chrono>
-#include <sstream>
 #include <utility>
 
+#include "metric_text.h"
 #include "process_metrics.h"
 #include "vpm/duration.h"
 
@@ -45,6 +43,10 @@ void add_counter(MetricFamily& f, std::vector<ClientMetric::Label> labels, doubl
 }
 
 std::string protocol_label(Protocol p) { return std::string(to_string(p)); }
+
+// Room enough in a page for the flow families' HELP and TYPE lines and the exporter families
+// (about 3 kB), so the page is allocated once.
+constexpr std::size_t kHeadersAndExporterFamilies = std::size_t{16} * 1024;
 
 void append_non_empty(std::vector<MetricFamily>& out, MetricFamily f) {
   if (!f.metric.empty()) out.push_back(std::move(f));
@@ -114,63 +116,66 @@ std::vector<MetricFamily> empty_flow_families() {
   return f;
 }
 
-// Appends one flow's samples to the flow families.
-void add_flow(std::vector<MetricFamily>& f, const std::string& name,
-              const std::vector<FlowResult>& results, const ModelOptions& options) {
+// One flow's samples, given to `sample(family, labels, value)` (every flow family is a gauge):
+// flow_families() builds MetricFamilies of them, ExporterCollector::render() writes them as text.
+template <typename Sample>
+void add_flow(const Sample& sample, const std::string& name, const std::vector<FlowResult>& results,
+              const ModelOptions& options) {
   if (results.empty()) return;
   const Flow& flow = *results.front().flow;
-  const std::string protocol = protocol_label(flow.protocol);
-  add_gauge(f[kInfo],
-            {{"flow", name},
-             {"from", flow.from},
-             {"to", flow.to},
-             {"protocol", protocol},
-             {"ports", flow.ports.to_string()},
-             {"expect", std::string(to_string(flow.expect))},
-             {"check", std::string(to_string(flow.check.kind))},
-             {"severity", std::string(to_string(flow.severity))}},
-            1);
+  const std::string_view protocol = to_string(flow.protocol);
+  const std::string ports = flow.ports.to_string();
+  sample(kInfo,
+         {{"flow", name},
+          {"from", flow.from},
+          {"to", flow.to},
+          {"protocol", protocol},
+          {"ports", ports},
+          {"expect", to_string(flow.expect)},
+          {"check", to_string(flow.check.kind)},
+          {"severity", to_string(flow.severity)}},
+         1);
   const bool per_port = flow.ports.size() <= options.per_port_limit;
   for (const FlowResult& r : results) {
-    std::vector<ClientMetric::Label> flow_labels = {{"flow", name},
-                                                    {"from", flow.from},
-                                                    {"to", flow.to},
-                                                    {"target", r.target},
-                                                    {"protocol", protocol}};
-    add_gauge(f[kUp], flow_labels, r.up ? 1 : 0);
-    if (r.latency) add_gauge(f[kLatency], std::move(flow_labels), seconds(*r.latency));
+    const std::initializer_list<LabelView> flow_labels = {{"flow", name},
+                                                          {"from", flow.from},
+                                                          {"to", flow.to},
+                                                          {"target", r.target},
+                                                          {"protocol", protocol}};
+    sample(kUp, flow_labels, r.up ? 1 : 0);
+    if (r.latency) sample(kLatency, flow_labels, seconds(*r.latency));
     for (const PortState state : kAllPortStates) {
-      add_gauge(f[kPorts],
-                {{"flow", name},
-                 {"target", r.target},
-                 {"protocol", protocol},
-                 {"state", std::string(to_string(state))}},
-                r.count(state));
+      sample(kPorts,
+             {{"flow", name},
+              {"target", r.target},
+              {"protocol", protocol},
+              {"state", to_string(state)}},
+             r.count(state));
     }
     if (per_port) {
       for (const PortResult& p : r.ports) {
-        add_gauge(f[kPortUp],
-                  {{"flow", name},
-                   {"target", r.target},
-                   {"protocol", protocol},
-                   {"port", std::to_string(p.port)}},
-                  judge(flow.expect, p.state) ? 1 : 0);
+        sample(kPortUp,
+               {{"flow", name},
+                {"target", r.target},
+                {"protocol", protocol},
+                {"port", std::to_string(p.port)}},
+               judge(flow.expect, p.state) ? 1 : 0);
       }
     }
-    add_gauge(f[kLastRun], {{"flow", name}, {"target", r.target}}, unix_seconds(r.finished_at));
-    add_gauge(f[kDuration], {{"flow", name}, {"target", r.target}}, seconds(r.duration));
+    sample(kLastRun, {{"flow", name}, {"target", r.target}}, unix_seconds(r.finished_at));
+    sample(kDuration, {{"flow", name}, {"target", r.target}}, seconds(r.duration));
     for (const PortResult& p : r.ports) {
       if (!p.tls) continue;
       const std::string port = std::to_string(p.port);
       if (p.tls->not_after) {
-        add_gauge(f[kTlsNotAfter], {{"flow", name}, {"target", r.target}, {"port", port}},
-                  unix_seconds(*p.tls->not_after));
+        sample(kTlsNotAfter, {{"flow", name}, {"target", r.target}, {"port", port}},
+               unix_seconds(*p.tls->not_after));
       }
-      add_gauge(f[kTlsVersion],
-                {{"flow", name}, {"target", r.target}, {"port", port}, {"version", p.tls->version}},
-                1);
-      add_gauge(f[kTlsVerified], {{"flow", name}, {"target", r.target}, {"port", port}},
-                p.tls->verified ? 1 : 0);
+      sample(kTlsVersion,
+             {{"flow", name}, {"target", r.target}, {"port", port}, {"version", p.tls->version}},
+             1);
+      sample(kTlsVerified, {{"flow", name}, {"target", r.target}, {"port", port}},
+             p.tls->verified ? 1 : 0);
     }
   }
 }
@@ -179,7 +184,14 @@ void add_flow(std::vector<MetricFamily>& f, const std::string& name,
 
 std::vector<MetricFamily> flow_families(const Snapshot& snapshot, const ModelOptions& options) {
   std::vector<MetricFamily> f = empty_flow_families();
-  for (const auto& [name, results] : snapshot.flows) add_flow(f, name, *results, options);
+  const auto sample = [&f](FlowFamily family, std::initializer_list<LabelView> labels,
+                           double value) {
+    std::vector<ClientMetric::Label> copied;
+    copied.reserve(labels.size());
+    for (const LabelView& l : labels) copied.push_back({std::string(l.name), std::string(l.value)});
+    add_gauge(f[family], std::move(copied), value);
+  };
+  for (const auto& [name, results] : snapshot.flows) add_flow(sample, name, *results, options);
   std::vector<MetricFamily> out;
   for (MetricFamily& family : f) append_non_empty(out, std::move(family));
   return out;
@@ -222,21 +234,13 @@ std::vector<MetricFamily> exporter_families(const Snapshot& snapshot, const Mode
 }
 
 std::string serialize(const std::vector<MetricFamily>& families) {
-  std::ostringstream out;
-  prometheus::TextSerializer().Serialize(out, families);
-  return std::move(out).str();
+  std::string out;
+  append_text(out, families);
+  return out;
 }
 
 ExporterCollector::ExporterCollector(const ResultStore& store, ModelOptions options)
-    : store_(store), options_(std::move(options)) {
-  for (const MetricFamily& f : empty_flow_families()) {
-    MetricFamily header = f;
-    header.metric.emplace_back();
-    const std::string one = serialize({header});
-    const std::size_t second_line = one.find('\n', one.find('\n') + 1);
-    headers_.push_back(one.substr(0, second_line + 1));
-  }
-}
+    : store_(store), options_(std::move(options)), flow_families_(empty_flow_families()) {}
 
 std::vector<MetricFamily> ExporterCollector::Collect() const {
   const std::shared_ptr<const Snapshot> snapshot = store_.snapshot();
@@ -303,31 +307,27 @@ std::shared_ptr<const std::string> ExporterCollector::page() const {
   return page;
 }
 
-// Family by family, as the text format wants, flow by flow within each: every flow's families
-// are built and serialized one flow at a time, so what is held besides the page is one flow.
+// Family by family, as the text format wants, flow by flow within each. Each flow's samples
+// are written straight from its results (building MetricFamilies of them first took more than
+// half of a render's time); what is held besides the page is the page once more, in parts.
 std::string ExporterCollector::render(const Snapshot& snapshot) const {
   std::vector<std::string> parts(kFlowFamilyCount);
-  for (const auto& [name, results] : snapshot.flows) {
-    std::vector<MetricFamily> one = empty_flow_families();
-    add_flow(one, name, *results, options_);
-    for (std::size_t i = 0; i < kFlowFamilyCount; ++i) {
-      if (one[i].metric.empty()) continue;
-      const std::string serialized = serialize({one[i]});
-      parts[i].append(serialized, headers_[i].size());  // without HELP and TYPE
-    }
-  }
-  std::size_t size = 0;
-  for (std::size_t i = 0; i < kFlowFamilyCount; ++i) size += headers_[i].size() + parts[i].size();
-  const std::string exporter_part = serialize(exporter_families(snapshot, options_));
+  const auto sample = [&](FlowFamily family, std::initializer_list<LabelView> labels,
+                          double value) {
+    append_sample(parts[family], flow_families_[family].name, labels, value);
+  };
+  for (const auto& [name, results] : snapshot.flows) add_flow(sample, name, *results, options_);
+  std::size_t size = kHeadersAndExporterFamilies;
+  for (const std::string& part : parts) size += part.size();
   std::string page;
-  page.reserve(size + exporter_part.size());
+  page.reserve(size);
   for (std::size_t i = 0; i < kFlowFamilyCount; ++i) {
     if (parts[i].empty()) continue;  // empty families are left out, as in Collect()
-    page += headers_[i];
+    append_header(page, flow_families_[i]);
     page += parts[i];
     std::string().swap(parts[i]);
   }
-  page += exporter_part;
+  append_text(page, exporter_families(snapshot, options_));
   return page;
 }
 

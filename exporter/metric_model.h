@@ -83,8 +83,8 @@ class ExporterCollector : public prometheus::Collectable {
 
   const ResultStore& store_;
   ModelOptions options_;
-  std::vector<std::string> headers_;  // "# HELP ...\n# TYPE ...\n" per flow family
-  mutable std::mutex cache_mutex_;    // guards the six below
+  std::vector<prometheus::MetricFamily> flow_families_;  // without samples: name, HELP, TYPE
+  mutable std::mutex cache_mutex_;                       // guards the six below
   mutable std::uint64_t cached_generation_ = 0;
   mutable std::shared_ptr<const std::string> cached_text_;
   mutable std::chrono::steady_clock::time_point rendered_at_{};

@@ -2,13 +2,16 @@
 #include "metric_model.h"
 
 #include <gtest/gtest.h>
+#include <prometheus/text_serializer.h>
 
 #include <map>
 #include <memory>
+#include <sstream>
 #include <string>
 #include <vector>
 
 #include "fixtures.h"
+#include "same_text.h"
 #include "support/flow_edit.h"
 
 namespace vpm::exporter {
@@ -279,8 +282,17 @@ TEST(MetricModelTest, AnEmptySnapshotHasOnlyTheExporterFamilies) {
   EXPECT_EQ(gauge(families, "veeam_port_exporter_config_last_reload_successful", {}), 0);
 }
 
+// What prometheus-cpp's own serializer writes of `families`: the reference for our text.
+std::string text_serializer(const std::vector<MetricFamily>& families) {
+  std::ostringstream out;
+  prometheus::TextSerializer().Serialize(out, families);
+  return std::move(out).str();
+}
+
 TEST(MetricModelTest, SerializesTheTextFormat) {
-  const std::string text = serialize(flow_families(fixed_snapshot(), ModelOptions{}));
+  const auto families = flow_families(fixed_snapshot(), ModelOptions{});
+  const std::string text = serialize(families);
+  EXPECT_EQ(text, text_serializer(families));
   EXPECT_NE(text.find("# TYPE veeam_flow_up gauge\n"), std::string::npos);
   EXPECT_NE(text.find("veeam_flow_up{flow=\"agent-to-backup-server-control\",from=\"agent\","
                       "to=\"backup_server\",target=\"vbr01\",protocol=\"tcp\"} 1\n"),
@@ -331,7 +343,7 @@ TEST(ExporterCollectorTest, CachedTextIsTheSerializedCollectionThroughChanges) {
   const ExporterCollector collector(store, ModelOptions{});
   const auto check = [&](const char* when) {
     EXPECT_EQ(without_process_lines(collector.text().joined()),
-              without_process_lines(serialize(collector.Collect())))
+              without_process_lines(text_serializer(collector.Collect())))
         << when;
   };
   check("empty");
@@ -372,7 +384,54 @@ TEST(ExporterCollectorTest, WithinTheRenderIntervalTheLastPageIsServedUntilInval
   const auto second = collector.text().snapshot_part;
   EXPECT_NE(second, first);
   EXPECT_NE(second->find("veeam_flow_up{flow=\"g\""), std::string::npos);
-  EXPECT_EQ(without_process_lines(*second), without_process_lines(serialize(collector.Collect())));
+  EXPECT_EQ(without_process_lines(*second),
+            without_process_lines(text_serializer(collector.Collect())));
+}
+
+// A page like a production one: hundreds of flows over TCP and UDP, one to three targets each,
+// every port state, TLS ports, flows over the per-port limit, latencies of odd fractions, and
+// label values that need escaping. The page is what TextSerializer writes of Collect().
+TEST(ExporterCollectorTest, ThePageOfABusySnapshotIsWhatTextSerializerWritesOfCollect) {
+  ResultStore store;
+  ModelOptions options;
+  options.version = "1.2.3";
+  options.revision = "abc\"\\def";
+  const ExporterCollector collector(store, options);
+  for (int i = 0; i < 300; ++i) {
+    const std::string ports =
+        i % 7 == 0 ? "1000-1019" : std::to_string(1000 + i) + "," + std::to_string(3000 + i);
+    Flow flow = make_flow("flow-" + std::to_string(i), ports,
+                          i % 3 == 0 ? Expectation::kReachable : Expectation::kOpen,
+                          i % 5 == 4 ? Protocol::kUdp : Protocol::kTcp);
+    if (i % 11 == 0) flow.to = "role \"quoted\" \\ with\nnewline, ünïcødé";
+    std::vector<FlowResult> results;
+    for (int t = 0; t < 1 + i % 3; ++t) {
+      std::vector<PortResult> found;
+      for (const Port p : flow.ports.ports()) {
+        const auto state = kAllPortStates[static_cast<std::size_t>(i + t + p) % kPortStateCount];
+        PortResult r = port(p, state, std::chrono::microseconds(37 + i * 13 + p % 7 * 1001));
+        if (i % 4 == 1 && state == PortState::kOpen) {
+          r.tls = TlsInfo{t == 0 ? "TLSv1.3" : "TLS\"v1.2\"", "CN=x", "CN=ca", {}, t == 0, {}};
+          if (t != 2) {
+            r.tls->not_after =
+                std::chrono::system_clock::time_point(std::chrono::milliseconds(1767225600123 + i));
+          }
+        }
+        found.push_back(std::move(r));
+      }
+      results.push_back(result(flow, "host-" + std::to_string(t) + ".example.org", found, i));
+    }
+    store.publish(flow.name, std::move(results));
+  }
+  store.record_reload(true,
+                      std::chrono::system_clock::time_point(std::chrono::seconds(1704067000)));
+  const std::string page = collector.text().joined();
+  EXPECT_GT(page.size(), 300000u);
+  EXPECT_NE(page.find("veeam_flow_tls_version_info{"), std::string::npos);
+  EXPECT_NE(page.find("to=\"role \\\"quoted\\\" \\\\ with\\nnewline, ünïcødé\""),
+            std::string::npos);
+  EXPECT_TRUE(test::same_text(without_process_lines(page),
+                              without_process_lines(text_serializer(collector.Collect()))));
 }
 
 TEST(ExporterCollectorTest, APageNobodyAskedForLatelyIsReleasedAndRenderedAgainWhenAsked) {
