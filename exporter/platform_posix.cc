@@ -8,7 +8,6 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <malloc.h>
-#include <openssl/crypto.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -165,8 +164,7 @@ bool verify_bcrypt(std::string_view password, const std::string& hash) {
   const std::string phrase(password);
   const char* result = ::crypt_r(phrase.c_str(), hash.c_str(), data.get());
   if (result == nullptr || result[0] == '*') return false;  // "*0"/"*1": invalid setting
-  const std::size_t length = std::strlen(result);
-  return length == hash.size() && CRYPTO_memcmp(result, hash.data(), length) == 0;
+  return equal_in_constant_time(result, hash);
 }
 
 int service_command(const ExporterOptions& /*options*/,

@@ -9,8 +9,6 @@
 #include <psapi.h>
 // clang-format on
 
-#include <openssl/crypto.h>
-
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <cstdio>
@@ -180,8 +178,7 @@ ProcessSample sample_process() {
 // bcrypt.cc: Windows has no crypt_r.
 bool verify_bcrypt(std::string_view password, const std::string& hash) {
   const std::optional<std::string> result = bcrypt_hash(password, hash);
-  return result && result->size() == hash.size() &&
-         CRYPTO_memcmp(result->data(), hash.data(), hash.size()) == 0;
+  return result && equal_in_constant_time(*result, hash);
 }
 
 std::wstring widen(std::string_view text) {
