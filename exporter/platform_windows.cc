@@ -175,6 +175,12 @@ ProcessSample sample_process() {
   return sample;
 }
 
+// civetweb is built with OpenSSL linked in statically (scripts/build-windows-deps.sh: NO_SSL_DL,
+// OPENSSL_API_3_0): nothing is loaded at run time, and SSL_get_peer_certificate is OpenSSL 3's
+// macro for SSL_get1_peer_certificate when civetweb is compiled, so the Linux shims
+// (civetweb_libssl_shim.cc) have nothing to do here.
+std::optional<std::string> prepare_civetweb_tls() { return std::nullopt; }
+
 // bcrypt.cc: Windows has no crypt_r.
 bool verify_bcrypt(std::string_view password, const std::string& hash) {
   const std::optional<std::string> result = bcrypt_hash(password, hash);
