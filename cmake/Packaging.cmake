@@ -1,11 +1,12 @@
 # The Debian package (CPack DEB): `cpack -G DEB` in the build directory, or the target `deb`.
 #
 #   /usr/bin/check_veeam_ports, /usr/bin/veeam_port_exporter (install rules of nagios/ and
-#   exporter/), /usr/lib/veeam-port-monitor/ (the exporter's OpenSSL 3 shims, found through its
-#   RUNPATH $ORIGIN/../lib/veeam-port-monitor), /usr/lib/nagios/plugins/check_veeam_ports (a
-#   symlink), /etc/veeam-port-monitor/targets.yaml and /etc/default/veeam-port-exporter
-#   (conffiles), the systemd unit veeam-port-exporter.service, and the dashboard, alert rules,
-#   Nagios and Icinga 2 definitions under /usr/share/veeam-port-monitor/.
+#   exporter/), /usr/lib/veeam-port-monitor/ (the exporter's OpenSSL 3 shims, loaded to serve
+#   TLS and found through its RUNPATH $ORIGIN/../lib/veeam-port-monitor),
+#   /usr/lib/nagios/plugins/check_veeam_ports (a symlink), /etc/veeam-port-monitor/targets.yaml
+#   and /etc/default/veeam-port-exporter (conffiles), the systemd unit
+#   veeam-port-exporter.service, and the dashboard, alert rules, Nagios and Icinga 2 definitions
+#   under /usr/share/veeam-port-monitor/.
 #
 # /etc and /lib/systemd are absolute destinations: `cmake --install` with another prefix writes
 # them there too, so install by hand only through the package.
@@ -58,7 +59,8 @@ set(CPACK_DEBIAN_PACKAGE_SECTION net)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 set(CPACK_DEBIAN_PACKAGE_HOMEPAGE "https://github.com/veeam-port-monitor/veeam-port-monitor")
 # Written out rather than dpkg-shlibdeps: the exporter's private shims are named libssl.so and
-# libcrypto.so, which dpkg-shlibdeps would look for in other packages.
+# libcrypto.so, which dpkg-shlibdeps would look for in other packages. libssl3 is loaded, not
+# linked (vpm/openssl_runtime.h), so dpkg-shlibdeps would not see it: TLS needs it.
 set(CPACK_DEBIAN_PACKAGE_DEPENDS
     "libc6 (>= 2.34), libstdc++6 (>= 12), libgcc-s1, libssl3 (>= 3.0.0), libyaml-cpp0.7, libcivetweb1, libprometheus-cpp-core1.0, libcrypt1, zlib1g, adduser")
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "prometheus, grafana, nagios4 | icinga2")

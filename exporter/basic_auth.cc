@@ -61,6 +61,16 @@ std::optional<BasicCredentials> parse_basic_authorization(std::string_view heade
   return BasicCredentials{decoded->substr(0, colon), decoded->substr(colon + 1)};
 }
 
+bool equal_in_constant_time(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;  // the length is no secret (bcrypt: 60 characters)
+  // Every byte is read whatever came before: volatile keeps the compiler from stopping early.
+  volatile unsigned char difference = 0;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    difference = static_cast<unsigned char>(difference | (a[i] ^ b[i]));
+  }
+  return difference == 0;
+}
+
 bool BasicAuth::allows(const char* authorization_header) const {
   if (users_.empty()) return true;
   if (authorization_header == nullptr) return false;

@@ -19,9 +19,13 @@ std::optional<std::string> base64_decode(std::string_view text);
 std::optional<BasicCredentials> parse_basic_authorization(std::string_view header);
 
 // True when `hash` is the bcrypt hash of `password`: libxcrypt's crypt_r on Linux
-// (platform_posix.cc), bcrypt.cc on Windows. The final comparison takes the same time wherever
-// the hashes differ.
+// (platform_posix.cc), bcrypt.cc on Windows. The final comparison is equal_in_constant_time.
 bool verify_bcrypt(std::string_view password, const std::string& hash);
+
+// True when `a` and `b` are the same bytes, in a time that depends on their length only, not on
+// where they differ. (Ours, not OpenSSL's CRYPTO_memcmp: basic auth alone must not load
+// OpenSSL; see vpm/openssl_runtime.h.)
+bool equal_in_constant_time(std::string_view a, std::string_view b);
 
 class BasicAuth {
  public:

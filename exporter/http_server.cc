@@ -11,9 +11,7 @@
 
 #include "exporter_options.h"
 #include "gzip_body.h"
-
-extern "C" int vpm_civetweb_libssl_shim();
-extern "C" int vpm_civetweb_libcrypto_shim();
+#include "platform.h"
 
 namespace vpm::exporter {
 namespace {
@@ -53,14 +51,11 @@ int accept_any_certificate(int /*preverify_ok*/, X509_STORE_CTX* /*store*/) { re
 
 // civetweb loads OpenSSL (by name, at run time) only in the first mg_init_library call that
 // asks for TLS before anything else; a later call does not, and a TLS worker then calls
-// through a null function pointer. So the first server decides, once per process.
+// through a null function pointer. So the first server decides, once per process. For TLS,
+// prepare_civetweb_tls() has loaded the libraries civetweb's dlopen is to find.
 void init_civetweb_once(bool tls) {
   static std::once_flag once;
-  std::call_once(once, [tls] {
-    // Loaded before civetweb's dlopen: see civetweb_libssl_shim.cc.
-    if (tls && (vpm_civetweb_libssl_shim() != 1 || vpm_civetweb_libcrypto_shim() != 1)) return;
-    mg_init_library(tls ? MG_FEATURES_TLS : 0);
-  });
+  std::call_once(once, [tls] { mg_init_library(tls ? MG_FEATURES_TLS : 0); });
 }
 
 // The host part of a Go-style listen address, for showing where we listen.
@@ -95,6 +90,11 @@ HttpServer::HttpServer(HttpServerOptions options, HttpRoutes routes, Logger& log
                                      "tcp_nodelay", "1"};
   config.push_back(nullptr);
 
+  if (tls) {
+    if (const std::optional<std::string> error = prepare_civetweb_tls()) {
+      throw std::runtime_error("cannot serve on " + ports + ": " + *error);
+    }
+  }
   init_civetweb_once(tls);
   if (mg_check_feature(MG_FEATURES_IPV6) == 0) {
     for (const std::string& address : options_.listen_addresses) {

@@ -59,6 +59,11 @@ class StopRequests {
   std::unique_ptr<Impl> impl_;
 };
 
+// Before civetweb serves TLS. Linux: loads OpenSSL and the exporter's own libssl.so and
+// libcrypto.so, the shims that civetweb's dlopen must find (civetweb_libssl_shim.cc); nullopt
+// when all is there, else why not. Windows: civetweb has OpenSSL linked in; nothing to do.
+std::optional<std::string> prepare_civetweb_tls();
+
 // Log destinations. stderr_sink writes each line with one system call (no C stdio buffer, no
 // CRLF translation). file_sink appends to `path` (created if missing; on Windows opened so
 // others may read, rename or delete it while the exporter runs); throws std::runtime_error

@@ -6,9 +6,10 @@
 // clang-format on
 #include <crypt.h>
 #include <dirent.h>
+#include <dlfcn.h>
 #include <fcntl.h>
+#include <link.h>
 #include <malloc.h>
-#include <openssl/crypto.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -16,6 +17,7 @@
 #include <boost/asio/signal_set.hpp>
 #include <cerrno>
 #include <csignal>
+#include <cstddef>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -24,9 +26,11 @@
 #include <iterator>
 #include <sstream>
 #include <stdexcept>
+#include <vector>
 
 #include "basic_auth.h"
 #include "process_metrics.h"
+#include "vpm/openssl_runtime.h"
 
 namespace vpm::exporter {
 namespace {
@@ -165,8 +169,76 @@ bool verify_bcrypt(std::string_view password, const std::string& hash) {
   const std::string phrase(password);
   const char* result = ::crypt_r(phrase.c_str(), hash.c_str(), data.get());
   if (result == nullptr || result[0] == '*') return false;  // "*0"/"*1": invalid setting
-  const std::size_t length = std::strlen(result);
-  return length == hash.size() && CRYPTO_memcmp(result, hash.data(), length) == 0;
+  return equal_in_constant_time(result, hash);
+}
+
+namespace {
+
+// The directories the dynamic linker searches for this executable's libraries, in its order
+// (LD_LIBRARY_PATH, the RUNPATH with $ORIGIN expanded, the system's), absolute ones only.
+std::vector<std::string> library_directories() {
+  void* self = ::dlopen(nullptr, RTLD_NOW);
+  Dl_serinfo size{};
+  if (self == nullptr || ::dlinfo(self, RTLD_DI_SERINFOSIZE, &size) != 0) return {};
+  std::vector<std::max_align_t> buffer(size.dls_size / sizeof(std::max_align_t) + 1);
+  auto* info = reinterpret_cast<Dl_serinfo*>(buffer.data());
+  *info = size;  // RTLD_DI_SERINFO wants the buffer's size and count filled in
+  if (::dlinfo(self, RTLD_DI_SERINFO, info) != 0) return {};
+  std::vector<std::string> directories;
+  const Dl_serpath* paths = info->dls_serpath;
+  for (unsigned i = 0; i < info->dls_cnt; ++i) {
+    const std::string directory = paths[i].dls_name;
+    if (directory.starts_with('/')) directories.push_back(directory);
+  }
+  return directories;
+}
+
+}  // namespace
+
+// civetweb 1.15 loads OpenSSL itself, with dlopen("libssl.so") and dlopen("libcrypto.so") in
+// mg_init_library, and glibc's dlopen returns an object already loaded under that SONAME. Ours
+// (civetweb_libssl_shim.cc) are looked for as the dynamic linker looks for this executable's
+// libraries: its RUNPATH names their directory (exporter/openssl3-compat in the build tree,
+// ../lib/veeam-port-monitor when installed). Not by dlopen("libssl.so") from here, which would
+// search the RUNPATH of dlopen's caller: under a sanitizer that is the sanitizer's interceptor.
+// Each shim exports a marker, so another libssl.so on the way (libssl-dev's, one in
+// LD_LIBRARY_PATH) is passed over: civetweb would call a null pointer with it.
+std::optional<std::string> prepare_civetweb_tls() {
+  static const std::optional<std::string> error = []() -> std::optional<std::string> {
+    if (std::optional<std::string> openssl = openssl_load_error()) return openssl;
+    const std::vector<std::string> directories = library_directories();
+    struct Shim {
+      const char* name;
+      const char* marker;
+    };
+    for (const Shim shim : {Shim{"libssl.so", "vpm_civetweb_libssl_shim"},
+                            Shim{"libcrypto.so", "vpm_civetweb_libcrypto_shim"}}) {
+      bool loaded = false;
+      std::string tried;
+      for (const std::string& directory : directories) {
+        const std::string path = directory + "/" + shim.name;
+        if (::access(path.c_str(), F_OK) != 0) continue;
+        void* handle = ::dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+        if (handle != nullptr && ::dlsym(handle, shim.marker) != nullptr) {
+          loaded = true;
+          break;
+        }
+        const char* why = handle == nullptr ? ::dlerror() : "not the exporter's";
+        tried += "; " + path + ": " + (why != nullptr ? why : "unknown error");
+        if (handle != nullptr) ::dlclose(handle);
+      }
+      if (!loaded) {
+        std::string searched;
+        for (const std::string& directory : directories) {
+          searched += (searched.empty() ? "" : ":") + directory;
+        }
+        return std::string("cannot find the exporter's own ") + shim.name + " in " + searched +
+               " (veeam_port_exporter's RUNPATH names its directory)" + tried;
+      }
+    }
+    return std::nullopt;
+  }();
+  return error;
 }
 
 int service_command(const ExporterOptions& /*options*/,

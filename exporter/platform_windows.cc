@@ -9,8 +9,6 @@
 #include <psapi.h>
 // clang-format on
 
-#include <openssl/crypto.h>
-
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <cstdio>
@@ -177,11 +175,16 @@ ProcessSample sample_process() {
   return sample;
 }
 
+// civetweb is built with OpenSSL linked in statically (scripts/build-windows-deps.sh: NO_SSL_DL,
+// OPENSSL_API_3_0): nothing is loaded at run time, and SSL_get_peer_certificate is OpenSSL 3's
+// macro for SSL_get1_peer_certificate when civetweb is compiled, so the Linux shims
+// (civetweb_libssl_shim.cc) have nothing to do here.
+std::optional<std::string> prepare_civetweb_tls() { return std::nullopt; }
+
 // bcrypt.cc: Windows has no crypt_r.
 bool verify_bcrypt(std::string_view password, const std::string& hash) {
   const std::optional<std::string> result = bcrypt_hash(password, hash);
-  return result && result->size() == hash.size() &&
-         CRYPTO_memcmp(result->data(), hash.data(), hash.size()) == 0;
+  return result && equal_in_constant_time(*result, hash);
 }
 
 std::wstring widen(std::string_view text) {

@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <tuple>
 #include <utility>
 
@@ -17,6 +18,7 @@
 #include <sys/stat.h>
 #endif
 
+#include "vpm/openssl_runtime.h"
 #include "vpm/quoted.h"
 
 namespace vpm {
@@ -114,6 +116,8 @@ std::string ssl_reason(const boost::system::error_code& ec) {
 }
 
 TlsClientContext tls_client_context(const std::string& ca_file) {
+  // The first TLS probe loads OpenSSL; without it every TLS probe says why.
+  if (std::optional<std::string> error = openssl_load_error()) return {nullptr, std::move(*error)};
   const FileVersion version = version_of(ca_file.empty() ? system_bundle() : ca_file);
   const std::lock_guard lock(cache_mutex);
   if (!ca_file.empty() && !version.exists) {

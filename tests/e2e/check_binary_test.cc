@@ -10,8 +10,11 @@
 #include <string>
 #include <vector>
 
+#include "support/fake_server.h"
 #include "support/loopback.h"
+#include "support/openssl_loading.h"
 #include "support/subprocess.h"
+#include "support/test_certs.h"
 
 namespace vpm::test {
 namespace {
@@ -390,6 +393,81 @@ TEST(E2ECheckTest, HelpAndVersionExitUnknown) {
     EXPECT_TRUE(std::regex_match(r.out, std::regex("check_veeam_ports [0-9]+\\.[0-9]+\\.[0-9]+\n")))
         << r.out;
   }
+}
+
+// OpenSSL is loaded when TLS is first used, not at start-up (vpm/openssl_runtime.h). The dynamic
+// linker's own log (LD_DEBUG=files) lists every library a whole run loaded.
+std::string one_flow_config(std::uint16_t port, const std::string& check_lines = "") {
+  return "roles:\n"
+         "  agent: {hosts: [127.0.0.1]}\n"
+         "flows:\n"
+         "  - name: flow\n"
+         "    from: agent\n"
+         "    to: agent\n"
+         "    ports: [" +
+         port_text(port) + "]\n" + check_lines;
+}
+
+std::string tls_check_lines(const TestCert& cert) {
+  return "    check: tls\n"
+         "    tls: {server_name: localhost, ca_file: \"" +
+         cert.cert_file + "\", verify: true}\n";
+}
+
+TEST(E2ECheckTest, LoadsNoOpensslForPlainTcpFlows) {
+  TcpListener listener;
+  const TempDir dir;
+  const TempConfig config(one_flow_config(listener.port()));
+  const std::string log = dir.path() + "/ld";
+  const CommandResult r =
+      run_command(with_load_log(shell_quote(CHECK_VEEAM_PORTS_BIN) + " " + config.arg(), log));
+  expect_plugin_output(r);
+  EXPECT_EQ(r.exit_code, kOk) << r.out;
+  const std::string loaded = loaded_libraries(log);
+  EXPECT_NE(loaded.find("file=libyaml-cpp"), std::string::npos) << "no load log: " << loaded;
+  EXPECT_EQ(loaded.find("libssl"), std::string::npos) << loaded;
+  EXPECT_EQ(loaded.find("libcrypto"), std::string::npos) << loaded;
+}
+
+TEST(E2ECheckTest, LoadsOpensslForATlsFlowAndChecksIt) {
+  const TempDir dir;
+  const TestCert cert = make_self_signed(dir.path(), "server", {});
+  FakeTcpServer server([&cert](int fd) { serve_tls(fd, cert); });
+  const TempConfig config(one_flow_config(server.port(), tls_check_lines(cert)));
+  const std::string log = dir.path() + "/ld";
+  const CommandResult r =
+      run_command(with_load_log(shell_quote(CHECK_VEEAM_PORTS_BIN) + " " + config.arg(), log));
+  expect_plugin_output(r);
+  EXPECT_EQ(r.exit_code, kOk) << r.out;
+  EXPECT_NE(r.out.find("1 open; latency "), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("; certificate expires in 364 days"), std::string::npos) << r.out;
+  const std::string loaded = loaded_libraries(log);
+  EXPECT_NE(loaded.find("file=libssl.so.3 [0];  dynamically loaded by"), std::string::npos)
+      << loaded;
+}
+
+// As if libssl3 were missing: plain TCP flows are checked as ever, a tls flow is a tls_error
+// that names the library.
+TEST(E2ECheckTest, WithoutLibsslATlsFlowIsATlsErrorNamingIt) {
+  if (const auto why = why_nothing_can_be_hidden()) GTEST_SKIP() << *why;
+  ASSERT_NE(libssl_file(), "");
+  TcpListener listener;
+  const TempConfig plain(one_flow_config(listener.port()));
+  const CommandResult ok = run_command(
+      with_hidden(libssl_file(), shell_quote(CHECK_VEEAM_PORTS_BIN) + " " + plain.arg()));
+  expect_plugin_output(ok);
+  EXPECT_EQ(ok.exit_code, kOk) << ok.out;
+
+  const TempDir dir;
+  const TestCert cert = make_self_signed(dir.path(), "server", {});
+  FakeTcpServer server([&cert](int fd) { serve_tls(fd, cert); });
+  const TempConfig tls(one_flow_config(server.port(), tls_check_lines(cert)));
+  const CommandResult r =
+      run_command(with_hidden(libssl_file(), shell_quote(CHECK_VEEAM_PORTS_BIN) + " " + tls.arg()));
+  expect_plugin_output(r);
+  EXPECT_EQ(r.exit_code, kCritical) << r.out;
+  EXPECT_NE(first_line(r.out).find(" tls_error (cannot load libssl.so.3: "), std::string::npos)
+      << r.out;
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include <array>
 #include <memory>
 #include <stdexcept>
+#include <string_view>
 
 #include "bcrypt_hash.h"
 
@@ -85,6 +86,18 @@ TEST(BcryptTest, VerifiesAHashMadeWithLibxcrypt) {
   std::string y = hash;
   y[2] = 'y';
   EXPECT_TRUE(verify_bcrypt("s3cr3t", y));
+}
+
+TEST(EqualInConstantTimeTest, ComparesEveryByte) {
+  EXPECT_TRUE(equal_in_constant_time("", ""));
+  EXPECT_TRUE(equal_in_constant_time("$2b$05$abc", "$2b$05$abc"));
+  EXPECT_TRUE(equal_in_constant_time(std::string_view("a\0b", 3), std::string_view("a\0b", 3)));
+  EXPECT_FALSE(equal_in_constant_time("xbc", "abc"));  // first byte
+  EXPECT_FALSE(equal_in_constant_time("abx", "abc"));  // last byte
+  EXPECT_FALSE(equal_in_constant_time(std::string_view("a\0b", 3), std::string_view("a\0c", 3)));
+  EXPECT_FALSE(equal_in_constant_time("abc", "abcd"));
+  EXPECT_FALSE(equal_in_constant_time("", "a"));
+  EXPECT_FALSE(equal_in_constant_time("\x80", "\x00"));  // the high bit counts
 }
 
 TEST(BasicAuthTest, AllowsOnlyTheRightUserAndPassword) {

@@ -11,6 +11,7 @@
 
 #include <array>
 #include <chrono>
+#include <filesystem>
 #include <optional>
 #include <regex>
 #include <string>
@@ -22,8 +23,11 @@
 #include "exporter_options.h"
 #include "gunzip.h"
 #include "http_client.h"
+#include "support/fake_server.h"
 #include "support/loopback.h"
+#include "support/openssl_loading.h"
 #include "support/subprocess.h"
+#include "support/test_certs.h"
 #include "temp_dir.h"
 #include "vpm/port_result.h"
 
@@ -32,6 +36,7 @@ namespace {
 
 using namespace std::chrono_literals;
 using vpm::test::closed_tcp_port;
+using vpm::test::openssl_mappings;
 using vpm::test::run_command;
 using vpm::test::shell_quote;
 using vpm::test::TcpListener;
@@ -497,6 +502,48 @@ TEST_F(ExporterBinaryTest, SigtermAndSigintExitZeroWithinASecond) {
   }
 }
 
+// OpenSSL is loaded when TLS is first used, not at start-up (vpm/openssl_runtime.h): without
+// TLS flows and without web TLS, basic auth included, libssl and libcrypto are never mapped.
+TEST_F(ExporterBinaryTest, MapsNoOpensslWithoutTls) {
+  const std::string web =
+      dir_.write("web.yml", "basic_auth_users:\n  prometheus: " + bcrypt_hash("secret") + "\n");
+  ExporterProcess exporter(dir_, flags({"--web.config.file=" + web}));  // after its first run
+  ASSERT_NE(exporter.port(), 0) << exporter.log();
+  HttpRequest request;
+  request.path = "/metrics";
+  request.headers.push_back("Authorization: Basic cHJvbWV0aGV1czpzZWNyZXQ=");  // prometheus:secret
+  const HttpResponse scrape = http_request(exporter.port(), request);
+  EXPECT_EQ(scrape.status, 200) << scrape.error;
+  EXPECT_EQ(series(scrape.body, "veeam_flow_up").size(), 2u);
+  EXPECT_EQ(openssl_mappings(exporter.process().pid()), "");
+}
+
+// A flow with `check: tls` against a TLS server on loopback: the first TLS probe loads OpenSSL.
+TEST_F(ExporterBinaryTest, ATlsFlowLoadsOpensslAndPasses) {
+  const vpm::test::TestCert cert = vpm::test::make_self_signed(dir_.path(), "server", {});
+  vpm::test::FakeTcpServer server([&cert](int fd) { vpm::test::serve_tls(fd, cert); });
+  const std::string config = dir_.write("tls.yaml",
+                                        "defaults: {timeout: 2s, interval: 60s}\n"
+                                        "roles:\n"
+                                        "  agent: {hosts: [127.0.0.1]}\n"
+                                        "flows:\n"
+                                        "  - name: tls-flow\n"
+                                        "    from: agent\n"
+                                        "    to: agent\n"
+                                        "    ports: [" +
+                                            std::to_string(server.port()) +
+                                            "]\n"
+                                            "    check: tls\n"
+                                            "    tls: {server_name: localhost, ca_file: \"" +
+                                            cert.cert_file + "\", verify: true}\n");
+  ExporterProcess exporter(dir_, {"--config.file=" + config, "--web.listen-address=127.0.0.1:0"});
+  ASSERT_NE(exporter.port(), 0) << exporter.log();
+  const std::vector<std::string> up = series(exporter.metrics(), "veeam_flow_up");
+  ASSERT_EQ(up.size(), 1u);
+  EXPECT_EQ(value_of(up[0]), "1") << up[0];
+  EXPECT_NE(openssl_mappings(exporter.process().pid()).find("/libssl.so.3\n"), std::string::npos);
+}
+
 // TLS with a certificate made here by the openssl CLI, and basic auth with a bcrypt hash made
 // here by libxcrypt.
 class ExporterTlsTest : public ExporterBinaryTest {
@@ -556,6 +603,49 @@ TEST_F(ExporterTlsTest, RefusesAWrongPasswordAndAcceptsTheRightOne) {
 
   // Plain HTTP to the TLS port gets no HTTP answer.
   EXPECT_EQ(http_get(exporter.port(), "/metrics").status, 0);
+
+  // OpenSSL, and the shims civetweb loads, from the build tree (found through the RUNPATH).
+  const std::string mapped = openssl_mappings(exporter.process().pid());
+  EXPECT_NE(mapped.find("/libssl.so.3\n"), std::string::npos) << mapped;
+  EXPECT_NE(mapped.find("/openssl3-compat/libssl.so\n"), std::string::npos) << mapped;
+  EXPECT_NE(mapped.find("/openssl3-compat/libcrypto.so\n"), std::string::npos) << mapped;
+}
+
+// LD_LIBRARY_PATH is searched before the RUNPATH: there, the real libssl under the name
+// libssl.so (with which civetweb would call a null pointer) is passed over for the shim.
+TEST_F(ExporterTlsTest, AnotherLibsslSoEarlierInTheSearchIsPassedOver) {
+  const std::string other = dir_.file("other");
+  std::filesystem::create_directory(other);
+  std::filesystem::create_symlink(vpm::test::libssl_file(), other + "/libssl.so");
+  ChildProcess process(
+      {"/usr/bin/env", "LD_LIBRARY_PATH=" + other, VEEAM_PORT_EXPORTER_BIN,
+       "--config.file=" + config_, "--web.listen-address=127.0.0.1:0", "--web.config.file=" + web_},
+      dir_.file("other.out"), dir_.file("other.err"));
+  const std::string log = wait_for_text(dir_.file("other.err"), "msg=\"Ready:", 10s);
+  static const std::regex address("msg=\"Listening on\" address=127\\.0\\.0\\.1:([0-9]+)");
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(log, m, address)) << log;
+  const auto port = static_cast<std::uint16_t>(std::stoi(m[1]));
+  EXPECT_EQ(get(port, "/metrics", "prometheus:sc r@pe:pass").status, 200);
+  const std::string mapped = openssl_mappings(process.pid());
+  EXPECT_NE(mapped.find("/openssl3-compat/libssl.so\n"), std::string::npos) << mapped;
+}
+
+// As if libssl3 were missing, or the shims: the start stops with a message that names it.
+TEST_F(ExporterTlsTest, WithoutLibsslOrTheShimsTheStartFailsNamingThem) {
+  if (const auto why = vpm::test::why_nothing_can_be_hidden()) GTEST_SKIP() << *why;
+  ASSERT_NE(vpm::test::libssl_file(), "");
+  const std::string exporter =
+      shell_quote(VEEAM_PORT_EXPORTER_BIN) + " " + shell_quote("--config.file=" + config_) +
+      " --web.listen-address=127.0.0.1:0 " + shell_quote("--web.config.file=" + web_);
+  const auto no_libssl = run_command(vpm::test::with_hidden(vpm::test::libssl_file(), exporter));
+  EXPECT_EQ(no_libssl.exit_code, 1) << no_libssl.err;
+  EXPECT_NE(no_libssl.err.find("Cannot start the HTTP server"), std::string::npos) << no_libssl.err;
+  EXPECT_NE(no_libssl.err.find("cannot load libssl.so.3: "), std::string::npos) << no_libssl.err;
+  const auto no_shims = run_command(vpm::test::with_hidden(OPENSSL3_COMPAT_DIR, exporter));
+  EXPECT_EQ(no_shims.exit_code, 1) << no_shims.err;
+  EXPECT_NE(no_shims.err.find("cannot find the exporter's own libssl.so in "), std::string::npos)
+      << no_shims.err;
 }
 
 TEST_F(ExporterTlsTest, ABadCertificateStopsTheStart) {

@@ -79,13 +79,43 @@ version_of() {
 version_of /usr/bin/check_veeam_ports
 version_of /usr/lib/nagios/plugins/check_veeam_ports >/dev/null
 /usr/bin/veeam_port_exporter --version
-# The exporter finds its private shims through RUNPATH, and accepts the shipped config.
+# Neither binary links OpenSSL (nor the exporter's shims): it is loaded when TLS is first used.
 # (ldd's output is read whole first: `ldd | grep -q` under pipefail fails when grep stops
 # reading before ldd has written everything.)
-libraries=$(ldd /usr/bin/veeam_port_exporter)
-grep -q '/usr/bin/../lib/veeam-port-monitor/libssl.so' <<<"$libraries" ||
-  { echo "$libraries"; fail "exporter does not load /usr/lib/veeam-port-monitor/libssl.so"; }
+for binary in /usr/bin/check_veeam_ports /usr/bin/veeam_port_exporter; do
+  libraries=$(ldd "$binary")
+  if grep -E 'libssl|libcrypto' <<<"$libraries"; then
+    fail "$binary links OpenSSL, which is to be loaded only for TLS"
+  fi
+done
 /usr/bin/veeam_port_exporter --config.file=/etc/veeam-port-monitor/targets.yaml --role=agent --config.check
+# Serving HTTPS, the exporter loads its private shims from /usr/lib/veeam-port-monitor (found
+# through its RUNPATH $ORIGIN/../lib/veeam-port-monitor), which civetweb's dlopen then finds.
+if command -v openssl >/dev/null && command -v curl >/dev/null; then
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 \
+    -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 \
+    -keyout "$d/server.key" -out "$d/server.crt" >"$d/openssl.log" 2>&1 ||
+    { cat "$d/openssl.log"; fail "openssl req failed"; }
+  printf 'tls_server_config:\n  cert_file: %s\n  key_file: %s\n' "$d/server.crt" "$d/server.key" \
+    >"$d/web.yml"
+  /usr/bin/veeam_port_exporter --config.file=/etc/veeam-port-monitor/targets.yaml --role=agent \
+    --web.listen-address=127.0.0.1:0 --web.config.file="$d/web.yml" 2>"$d/tls.err" &
+  tls_pid=$!
+  track_pid "$tls_pid"
+  wait_for 10 grep -q 'msg="Listening on"' "$d/tls.err" ||
+    { cat "$d/tls.err"; fail "the installed exporter did not start serving TLS"; }
+  tls_port=$(sed -n 's/.*msg="Listening on" address=127\.0\.0\.1:\([0-9]*\).*/\1/p' "$d/tls.err")
+  curl -fsS --cacert "$d/server.crt" "https://127.0.0.1:$tls_port/-/healthy" >/dev/null ||
+    { cat "$d/tls.err"; fail "the installed exporter does not answer over HTTPS"; }
+  maps=$(cat "/proc/$tls_pid/maps")
+  grep -q ' /usr/lib/veeam-port-monitor/libssl\.so$' <<<"$maps" ||
+    fail "the exporter serving TLS did not load /usr/lib/veeam-port-monitor/libssl.so"
+  kill "$tls_pid"
+  wait "$tls_pid" || true
+  echo "HTTPS through /usr/lib/veeam-port-monitor/libssl.so: ok"
+else
+  echo "note: no openssl or curl (apt-get install openssl curl); HTTPS of the installed exporter not checked"
+fi
 getent passwd veeam-port-monitor >/dev/null || fail "postinst did not create the user veeam-port-monitor"
 [ "$(stat -c %G:%a /etc/veeam-port-monitor/targets.yaml)" = veeam-port-monitor:640 ] ||
   fail "targets.yaml is not root:veeam-port-monitor 0640"
