@@ -23,7 +23,7 @@ enum class ServiceAction { kNone, kInstall, kUninstall, kRun };
 // HTTP connections served at once (civetweb binds a worker thread to each while it is open).
 // Prometheus keeps one per scrape target, a browser up to six; node_exporter caps concurrent
 // scrapes at 40 (--web.max-requests). Each worker costs about 20 KiB of resident memory.
-constexpr unsigned kDefaultMaxConnections = 48;
+constexpr unsigned kDefaultMaxConnections = 40;
 constexpr unsigned kMaxMaxConnections = 1024;
 
 struct ExporterOptions {

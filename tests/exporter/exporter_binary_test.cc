@@ -276,7 +276,7 @@ TEST_F(ExporterBinaryTest, IdleKeepAliveConnectionsCannotHoldEveryWorker) {
   ExporterProcess exporter(dir_, flags());
   ASSERT_NE(exporter.port(), 0) << exporter.log();
   // More idle keep-alive connections than the exporter has workers (--web.max-connections,
-  // 48 by default). Were each to keep its worker, the later ones would wait for a keep-alive
+  // 40 by default). Were each to keep its worker, the later ones would wait for a keep-alive
   // timeout (5 s) to end.
   constexpr int kConnections = 130;
   static_assert(kConnections > static_cast<int>(kDefaultMaxConnections) * 2);
@@ -301,7 +301,7 @@ TEST_F(ExporterBinaryTest, IdleKeepAliveConnectionsCannotHoldEveryWorker) {
 }
 
 TEST_F(ExporterBinaryTest, ClientsThatNeverReadDoNotStarveOtherScrapes) {
-  // More clients than the exporter has workers (48) ask for a page of half a megabyte (400
+  // More clients than the exporter has workers (40) ask for a page of half a megabyte (400
   // flows) with a small receive window and never read a byte of the answer. Each ties up a
   // worker for as long as its write or its keep-alive lasts, unless the exporter gives the
   // worker back (without that, the scrapes below wait out a 5 s keep-alive timeout).
