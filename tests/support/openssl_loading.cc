@@ -60,6 +60,13 @@ std::optional<std::string> why_nothing_can_be_hidden() {
   if (run_command("command -v unshare && command -v mount").exit_code != 0) {
     return "needs unshare and mount (apt-get install util-linux mount)";
   }
+  // In a chroot whose root is not a mount point (a build chroot, say), the mount namespace
+  // cannot be made private, and a namespace that is not private would leak its mounts out.
+  const CommandResult probe = run_command("unshare --mount --propagation private true 2>&1");
+  if (probe.exit_code != 0) {
+    return "cannot make a private mount namespace here (" +
+           probe.out.substr(0, probe.out.find('\n')) + ")";
+  }
   return std::nullopt;
 }
 
