@@ -226,7 +226,8 @@ class Exporter {
       stopped.set_value();
     });
     if (stopped_future.wait_for(kStopBudget) != std::future_status::ready) {
-      log_.info("Exiting with HTTP connections still open");
+      log_.info(
+          "Exiting while the HTTP server is still stopping (its threads finish their poll slices)");
       exit_now(0);  // civetweb's threads would only finish their poll slices
     }
     stopper.join();
