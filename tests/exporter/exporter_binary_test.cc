@@ -667,18 +667,7 @@ TEST_F(ExporterTlsTest, ABrokenWebConfigNamesLineAndColumn) {
 }
 
 TEST_F(ExporterTlsTest, RequireAndVerifyClientCertAdmitsOnlyCertificatesOfTheCa) {
-  const auto sh = [&](const std::string& args) {
-    const auto r = run_command(std::string(kOpenssl) + " " + args);
-    EXPECT_EQ(r.exit_code, 0) << args << ": " << r.err;
-  };
-  const std::string ec = " -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes";
-  const auto file = [&](const char* name) { return shell_quote(dir_.file(name)); };
-  sh("req -x509" + ec + " -days 1 -subj /CN=test-ca -keyout " + file("ca.key") + " -out " +
-     file("ca.crt"));
-  sh("req" + ec + " -subj /CN=prometheus -keyout " + file("client.key") + " -out " +
-     file("client.csr"));
-  sh("x509 -req -days 1 -in " + file("client.csr") + " -CA " + file("ca.crt") + " -CAkey " +
-     file("ca.key") + " -CAcreateserial -out " + file("client.crt"));
+  vpm::test::make_ca_and_client(dir_.path());
   // A certificate the server's CA did not sign: the server's own, self-signed.
   web_ = dir_.write("web.yml",
                     "tls_server_config:\n"

@@ -36,9 +36,17 @@ void add_extension(X509* cert, int nid, const std::string& value) {
   X509_EXTENSION_free(ext);
 }
 
-}  // namespace
+template <class T, T* (*read)(std::FILE*, T**, pem_password_cb*, void*)>
+std::unique_ptr<T, Free> read_pem(const std::string& file) {
+  const std::unique_ptr<std::FILE, Free> in(std::fopen(file.c_str(), "r"));
+  std::unique_ptr<T, Free> value(in ? read(in.get(), nullptr, nullptr, nullptr) : nullptr);
+  if (!value) throw std::runtime_error("cannot read " + file);
+  return value;
+}
 
-TestCert make_self_signed(const std::string& dir, const std::string& name, const CertSpec& spec) {
+// Self-signed (a CA of its own) without `issuer`; otherwise a leaf signed by the issuer's key.
+TestCert make_cert(const std::string& dir, const std::string& name, const CertSpec& spec,
+                   const TestCert* issuer) {
   std::filesystem::create_directories(dir);
   const std::unique_ptr<EVP_PKEY, Free> key(EVP_EC_gen("P-256"));
   const std::unique_ptr<X509, Free> cert(X509_new());
@@ -56,14 +64,24 @@ TestCert make_self_signed(const std::string& dir, const std::string& name, const
   X509_NAME_add_entry_by_txt(subject, "CN", MBSTRING_ASC,
                              reinterpret_cast<const unsigned char*>(spec.common_name.c_str()), -1,
                              -1, 0);
-  X509_set_issuer_name(cert.get(), subject);
-  add_extension(cert.get(), NID_basic_constraints, "critical,CA:TRUE");
+  std::unique_ptr<X509, Free> issuer_cert;
+  std::unique_ptr<EVP_PKEY, Free> issuer_key;
+  if (issuer != nullptr) {
+    issuer_cert = read_pem<X509, PEM_read_X509>(issuer->cert_file);
+    issuer_key = read_pem<EVP_PKEY, PEM_read_PrivateKey>(issuer->key_file);
+    X509_set_issuer_name(cert.get(), X509_get_subject_name(issuer_cert.get()));
+  } else {
+    X509_set_issuer_name(cert.get(), subject);
+    add_extension(cert.get(), NID_basic_constraints, "critical,CA:TRUE");
+  }
   if (!spec.alt_names.empty()) {
     std::string names;
     for (const std::string& n : spec.alt_names) names += (names.empty() ? "" : ",") + n;
     add_extension(cert.get(), NID_subject_alt_name, names);
   }
-  if (X509_sign(cert.get(), key.get(), EVP_sha256()) == 0) throw std::runtime_error("cannot sign");
+  EVP_PKEY* signing_key = issuer != nullptr ? issuer_key.get() : key.get();
+  if (X509_sign(cert.get(), signing_key, EVP_sha256()) == 0)
+    throw std::runtime_error("cannot sign");
 
   TestCert files{dir + "/" + name + ".crt", dir + "/" + name + ".key"};
   {
@@ -75,6 +93,30 @@ TestCert make_self_signed(const std::string& dir, const std::string& name, const
     PEM_write_PrivateKey(out.get(), key.get(), nullptr, nullptr, 0, nullptr, nullptr);
   }
   return files;
+}
+
+}  // namespace
+
+TestCert make_self_signed(const std::string& dir, const std::string& name, const CertSpec& spec) {
+  return make_cert(dir, name, spec, nullptr);
+}
+
+TestCert make_signed(const std::string& dir, const std::string& name, const CertSpec& spec,
+                     const TestCert& issuer) {
+  return make_cert(dir, name, spec, &issuer);
+}
+
+ClientCa make_ca_and_client(const std::string& dir) {
+  CertSpec ca_spec;
+  ca_spec.common_name = "test-ca";
+  ca_spec.alt_names = {};
+  CertSpec client_spec;
+  client_spec.common_name = "prometheus";
+  client_spec.alt_names = {};
+  ClientCa made;
+  made.ca = make_self_signed(dir, "ca", ca_spec);
+  made.client = make_signed(dir, "client", client_spec, made.ca);
+  return made;
 }
 
 TempDir::TempDir() {

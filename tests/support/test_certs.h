@@ -21,6 +21,18 @@ struct TestCert {
 
 // A self-signed certificate in `dir` (created when missing), files named after `name`.
 TestCert make_self_signed(const std::string& dir, const std::string& name, const CertSpec& spec);
+// A certificate in `dir` signed by `issuer` (one make_self_signed made: a test CA), files named
+// after `name`: a client certificate of that CA, say.
+TestCert make_signed(const std::string& dir, const std::string& name, const CertSpec& spec,
+                     const TestCert& issuer);
+
+// For client-certificate tests: a CA (ca.crt, ca.key; CN test-ca) and a client certificate it
+// signed (client.crt, client.key; CN prometheus) in `dir`.
+struct ClientCa {
+  TestCert ca;
+  TestCert client;
+};
+ClientCa make_ca_and_client(const std::string& dir);
 
 // A fresh temporary directory, removed with its files by the destructor.
 class TempDir {

@@ -21,6 +21,7 @@
 #include "http_client.h"
 #include "support/loopback.h"
 #include "support/subprocess.h"
+#include "support/test_certs.h"
 #include "temp_dir.h"
 #include "wine_support.h"
 
@@ -184,12 +185,7 @@ TEST_F(WineExporterTest, TlsAdmitsOnlyClientCertificatesOfTheCa) {
   const auto file = [&](const char* name) { return shell_quote(dir_.file(name)); };
   sh("req -x509" + ec + " -days 1 -subj /CN=127.0.0.1 -keyout " + file("server.key") + " -out " +
      file("server.crt"));
-  sh("req -x509" + ec + " -days 1 -subj /CN=test-ca -keyout " + file("ca.key") + " -out " +
-     file("ca.crt"));
-  sh("req" + ec + " -subj /CN=prometheus -keyout " + file("client.key") + " -out " +
-     file("client.csr"));
-  sh("x509 -req -days 1 -in " + file("client.csr") + " -CA " + file("ca.crt") + " -CAkey " +
-     file("ca.key") + " -CAcreateserial -out " + file("client.crt"));
+  vpm::test::make_ca_and_client(dir_.path());
   const std::string web = dir_.write("web.yml",
                                      "tls_server_config:\n"
                                      "  cert_file: server.crt\n"
