@@ -319,15 +319,20 @@ std::string perfdata(const std::vector<Judged>& judged, const ReportOptions& opt
       if (r.flow->name != name) continue;
       failed += r.failed;
       probed += r.ports.size();
-      PerfDatum latency;
-      latency.label = r.flow->name + "@" + r.target;
-      latency.value = r.latency ? seconds(*r.latency) : std::nan("");
-      latency.unit = "s";
-      latency.warn = options.warning ? options.warning->text : "";
-      latency.crit = options.critical ? options.critical->text : "";
-      latency.min = 0;
-      latency.max = to_seconds(r.flow->timeout);
-      data.push_back(format_perf_datum(latency));
+      // A target that measured no latency (every port failed) gets no latency datum: the
+      // guidelines allow "U", but Icinga 2's perfdata parser rejects it and its metric
+      // writers drop the value with a warning on every check. The _failed count says it.
+      if (r.latency) {
+        PerfDatum latency;
+        latency.label = r.flow->name + "@" + r.target;
+        latency.value = seconds(*r.latency);
+        latency.unit = "s";
+        latency.warn = options.warning ? options.warning->text : "";
+        latency.crit = options.critical ? options.critical->text : "";
+        latency.min = 0;
+        latency.max = to_seconds(r.flow->timeout);
+        data.push_back(format_perf_datum(latency));
+      }
       if (j.certificate.days_left) {
         // Days left, whatever the status (check_tcp -D prints none when it alerts). The
         // thresholds are ranges that alert below them: "30:".

@@ -231,9 +231,11 @@ TEST(CheckReportTest, UnresolvedNameNamesNoPorts) {
   EXPECT_EQ(summary_of(report), "f backup.invalid dns_error (Host not found)");
   EXPECT_EQ(lines_of(report.output).at(1),
             "[CRITICAL] f -> backup.invalid (unresolved) tcp expect open: 2 dns_error");
+  // No latency was measured: no latency datum (Icinga 2 rejects "U"), the failed count stays.
   const auto data = parse_perfdata(first_line(report));
-  ASSERT_NE(find_datum(data, "f@backup.invalid"), nullptr);
-  EXPECT_EQ(find_datum(data, "f@backup.invalid")->value, "U");
+  EXPECT_EQ(find_datum(data, "f@backup.invalid"), nullptr);
+  ASSERT_NE(find_datum(data, "f_failed"), nullptr);
+  EXPECT_EQ(find_datum(data, "f_failed")->value, "2");
 }
 
 TEST(CheckReportTest, ReachableAcceptsRefusedButNotFiltered) {
@@ -359,8 +361,9 @@ TEST(CheckReportTest, PerfdataParsesBack) {
                      port(10006, PortState::kRefused)}),
        result(flow, {port(10005, PortState::kFiltered), port(10006, PortState::kFiltered)}, "::1")},
       options);
+  // ::1 measured no latency (both ports filtered): it has no datum, never "U".
   const auto data = parse_perfdata(first_line(report));
-  ASSERT_EQ(data.size(), 3u);
+  ASSERT_EQ(data.size(), 2u);
   EXPECT_EQ(data[0].label, "agent-to-server@127.0.0.1");
   EXPECT_EQ(data[0].value, "0.00125");
   EXPECT_EQ(data[0].uom, "s");
@@ -368,17 +371,14 @@ TEST(CheckReportTest, PerfdataParsesBack) {
   EXPECT_EQ(data[0].crit, "~:1");
   EXPECT_EQ(data[0].min, "0");
   EXPECT_EQ(data[0].max, "1.5");
-  EXPECT_EQ(data[1].label, "agent-to-server@::1");
-  EXPECT_EQ(data[1].value, "U");
+  EXPECT_EQ(data[1].label, "agent-to-server_failed");
+  EXPECT_EQ(data[1].value, "3");
   EXPECT_EQ(data[1].uom, "");
-  EXPECT_EQ(data[1].max, "1.5");
-  EXPECT_EQ(data[2].label, "agent-to-server_failed");
-  EXPECT_EQ(data[2].value, "3");
-  EXPECT_EQ(data[2].uom, "");
-  EXPECT_EQ(data[2].warn, "");
-  EXPECT_EQ(data[2].crit, "");
-  EXPECT_EQ(data[2].min, "0");
-  EXPECT_EQ(data[2].max, "4");
+  EXPECT_EQ(data[1].warn, "");
+  EXPECT_EQ(data[1].crit, "");
+  EXPECT_EQ(data[1].min, "0");
+  EXPECT_EQ(data[1].max, "4");
+  EXPECT_EQ(first_line(report).find("=U"), std::string::npos) << first_line(report);
 }
 
 TEST(CheckReportTest, PerfdataLabelsAreQuotedSafely) {

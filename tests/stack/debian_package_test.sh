@@ -66,7 +66,10 @@ echo "contents and control files: ok"
 if dpkg-query -W -f='${Status}' veeam-port-monitor 2>/dev/null | grep -q 'installed'; then
   skip "veeam-port-monitor is already installed here; not replacing it (contents checked)"
 fi
-purge() { dpkg -P veeam-port-monitor >>"$d/dpkg.log" 2>&1 || true; }
+purge() {
+  dpkg-statoverride --remove /etc/veeam-port-monitor/targets.yaml >/dev/null 2>&1 || true
+  dpkg -P veeam-port-monitor >>"$d/dpkg.log" 2>&1 || true
+}
 trap 'purge; stack_cleanup' EXIT
 dpkg -i "$deb" >"$d/dpkg.log" 2>&1 || { cat "$d/dpkg.log"; fail "dpkg -i failed"; }
 # Like every Nagios plugin, --version exits 3 (UNKNOWN).
@@ -117,14 +120,45 @@ else
   echo "note: no openssl or curl (apt-get install openssl curl); HTTPS of the installed exporter not checked"
 fi
 getent passwd veeam-port-monitor >/dev/null || fail "postinst did not create the user veeam-port-monitor"
-[ "$(stat -c %G:%a /etc/veeam-port-monitor/targets.yaml)" = veeam-port-monitor:640 ] ||
-  fail "targets.yaml is not root:veeam-port-monitor 0640"
-# The service user can read the config (the unit runs the exporter as that user).
+targets=/etc/veeam-port-monitor/targets.yaml
+mode_of_targets() { stat -c %U:%G:%a "$targets"; }
+[ "$(mode_of_targets)" = root:root:644 ] || fail "targets.yaml is $(mode_of_targets), not root:root:644"
+# The service user can read the config (the unit runs the exporter as that user), and so can
+# user nagios, as whom nagios4, icinga2 and NRPE run the check on Debian (issue 20: with
+# root:veeam-port-monitor 0640 the check exited 3 "cannot read: Permission denied").
 # (Only where an unprivileged user can run programs at all: inside a chroot whose root directory
 # is 0700, as mktemp -d makes it, nobody but root can, and that says nothing about the package.)
+check_as_nagios() {  # the packaged check, as Nagios runs it; any verdict but UNKNOWN
+  local rc=0 out
+  out=$(runuser -u nagios -- /usr/lib/nagios/plugins/check_veeam_ports --config "$targets" \
+    --role agent -t 1 2>&1) || rc=$?
+  { [ "$rc" != 3 ] && ! grep -q 'cannot read' <<<"$out"; } ||
+    fail "$1: the check run as nagios: rc $rc: $(head -n 3 <<<"$out")"
+  echo "$1: the check as user nagios: rc $rc: $(head -n 1 <<<"$out" | cut -c1-100)"
+}
 if command -v runuser >/dev/null && runuser -u veeam-port-monitor -- /bin/true 2>/dev/null; then
   runuser -u veeam-port-monitor -- /usr/bin/veeam_port_exporter \
-    --config.file=/etc/veeam-port-monitor/targets.yaml --role=agent --config.check
+    --config.file="$targets" --role=agent --config.check
+  if getent passwd nagios >/dev/null; then
+    check_as_nagios "fresh install"
+    # An install of the earlier package left root:veeam-port-monitor 0640: the upgrade (here a
+    # reinstall, which runs postinst configure the same way) makes it readable again.
+    chown root:veeam-port-monitor "$targets" && chmod 0640 "$targets"
+    dpkg -i "$deb" >>"$d/dpkg.log" 2>&1 || { cat "$d/dpkg.log"; fail "dpkg -i (upgrade) failed"; }
+    [ "$(mode_of_targets)" = root:root:644 ] ||
+      fail "the upgrade left targets.yaml $(mode_of_targets), unreadable by nagios"
+    check_as_nagios "upgrade from 0640"
+    # A mode the admin set with dpkg-statoverride is theirs: postinst leaves it.
+    dpkg-statoverride --add root veeam-port-monitor 0640 "$targets"
+    chown root:veeam-port-monitor "$targets" && chmod 0640 "$targets"
+    dpkg -i "$deb" >>"$d/dpkg.log" 2>&1 || { cat "$d/dpkg.log"; fail "dpkg -i (override) failed"; }
+    dpkg-statoverride --remove "$targets"
+    [ "$(mode_of_targets)" = root:veeam-port-monitor:640 ] ||
+      fail "postinst changed targets.yaml despite a dpkg-statoverride: $(mode_of_targets)"
+    echo "a dpkg-statoverride on targets.yaml is kept"
+  else
+    echo "note: no user nagios here (apt-get install nagios4-core); the check as nagios not run"
+  fi
 else
   echo "note: an unprivileged user cannot run programs here; service-user check not run"
 fi

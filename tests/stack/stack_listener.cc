@@ -4,7 +4,9 @@
 // connections on 127.0.0.1:OPEN until it is killed, or for at most 10 minutes.
 // REFUSED and FREEn are ports that were free a moment ago (bound, then closed):
 // nothing listens on REFUSED, and the FREE ports are for the servers the test
-// starts. Usage: vpm_stack_listener [NUMBER_OF_FREE_PORTS]
+// starts. Usage: vpm_stack_listener [NUMBER_OF_FREE_PORTS] [--sink]
+// With --sink, what each connection on OPEN sends is copied to stdout after that line (a
+// metric writer's peer, such as Icinga 2's GraphiteWriter), one connection after the other.
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -38,8 +40,20 @@ int bind_loopback(std::uint16_t* port) {
 
 }  // namespace
 
+// Copies what the connection sends to stdout until the peer closes it.
+void copy_to_stdout(int connection) {
+  char buffer[4096];
+  for (;;) {
+    const ssize_t got = ::read(connection, buffer, sizeof(buffer));
+    if (got <= 0) return;
+    std::fwrite(buffer, 1, static_cast<std::size_t>(got), stdout);
+    std::fflush(stdout);
+  }
+}
+
 int main(int argc, char** argv) {
   const int free_count = argc > 1 ? std::atoi(argv[1]) : 2;
+  const bool sink = argc > 2 && std::string(argv[2]) == "--sink";
   std::uint16_t open_port = 0;
   const int listener = bind_loopback(&open_port);
   if (listener < 0 || ::listen(listener, 64) != 0) {
@@ -65,6 +79,8 @@ int main(int argc, char** argv) {
   ::alarm(600);  // never outlive a test that forgot to stop it
   for (;;) {
     const int connection = ::accept4(listener, nullptr, nullptr, SOCK_CLOEXEC);
-    if (connection >= 0) ::close(connection);
+    if (connection < 0) continue;
+    if (sink) copy_to_stdout(connection);
+    ::close(connection);
   }
 }
