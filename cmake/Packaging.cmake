@@ -39,7 +39,9 @@ install(FILES ${VPM_PACKAGING_DIR}/nagios/veeam-port-monitor-commands.cfg
         DESTINATION ${VPM_SHARE_DIR}/nagios)
 install(FILES ${VPM_PACKAGING_DIR}/icinga2/veeam-port-monitor-command.conf
               ${VPM_PACKAGING_DIR}/icinga2/veeam-port-monitor-services.conf
+              ${VPM_PACKAGING_DIR}/icinga2/veeam-port-monitor-windows.conf
         DESTINATION ${VPM_SHARE_DIR}/icinga2)
+install(FILES ${VPM_PACKAGING_DIR}/nrpe/veeam-port-monitor.cfg DESTINATION ${VPM_SHARE_DIR}/nrpe)
 
 set(CPACK_GENERATOR DEB)
 set(CPACK_PACKAGE_NAME veeam-port-monitor)

@@ -23,6 +23,7 @@ test_tools=(
   prometheus                              # promtool check metrics, a real Prometheus
   msmtp-mta                               # a mail agent for nagios4 that needs no configuring
   nagios4-core icinga2-common icinga2-bin # the shipped Nagios/Icinga definitions validate
+  nagios-nrpe-server nagios-nrpe-plugin   # the NRPE fragment, run through NRPE and check_nrpe
   chromium                                # the landing page in a headless browser
   jq curl systemd                         # dashboard queries, systemd-analyze verify
 )

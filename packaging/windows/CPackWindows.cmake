@@ -4,11 +4,17 @@
 #   bin/check_veeam_ports.exe   the check, self-contained (static; only Windows' own DLLs)
 #   bin/veeam_port_exporter.exe the Prometheus exporter, which also runs as a Windows service
 #   config/targets.yaml         the flow catalogue
+#   integrations/               NSClient++ fragment, Icinga 2 agent CheckCommand (docs/windows.md)
 #   README.md                   installing, the service, the firewall rules, the limits on
 #                               Windows
 # Included from the top-level CMakeLists.txt for WIN32 builds only.
 install(FILES ${PROJECT_SOURCE_DIR}/config/targets.yaml DESTINATION config)
 install(FILES ${CMAKE_CURRENT_LIST_DIR}/README.md DESTINATION .)
+# The monitoring agents' side: NSClient++ and the Icinga 2 agent (docs/windows.md).
+install(FILES ${CMAKE_CURRENT_LIST_DIR}/../nsclient/veeam-port-monitor.ini DESTINATION integrations)
+install(FILES ${CMAKE_CURRENT_LIST_DIR}/../icinga2/veeam-port-monitor-command.conf
+              ${CMAKE_CURRENT_LIST_DIR}/../icinga2/veeam-port-monitor-windows.conf
+        DESTINATION integrations)
 
 set(CPACK_GENERATOR ZIP)
 set(CPACK_PACKAGE_NAME veeam-port-monitor)

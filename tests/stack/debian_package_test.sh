@@ -33,7 +33,8 @@ expect_entry '-rw.r--r--' /etc/default/veeam-port-exporter
 expect_entry '-rw.r--r--' /lib/systemd/system/veeam-port-exporter.service
 for f in grafana/veeam-ports.json prometheus/veeam-port-monitor.rules.yml prometheus/prometheus.yml \
   nagios/veeam-port-monitor-commands.cfg nagios/veeam-port-monitor-services.cfg \
-  icinga2/veeam-port-monitor-command.conf icinga2/veeam-port-monitor-services.conf; do
+  icinga2/veeam-port-monitor-command.conf icinga2/veeam-port-monitor-services.conf \
+  icinga2/veeam-port-monitor-windows.conf nrpe/veeam-port-monitor.cfg; do
   expect_entry '-rw.r--r--' "/usr/share/veeam-port-monitor/$f"
 done
 expect_entry '-rw.r--r--' /usr/lib/veeam-port-monitor/libssl.so

@@ -10,7 +10,7 @@ source "$(dirname "$0")/lib.sh"
 need /usr/sbin/icinga2 icinga2-bin
 
 d=$STACK_TMP
-mkdir -p "$d"/{data,cache,log,run,spool,plugins}
+icinga2_in "$d"
 cat >"$d/icinga2.conf" <<CONF
 const PluginDir = "$d/plugins"
 include <itl>
@@ -29,23 +29,10 @@ object Host "veeam-backup-01" {
 }
 CONF
 
-user=$(id -un)
-group=$(id -gn)
-defines=(
-  -DConfigDir="$d" -DDataDir="$d/data" -DCacheDir="$d/cache" -DLogDir="$d/log"
-  -DInitRunDir="$d/run" -DSpoolDir="$d/spool" -DRunAsUser="$user" -DRunAsGroup="$group"
-)
-export ICINGA2_USER=$user ICINGA2_GROUP=$group
-if ! /usr/sbin/icinga2 daemon -C -c "$d/icinga2.conf" "${defines[@]}" >"$d/validate.out" 2>&1; then
-  cat "$d/validate.out"
-  fail "icinga2 daemon -C rejected the configuration"
-fi
-grep -E 'CheckCommand|Service|Finished validating' "$d/validate.out"
-grep -q '3 Services' "$d/validate.out" || { cat "$d/validate.out"; fail "expected 3 services"; }
-grep -qi 'warning/' "$d/validate.out" && { cat "$d/validate.out"; fail "icinga2 warned"; }
+icinga2_validate "$d" 3
 
 # The objects icinga2 -C wrote: which host got which service with which role.
-/usr/sbin/icinga2 object list --type Service "${defines[@]}" >"$d/objects.out" 2>&1 ||
+/usr/sbin/icinga2 object list --type Service "${ICINGA2_DEFINES[@]}" >"$d/objects.out" 2>&1 ||
   { cat "$d/objects.out"; fail "icinga2 object list failed"; }
 for expected in 'veeam-agent-01!veeam-flows-agent' 'veeam-backup-01!veeam-flows-backup-server' \
   'veeam-backup-01!veeam-backup-server-port-10005'; do
@@ -54,7 +41,7 @@ done
 if grep -q "Object 'veeam-agent-01!veeam-flows-backup-server'" "$d/objects.out"; then
   fail "the backup_server service was applied to the agent"
 fi
-/usr/sbin/icinga2 object list --type CheckCommand --name veeam_ports "${defines[@]}" >"$d/command.out" 2>&1
+/usr/sbin/icinga2 object list --type CheckCommand --name veeam_ports "${ICINGA2_DEFINES[@]}" >"$d/command.out" 2>&1
 grep -q "Object 'veeam_ports' of type 'CheckCommand'" "$d/command.out" || { cat "$d/command.out"; fail "CheckCommand veeam_ports missing"; }
 for option in --config --role --hostname --ports --udp --expect --timeout --warning --critical \
   --cert-warning-days --cert-critical-days --verbose; do

@@ -20,7 +20,7 @@ track_pid $!
 wait_for 10 test -s "$d/graphite.out" || fail "the Graphite sink printed no port"
 read -r graphite_port _ <"$d/graphite.out"
 
-mkdir -p "$d"/{data,cache,log,run,spool,plugins}
+icinga2_in "$d"
 ln -s "$check_bin" "$d/plugins/check_veeam_ports"
 cat >"$d/icinga2.conf" <<CONF
 const PluginDir = "$d/plugins"
@@ -44,14 +44,9 @@ object Service "veeam-flows-agent" {
   retry_interval = 1s
 }
 CONF
-user=$(id -un)
-group=$(id -gn)
-export ICINGA2_USER=$user ICINGA2_GROUP=$group
 # The daemon forks; a signal to the first process does not always end the others, so they run
 # in their own session and the whole session is killed at the end.
-setsid /usr/sbin/icinga2 daemon -c "$d/icinga2.conf" -DConfigDir="$d" -DDataDir="$d/data" \
-  -DCacheDir="$d/cache" -DLogDir="$d/log" -DInitRunDir="$d/run" -DSpoolDir="$d/spool" \
-  -DRunAsUser="$user" -DRunAsGroup="$group" >"$d/daemon.out" 2>&1 &
+setsid /usr/sbin/icinga2 daemon -c "$d/icinga2.conf" "${ICINGA2_DEFINES[@]}" >"$d/daemon.out" 2>&1 &
 daemon=$!
 disown "$daemon"  # killed below; no "Killed" notice from bash
 stop_daemon() { kill -KILL -- "-$daemon" 2>/dev/null || true; }

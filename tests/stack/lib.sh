@@ -99,3 +99,33 @@ start_exporter() {
   wait_for 20 curl -fsS "http://127.0.0.1:$3/-/ready" ||
     fail "exporter not ready on 127.0.0.1:$3: $(cat "$STACK_TMP/exporter.err")"
 }
+
+# icinga2_in DIR: makes DIR's data, cache, log, run, spool and plugins folders and sets
+# ICINGA2_DEFINES (an array of -D options) so icinga2 keeps everything in DIR and runs as the
+# current user: no system directory or running daemon is touched.
+icinga2_in() {
+  mkdir -p "$1"/{data,cache,log,run,spool,plugins}
+  local user group
+  user=$(id -un)
+  group=$(id -gn)
+  ICINGA2_DEFINES=(
+    -DConfigDir="$1" -DDataDir="$1/data" -DCacheDir="$1/cache" -DLogDir="$1/log"
+    -DInitRunDir="$1/run" -DSpoolDir="$1/spool" -DRunAsUser="$user" -DRunAsGroup="$group"
+  )
+  export ICINGA2_USER=$user ICINGA2_GROUP=$group
+}
+
+# icinga2_validate DIR SERVICES: `icinga2 daemon -C` on DIR/icinga2.conf (after icinga2_in DIR)
+# must pass without a warning and count SERVICES services.
+icinga2_validate() {
+  if ! /usr/sbin/icinga2 daemon -C -c "$1/icinga2.conf" "${ICINGA2_DEFINES[@]}" >"$1/validate.out" 2>&1; then
+    cat "$1/validate.out"
+    fail "icinga2 daemon -C rejected the configuration"
+  fi
+  grep -E 'CheckCommand|Service|Finished validating' "$1/validate.out"
+  grep -q "$2 Services" "$1/validate.out" || { cat "$1/validate.out"; fail "expected $2 services"; }
+  if grep -qi 'warning/' "$1/validate.out"; then
+    cat "$1/validate.out"
+    fail "icinga2 warned"
+  fi
+}
