@@ -19,12 +19,11 @@ std::string one_line(std::string_view text) {
   return out;
 }
 
-std::vector<std::string> hosts_of(const Config& config, const std::string& role) {
-  const Role* found = config.find_role(role);
-  if (found == nullptr) return {};
-  std::vector<std::string> hosts;
-  for (const std::string& host : found->hosts) hosts.push_back(one_line(host));
-  return hosts;
+std::vector<std::string> one_line_each(const std::vector<std::string>& texts) {
+  std::vector<std::string> out;
+  out.reserve(texts.size());
+  for (const std::string& text : texts) out.push_back(one_line(text));
+  return out;
 }
 
 }  // namespace
@@ -53,13 +52,17 @@ FirewallRuleSet select_firewall_rules(const Config& config, std::string_view rol
   set.role_description = one_line(selected.description);
   set.source = std::filesystem::path(config.source).filename().string();
   for (const Flow& flow : config.flows) {
-    const auto add = [&](Direction direction, const std::string& peer_role) {
+    const auto add = [&](Direction direction, const std::vector<std::string>& peers) {
       set.rules.push_back(FirewallRule{one_line(flow.name), one_line(flow.note), direction,
-                                       flow.protocol, flow.ports, hosts_of(config, peer_role),
+                                       flow.protocol, flow.ports, one_line_each(peers),
                                        flow.enabled});
     };
-    if (flow.from == selected.name) add(Direction::kOutbound, flow.to);
-    if (flow.to == selected.name) add(Direction::kInbound, flow.from);
+    // Outbound goes to the hosts the flow probes; inbound comes from its `from` role's hosts.
+    if (flow.from == selected.name) add(Direction::kOutbound, flow_hosts(config, flow));
+    if (flow.to == selected.name) {
+      const Role* from = config.find_role(flow.from);
+      add(Direction::kInbound, from != nullptr ? from->hosts : std::vector<std::string>{});
+    }
   }
   return set;
 }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <climits>
+#include <filesystem>
 #include <initializer_list>
 #include <optional>
 #include <string>
@@ -11,7 +12,7 @@
 #include <vector>
 
 #include "config/name_suggestion.h"
-#include "vpm/quoted.h"
+#include "vpm/quoted.h"  // vpm::quoted, qualified: <filesystem> brings std::quoted too
 
 namespace vpm::config {
 namespace {
@@ -21,7 +22,8 @@ constexpr std::size_t kMaxPortItems = 1024;
 
 constexpr std::size_t kMaxListedNames = 20;
 
-constexpr std::array<std::string_view, 3> kTopLevelKeys{"defaults", "roles", "flows"};
+constexpr std::array<std::string_view, 4> kTopLevelKeys{"defaults", "roles", "flows", "discover"};
+constexpr std::array<std::string_view, 1> kDiscoverKeys{"veeam_agent_export"};
 constexpr std::array<std::string_view, 4> kDefaultsKeys{"timeout", "interval", "concurrency",
                                                         "per_target_concurrency"};
 constexpr std::array<std::string_view, 2> kRoleKeys{"hosts", "description"};
@@ -88,6 +90,7 @@ class ConfigValidator {
     const Field* flows = fields.find("flows");
     if (flows == nullptr) yaml_.fail(root.Mark(), "no flows defined (missing key \"flows\")");
     config.flows = read_flows(*flows, config);
+    if (const Field* f = fields.find("discover")) config.discover = read_discover(*f);
     return config;
   }
 
@@ -97,12 +100,12 @@ class ConfigValidator {
     if (std::optional<Duration> duration = parse_duration(text)) return *duration;
     std::string problem;
     if (all_digits(text)) {
-      problem = quoted(text) + " has no unit (write e.g. \"" + text + "s\"; " +
+      problem = vpm::quoted(text) + " has no unit (write e.g. \"" + text + "s\"; " +
                 std::string(kDurationUnits) + ")";
     } else if (!text.empty() && text.front() == '-') {
-      problem = "negative duration " + quoted(text);
+      problem = "negative duration " + vpm::quoted(text);
     } else {
-      problem = "invalid duration " + quoted(text) + " (expected e.g. \"500ms\", \"2s\" or " +
+      problem = "invalid duration " + vpm::quoted(text) + " (expected e.g. \"500ms\", \"2s\" or " +
                 "\"1m30s\"; " + std::string(kDurationUnits) + ")";
     }
     yaml_.fail(value_mark(field), path + ": " + problem);
@@ -126,14 +129,14 @@ class ConfigValidator {
       }
       if (*value > 0) return *value;
     }
-    yaml_.fail(value_mark(field), path + ": expected a positive integer, got " + quoted(text));
+    yaml_.fail(value_mark(field), path + ": expected a positive integer, got " + vpm::quoted(text));
   }
 
   bool read_bool(const Field& field, const std::string& path) {
     const std::string text = yaml_.read_scalar(field, path, "true or false");
     if (text == "true" || text == "True" || text == "TRUE") return true;
     if (text == "false" || text == "False" || text == "FALSE") return false;
-    yaml_.fail(value_mark(field), path + ": expected true or false, got " + quoted(text));
+    yaml_.fail(value_mark(field), path + ": expected true or false, got " + vpm::quoted(text));
   }
 
   template <typename Enum>
@@ -141,7 +144,7 @@ class ConfigValidator {
                  std::optional<Enum> (*parse)(std::string_view), std::string_view choices) {
     const std::string text = yaml_.read_scalar(field, path, choices);
     if (std::optional<Enum> value = parse(text)) return *value;
-    yaml_.fail(value_mark(field), path + ": invalid value " + quoted(text) + " (expected " +
+    yaml_.fail(value_mark(field), path + ": invalid value " + vpm::quoted(text) + " (expected " +
                                       std::string(choices) + ")");
   }
 
@@ -199,13 +202,13 @@ class ConfigValidator {
       const std::string& host = item.Scalar();
       if (host.empty()) yaml_.fail(item.Mark(), item_path + ": empty host name");
       if (!is_valid_host(host)) {
-        yaml_.fail(item.Mark(), item_path + ": invalid host " + quoted(host) +
+        yaml_.fail(item.Mark(), item_path + ": invalid host " + vpm::quoted(host) +
                                     " (host names contain no blanks or control characters)");
       }
       const auto [previous, inserted] = index_of_host.emplace(host, index);
       if (!inserted) {
-        yaml_.fail(item.Mark(), item_path + ": duplicate host " + quoted(host) + " (also " + path +
-                                    "[" + std::to_string(previous->second) + "])");
+        yaml_.fail(item.Mark(), item_path + ": duplicate host " + vpm::quoted(host) + " (also " +
+                                    path + "[" + std::to_string(previous->second) + "])");
       }
       hosts.push_back(host);
       ++index;
@@ -225,12 +228,13 @@ class ConfigValidator {
       const Field role_field{it->first, it->second};
       std::string name = yaml_.key_text(it->first, "in roles");
       if (!is_valid_name(name)) {
-        yaml_.fail(it->first.Mark(), "roles: invalid role name " + quoted(name) + " (" +
+        yaml_.fail(it->first.Mark(), "roles: invalid role name " + vpm::quoted(name) + " (" +
                                          std::string(kNameRule) + ")");
       }
       const auto [previous, inserted] = mark_of_role.emplace(name, it->first.Mark());
       if (!inserted) {
-        yaml_.fail(it->first.Mark(), "roles: duplicate role " + quoted(name) + " (first at line " +
+        yaml_.fail(it->first.Mark(), "roles: duplicate role " + vpm::quoted(name) +
+                                         " (first at line " +
                                          std::to_string(previous->second.line + 1) + ")");
       }
       const std::string path = "roles." + name;
@@ -286,7 +290,7 @@ class ConfigValidator {
       if (*value > 0) return *value;
     }
     yaml_.fail(value_mark(field),
-               path + ": expected " + std::string(kExpected) + ", got " + quoted(text));
+               path + ": expected " + std::string(kExpected) + ", got " + vpm::quoted(text));
   }
 
   std::string read_role_reference(const Field& field, const std::string& path,
@@ -298,7 +302,7 @@ class ConfigValidator {
     std::vector<std::string_view> role_names;
     role_names.reserve(roles.size());
     for (const Role& role : roles) role_names.push_back(role.name);
-    yaml_.fail(value_mark(field), path + ": unknown role " + quoted(name) +
+    yaml_.fail(value_mark(field), path + ": unknown role " + vpm::quoted(name) +
                                       suggestion(name, role_names, "defined roles"));
   }
 
@@ -325,7 +329,7 @@ class ConfigValidator {
     const auto require = [&](std::string_view key) -> const Field& {
       const Field* field = fields.find(key);
       if (field == nullptr) {
-        yaml_.fail(node.Mark(), label + ": missing required key " + quoted(key));
+        yaml_.fail(node.Mark(), label + ": missing required key " + vpm::quoted(key));
       }
       return *field;
     };
@@ -334,13 +338,14 @@ class ConfigValidator {
     const Field& name = require("name");
     flow.name = yaml_.read_scalar(name, index_path + ".name", "a name");
     if (!is_valid_name(flow.name)) {
-      yaml_.fail(value_mark(name), index_path + ".name: invalid flow name " + quoted(flow.name) +
-                                       " (" + std::string(kNameRule) + ")");
+      yaml_.fail(value_mark(name), index_path + ".name: invalid flow name " +
+                                       vpm::quoted(flow.name) + " (" + std::string(kNameRule) +
+                                       ")");
     }
     const auto [previous, inserted] = mark_of_flow.emplace(flow.name, value_mark(name));
     if (!inserted) {
-      yaml_.fail(value_mark(name), index_path + ".name: duplicate flow name " + quoted(flow.name) +
-                                       " (first defined at line " +
+      yaml_.fail(value_mark(name), index_path + ".name: duplicate flow name " +
+                                       vpm::quoted(flow.name) + " (first defined at line " +
                                        std::to_string(previous->second.line + 1) + ")");
     }
 
@@ -384,12 +389,12 @@ class ConfigValidator {
           read_enum<CheckKind>(*check, path + ".check", parse_check_kind, kCheckChoices);
       if (!check_fits_protocol(flow.check.kind, flow.protocol)) {
         yaml_.fail(value_mark(*check),
-                   path + ".check: " + quoted(to_string(flow.check.kind)) + " is a " +
+                   path + ".check: " + vpm::quoted(to_string(flow.check.kind)) + " is a " +
                        (flow.protocol == Protocol::kTcp ? "udp" : "tcp") +
                        " check, the flow's protocol is " + std::string(to_string(flow.protocol)));
       }
       if (flow.check.kind != CheckKind::kConnect && flow.expect == Expectation::kClosed) {
-        yaml_.fail(value_mark(*check), path + ".check: " + quoted(to_string(flow.check.kind)) +
+        yaml_.fail(value_mark(*check), path + ".check: " + vpm::quoted(to_string(flow.check.kind)) +
                                            " has no use with expect: closed (nothing may answer)");
       }
     }
@@ -426,7 +431,8 @@ class ConfigValidator {
           const auto byte = static_cast<unsigned char>(c);
           return byte < 0x20 || byte == 0x7f;
         })) {
-      yaml_.fail(value_mark(field), path + ": " + quoted(text) + " contains control characters");
+      yaml_.fail(value_mark(field),
+                 path + ": " + vpm::quoted(text) + " contains control characters");
     }
     return text;
   }
@@ -440,7 +446,7 @@ class ConfigValidator {
       tls.server_name = read_text(*f, path + ".server_name", "a host name");
       if (!is_valid_host(tls.server_name)) {
         yaml_.fail(value_mark(*f),
-                   path + ".server_name: invalid host name " + quoted(tls.server_name));
+                   path + ".server_name: invalid host name " + vpm::quoted(tls.server_name));
       }
     }
     if (const Field* f = fields.find("ca_file")) {
@@ -457,7 +463,7 @@ class ConfigValidator {
     if (const Field* f = fields.find("path")) {
       http.path = read_text(*f, path + ".path", "a path such as \"/\"");
       if (http.path.front() != '/' || http.path.find(' ') != std::string::npos) {
-        yaml_.fail(value_mark(*f), path + ".path: " + quoted(http.path) +
+        yaml_.fail(value_mark(*f), path + ".path: " + vpm::quoted(http.path) +
                                        " must start with \"/\" and contain no blanks");
       }
     }
@@ -468,11 +474,28 @@ class ConfigValidator {
       if (!status || *status < 100 || *status > 599) {
         yaml_.fail(value_mark(*f), path +
                                        ".expect_status: expected an HTTP status code from 100 to " +
-                                       "599, got " + quoted(text));
+                                       "599, got " + vpm::quoted(text));
       }
       http.expect_status = status;
     }
     return http;
+  }
+
+  // `discover: {veeam_agent_export: FILE}`: FILE relative to the target file's folder, as a
+  // file next to it is what users mean (the exporter runs as a service from another folder).
+  Discover read_discover(const Field& field) {
+    if (!field.value.IsMap()) yaml_.fail_kind(field, "discover", "a mapping (veeam_agent_export)");
+    const Fields fields = yaml_.read_fields(field.value, "in discover", kDiscoverKeys);
+    const Field* file = fields.find("veeam_agent_export");
+    if (file == nullptr) {
+      yaml_.fail(field.value.Mark(), "discover: missing required key \"veeam_agent_export\"");
+    }
+    const std::string text = read_text(*file, "discover.veeam_agent_export", "a file name");
+    std::filesystem::path path(text);
+    if (path.is_relative()) path = std::filesystem::path(yaml_.source()).parent_path() / path;
+    const YAML::Mark mark = value_mark(*file);
+    return Discover{path.string(), yaml_.source() + ":" + std::to_string(mark.line + 1) + ":" +
+                                       std::to_string(mark.column + 1)};
   }
 
   std::vector<Flow> read_flows(const Field& field, const Config& config) {

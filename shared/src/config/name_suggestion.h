@@ -54,7 +54,7 @@ std::string closest_match(std::string_view word, const Names& candidates) {
 template <typename Names>
 std::string suggestion(std::string_view word, const Names& candidates, std::string_view what) {
   const std::string match = closest_match(word, candidates);
-  if (!match.empty()) return " (did you mean " + quoted(match) + "?)";
+  if (!match.empty()) return " (did you mean " + vpm::quoted(match) + "?)";
   return " (" + std::string(what) + ": " + join(candidates) + ")";
 }
 
