@@ -104,7 +104,7 @@ int run_check(const std::vector<std::string_view>& args, std::ostream& out) {
     }
     if (options.firewall_format) {
       const Config config = load_config_file(options.config_path);
-      out << format_firewall_rules(select_firewall_rules(config, options.role),
+      out << format_firewall_rules(select_firewall_rules(config, options.role, resolved_addresses),
                                    *options.firewall_format)
           << std::flush;
       return static_cast<int>(Status::kOk);
