@@ -45,6 +45,7 @@ struct VeeamExport {
   std::string source;                 // file name used in messages
   std::vector<VeeamJob> jobs;
   std::vector<std::string> warnings;  // "<file>:<line>:<col>: ..." each; never a credential
+  std::string version;                // ExecutionResult/@Version, "" when missing
 };
 
 class VeeamExportError : public std::runtime_error {
