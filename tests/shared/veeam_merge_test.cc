@@ -193,7 +193,7 @@ TEST(VeeamMerge, LocalDiskOnlySkipsTheNetworkTargetsStillAtTheDefault) {
   EXPECT_TRUE(flow_named(config, "agent-to-gateway-smb").enabled);
   EXPECT_TRUE(flow_named(config, "agent-to-smtp").enabled);
   EXPECT_TRUE(flow_named(config, "agent-components-service").enabled);
-  EXPECT_TRUE(any_line_has(result.jobs, "job \"Local\": local disk, no network endpoint"));
+  EXPECT_TRUE(any_line_has(result.jobs, "\"Local\": local disk, no network endpoint"));
   EXPECT_TRUE(result.roles.empty());
 }
 
@@ -203,7 +203,7 @@ TEST(VeeamMerge, UnknownTypeIsNamedNotFatal) {
   odd.name = "Tape";
   odd.raw_type = "7";
   const DiscoveryResult result = merge_veeam_export(config, export_of({odd}));
-  EXPECT_TRUE(any_line_has(result.jobs, "job \"Tape\": unknown target type \"7\": nothing discovered"))
+  EXPECT_TRUE(any_line_has(result.jobs, "\"Tape\": unknown target type \"7\": nothing discovered"))
       << (result.jobs.empty() ? "" : result.jobs[0]);
 }
 
@@ -212,7 +212,7 @@ TEST(VeeamMerge, DiscoveryLinesSayWhatEachIs) {
   const DiscoveryResult result =
       merge_veeam_export(config, export_of({repository_job("A", "vbr01", 10006)}));
   const std::vector<std::string> lines = discovery_lines(result);
-  EXPECT_TRUE(any_line_has(lines, "job job \"A\": Veeam backup repository: backup_server vbr01:10006"));
+  EXPECT_TRUE(any_line_has(lines, "job \"A\": Veeam backup repository: backup_server vbr01:10006"));
   EXPECT_TRUE(any_line_has(lines, "role backup_server: vbr01"));
   EXPECT_TRUE(any_line_has(lines, "port backup_server vbr01: port 10006"));
 }

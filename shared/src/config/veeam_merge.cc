@@ -70,9 +70,10 @@ std::string join(const std::vector<std::string>& items) {
   return out;
 }
 
+// The job's name as the export gives it, else where it is.
 std::string job_label(const VeeamJob& job) {
-  if (!job.name.empty()) return "job " + quoted(job.name);
-  return "the job at line " + std::to_string(job.line);
+  if (!job.name.empty()) return quoted(job.name);
+  return "(no JobName, line " + std::to_string(job.line) + ")";
 }
 
 std::vector<VeeamEndpoint> endpoints_for(const VeeamJob& job, VeeamTargetType type) {
