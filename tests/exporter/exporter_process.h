@@ -38,9 +38,12 @@ inline std::string value_of(const std::string& line) { return line.substr(line.r
 
 class ExporterProcess {
  public:
-  ExporterProcess(const TempDir& dir, const std::vector<std::string>& flags, bool wait_ready = true)
+  // `launcher`: words before the exporter's path (nsenter --net=... to run it in a namespace).
+  ExporterProcess(const TempDir& dir, const std::vector<std::string>& flags, bool wait_ready = true,
+                  const std::vector<std::string>& launcher = {})
       : stderr_path_(dir.file("exporter.err")) {
-    std::vector<std::string> argv = {VEEAM_PORT_EXPORTER_BIN};
+    std::vector<std::string> argv = launcher;
+    argv.push_back(VEEAM_PORT_EXPORTER_BIN);
     argv.insert(argv.end(), flags.begin(), flags.end());
     process_.emplace(argv, dir.file("exporter.out"), stderr_path_);
     const std::string log = wait_for_text(stderr_path_, "msg=\"Listening on\"", 10s);
