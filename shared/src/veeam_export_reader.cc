@@ -401,7 +401,7 @@ class ExportReader {
       return std::nullopt;
     }
     VeeamEndpoint endpoint{host, std::nullopt};
-    if (target.server_port) {
+    if (target.server_port && !target.server_port->empty()) {  // ServerPort='': not given
       endpoint.port = parse_port(*target.server_port);
       if (!endpoint.port) {
         fail(target.position, where + ": ServerPort " + quoted(*target.server_port) +

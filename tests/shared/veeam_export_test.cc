@@ -273,6 +273,12 @@ TEST(VeeamExportText, StructureRules) {
           .jobs[0]
           .backup_server->host,
       "a.b");
+  // An empty ServerPort is no port: the catalogue's applies.
+  EXPECT_EQ(load_veeam_export_string(
+                export_with("<TargetInfo Type='3' ServerName='vbr' ServerPort=''/>"), "e.xml")
+                .jobs[0]
+                .backup_server,
+            (VeeamEndpoint{"vbr", std::nullopt}));
   EXPECT_EQ(error_for("<ExecutionResult>"),
             "export.xml:1:18: no element found inside <ExecutionResult>");
   EXPECT_EQ(error_for("not xml"), "export.xml:1:1: syntax error");
