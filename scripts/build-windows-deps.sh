@@ -100,15 +100,19 @@ if wants yaml-cpp && ! stamp_ok yaml-cpp; then
 fi
 
 # --- expat: the static C library, no tools, examples or tests ------------------------------
-# Debian's source package keeps the library in its expat/ subfolder. The installed package
-# file (lib/cmake/expat-*/) gives expat::expat with XML_STATIC, so our code links it the
-# same way as Debian's shared library on Linux.
+# Debian's source package keeps the library in its expat/ subfolder. CMake, not Debian's
+# autotools: only CMake installs a package file (lib/cmake/expat-*/) for a static library, so
+# our code finds expat::expat the same way as Debian's shared library on Linux.
 if wants expat && ! stamp_ok expat; then
   start=$SECONDS
   dir="$(fetch_source expat)"
-  [ -f "$dir/CMakeLists.txt" ] || dir="$dir/expat"
-  log "expat from $(basename "$(dirname "$dir")")/$(basename "$dir")"
-  cmake_dep expat "$dir" -DEXPAT_SHARED_LIBS=OFF -DEXPAT_BUILD_TOOLS=OFF \
+  log "expat from $(basename "$dir")"
+  rm -rf "$work/expat-src" "$work/expat"
+  cp -a "$dir/expat" "$work/expat-src"
+  # Debian's security patches test `#if XML_DTD == 1`, the value Debian's own (autotools)
+  # build defines; expat's CMake template defines XML_DTD empty. Make it 1 as autotools does.
+  sed -i 's/^#cmakedefine XML_DTD$/#cmakedefine01 XML_DTD/' "$work/expat-src/expat_config.h.cmake"
+  cmake_dep expat "$work/expat-src" -DEXPAT_SHARED_LIBS=OFF -DEXPAT_BUILD_TOOLS=OFF \
     -DEXPAT_BUILD_EXAMPLES=OFF -DEXPAT_BUILD_TESTS=OFF -DEXPAT_BUILD_DOCS=OFF \
     -DEXPAT_BUILD_FUZZERS=OFF -DEXPAT_BUILD_PKGCONFIG=ON
   stamp expat

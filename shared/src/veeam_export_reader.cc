@@ -1,5 +1,6 @@
 // Reads Veeam Agent's configuration export (`Veeam.Agent.Configurator.exe -export`) into plain
-// data with expat. The file holds credentials (base64 Password/UserName attributes of
+// data with expat: this file walks the elements; what each TargetInfo type gives is
+// veeam_target.cc, the host and port spellings veeam_endpoint.cc. The file holds credentials (base64 Password/UserName attributes of
 // CredentialsInfo and ServerCredentials): they are never read into our data, messages never
 // quote the file's text (they name elements and the non-secret attributes we use), and every
 // buffer expat used is cleared (xml_memory.h). The file reader clears its own buffer.
@@ -21,6 +22,7 @@
 
 #include "veeam_endpoint.h"
 #include "veeam_export_limits.h"
+#include "veeam_target.h"
 #include "vpm/quoted.h"
 #include "vpm/veeam_export.h"
 #include "xml_memory.h"
@@ -28,12 +30,7 @@
 namespace vpm {
 namespace {
 
-struct Position {
-  unsigned long line = 0;
-  unsigned long column = 0;
-};
-
-std::string at(const std::string& source, Position p) {
+std::string at(const std::string& source, ExportPosition p) {
   return source + ":" + std::to_string(p.line) + ":" + std::to_string(p.column) + ": ";
 }
 
@@ -49,36 +46,18 @@ std::string attribute_or_empty(const XML_Char** attributes, std::string_view nam
   return value != nullptr ? std::string(value) : std::string();
 }
 
-VeeamTargetType parse_target_type(std::string_view text) {
-  if (text == "1") return VeeamTargetType::kLocalDisk;
-  if (text == "2") return VeeamTargetType::kSharedFolder;
-  if (text == "3") return VeeamTargetType::kBackupRepository;
-  if (text == "4") return VeeamTargetType::kCloudConnect;
-  return VeeamTargetType::kUnknown;
-}
-
-// The attributes of a TargetInfo we use; none is a credential (those sit in child elements).
+// A TargetInfo being read: its attributes, and its GateList as the parser meets it.
 struct PendingTarget {
-  Position position;
+  TargetInfoAttributes attributes;
   std::size_t depth = 0;
-  std::optional<std::string> type;
-  std::optional<std::string> path;
-  std::optional<std::string> server_name;
-  std::optional<std::string> server_port;
-  std::optional<std::string> gate_list_attribute;
-  struct Gate {
-    std::string text;
-    Position position;
-  };
-  std::vector<Gate> gates;          // GateList children (value='host:port') and text
   std::size_t gate_list_depth = 0;  // 0: not inside <GateList>
   std::string gate_list_text;
-  Position gate_list_position;
+  ExportPosition gate_list_position;
 };
 
 struct PendingJob {
   VeeamJob job;
-  Position position;
+  ExportPosition position;
   std::size_t depth = 0;
   std::optional<PendingTarget> target;
   bool target_seen = false;
@@ -161,12 +140,12 @@ class ExportReader {
     }
   }
 
-  Position here() const {
+  ExportPosition here() const {
     return {static_cast<unsigned long>(XML_GetCurrentLineNumber(parser_)),
             static_cast<unsigned long>(XML_GetCurrentColumnNumber(parser_)) + 1};
   }
 
-  void fail(Position p, const std::string& message) noexcept {
+  void fail(ExportPosition p, const std::string& message) noexcept {
     if (error_) return;
     try {
       error_ = at(result_.source, p) + message;
@@ -176,7 +155,7 @@ class ExportReader {
     XML_StopParser(parser_, XML_FALSE);
   }
 
-  void warn(Position p, const std::string& message) {
+  void warn(ExportPosition p, const std::string& message) {
     if (result_.warnings.size() >= kMaxVeeamExportWarnings) {
       ++suppressed_warnings_;
       return;
@@ -277,18 +256,18 @@ class ExportReader {
     job_->target_seen = true;
     job_->target_line = here().line;
     PendingTarget& target = job_->target.emplace();
-    target.position = here();
+    target.attributes.position = here();
     target.depth = open_elements_.size();
     const auto optional_attribute = [&](std::string_view name) -> std::optional<std::string> {
       const char* value = attribute(attributes, name);
       if (value == nullptr) return std::nullopt;
       return std::string(value);
     };
-    target.type = optional_attribute("Type");
-    target.path = optional_attribute("Path");
-    target.server_name = optional_attribute("ServerName");
-    target.server_port = optional_attribute("ServerPort");
-    target.gate_list_attribute = optional_attribute("GateList");
+    target.attributes.type = optional_attribute("Type");
+    target.attributes.path = optional_attribute("Path");
+    target.attributes.server_name = optional_attribute("ServerName");
+    target.attributes.server_port = optional_attribute("ServerPort");
+    target.attributes.gate_list_attribute = optional_attribute("GateList");
     job_->job.repository_name = attribute_or_empty(attributes, "RemoteRepositoryName");
   }
 
@@ -300,7 +279,7 @@ class ExportReader {
                        "> without a value attribute is ignored");
       return;
     }
-    target.gates.push_back({value, here()});
+    target.attributes.gates.push_back({value, here()});
   }
 
   void text(std::string_view text) {
@@ -317,7 +296,7 @@ class ExportReader {
       PendingTarget& target = *job_->target;
       if (depth == target.gate_list_depth) {
         for (std::string_view entry : split_gate_list(target.gate_list_text)) {
-          target.gates.push_back({std::string(entry), target.gate_list_position});
+          target.attributes.gates.push_back({std::string(entry), target.gate_list_position});
         }
         target.gate_list_text.clear();
         target.gate_list_depth = 0;
@@ -339,117 +318,16 @@ class ExportReader {
   }
 
   void finish_target(const PendingTarget& target) {
-    VeeamJob& job = job_->job;
-    job.raw_type = target.type.value_or("");
-    job.target_type = parse_target_type(job.raw_type);
-    switch (job.target_type) {
-      case VeeamTargetType::kLocalDisk:
-        return;  // DriveName, RelativePath: nothing on the network
-      case VeeamTargetType::kSharedFolder:
-        return read_shared_folder(target, job);
-      case VeeamTargetType::kBackupRepository:
-        return read_backup_repository(target, job);
-      case VeeamTargetType::kCloudConnect:
-        return read_cloud_connect(target, job);
-      case VeeamTargetType::kUnknown:
-        break;
-    }
-    if (!target.type) {
-      warn(target.position,
-           job_label(*job_) + ": TargetInfo without Type: its endpoints are not discovered");
-    } else {
-      warn(target.position,
-           job_label(*job_) + ": TargetInfo Type " + quoted(job.raw_type) +
-               " is not one the monitor knows (1 local disk, 2 shared folder, 3 backup "
-               "repository, 4 Cloud Connect): its endpoints are not discovered");
-    }
-  }
-
-  // Errors, not warnings, from here on: a known target whose endpoint cannot be read would
-  // leave the monitor checking less than the agent uses, without saying so where it runs.
-  void read_shared_folder(const PendingTarget& target, VeeamJob& job) {
-    const std::string where = job_label(*job_) + ": shared folder target (Type 2)";
-    if (!target.path || target.path->empty()) {
-      return fail(target.position, where + " without Path");
-    }
-    const std::optional<std::string> server = unc_server(*target.path);
-    if (!server) {
-      return fail(target.position, where + ": Path " + quoted(*target.path) +
-                                       " is not a UNC path (\\\\server\\share)");
-    }
-    if (!is_host(*server)) {
-      return fail(target.position, where + ": the server " + quoted(*server) + " of Path " +
-                                       quoted(*target.path) + " is not a host name or IP address");
-    }
-    job.share_path = *target.path;
-    job.share_server = VeeamEndpoint{*server, std::nullopt};
-  }
-
-  std::optional<VeeamEndpoint> server_endpoint(const PendingTarget& target,
-                                               const std::string& where) {
-    if (!target.server_name || target.server_name->empty()) {
-      fail(target.position, where + " without ServerName");
-      return std::nullopt;
-    }
-    std::string host = *target.server_name;
-    if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
-      host = host.substr(1, host.size() - 2);
-    }
-    if (!is_host(host)) {
-      fail(target.position, where + ": ServerName " + quoted(*target.server_name) +
-                                " is not a host name or IP address");
-      return std::nullopt;
-    }
-    VeeamEndpoint endpoint{host, std::nullopt};
-    if (target.server_port) {
-      endpoint.port = parse_port(*target.server_port);
-      if (!endpoint.port) {
-        fail(target.position, where + ": ServerPort " + quoted(*target.server_port) +
-                                  " is not a number from 1 to 65535");
-        return std::nullopt;
-      }
-    }
-    return endpoint;
-  }
-
-  void read_backup_repository(const PendingTarget& target, VeeamJob& job) {
-    job.backup_server = server_endpoint(target, job_label(*job_) +
-                                                    ": backup repository target "
-                                                    "(Type 3)");
-  }
-
-  void read_cloud_connect(const PendingTarget& target, VeeamJob& job) {
-    const std::string where = job_label(*job_) + ": Cloud Connect target (Type 4)";
-    std::vector<PendingTarget::Gate> gates;
-    if (target.gate_list_attribute) {
-      for (std::string_view entry : split_gate_list(*target.gate_list_attribute)) {
-        gates.push_back({std::string(entry), target.position});
-      }
-    }
-    gates.insert(gates.end(), target.gates.begin(), target.gates.end());
-    for (const PendingTarget::Gate& gate : gates) {
-      std::string why;
-      std::optional<VeeamEndpoint> endpoint = parse_gateway(gate.text, why);
-      if (!endpoint) {
-        return fail(gate.position, where + ": GateList entry " + quoted(gate.text) + ": " + why);
-      }
-      if (std::find(job.cloud_gateways.begin(), job.cloud_gateways.end(), *endpoint) ==
-          job.cloud_gateways.end()) {
-        job.cloud_gateways.push_back(std::move(*endpoint));
-      }
-    }
-    if (!job.cloud_gateways.empty()) return;
-    // An empty GateList: the agent connects to ServerName:ServerPort.
-    std::optional<VeeamEndpoint> server =
-        server_endpoint(target, where + " with an empty GateList");
-    if (server) job.cloud_gateways.push_back(std::move(*server));
+    const TargetOutcome outcome = read_target(target.attributes, job_label(*job_), job_->job);
+    if (outcome.error) return fail(outcome.error->position, outcome.error->message);
+    if (outcome.warning) warn(outcome.warning->position, outcome.warning->message);
   }
 
   XML_Parser parser_ = nullptr;
   VeeamExport result_;
   std::optional<std::string> error_;
   std::vector<std::string> open_elements_;
-  Position root_position_{1, 1};
+  ExportPosition root_position_{1, 1};
   std::optional<PendingJob> job_;
   std::size_t suppressed_warnings_ = 0;
 };

@@ -273,12 +273,44 @@ TEST(VeeamExportText, StructureRules) {
           .jobs[0]
           .backup_server->host,
       "a.b");
+  // An empty ServerPort is no port: the catalogue's applies.
+  EXPECT_EQ(load_veeam_export_string(
+                export_with("<TargetInfo Type='3' ServerName='vbr' ServerPort=''/>"), "e.xml")
+                .jobs[0]
+                .backup_server,
+            (VeeamEndpoint{"vbr", std::nullopt}));
   EXPECT_EQ(error_for("<ExecutionResult>"),
             "export.xml:1:18: no element found inside <ExecutionResult>");
   EXPECT_EQ(error_for("not xml"), "export.xml:1:1: syntax error");
   EXPECT_EQ(error_for("<ExecutionResult/><x/>"), "export.xml:1:19: junk after document element");
   EXPECT_EQ(error_for(std::string("<ExecutionResult/>\0", 19)),
             "export.xml:1:19: not well-formed (invalid token)");
+}
+
+// A Windows editor or PowerShell may save the export again as UTF-16 or with a BOM.
+TEST(VeeamExportText, Encodings) {
+  const std::string utf8 = read_file(kExportDir + "/all_types.xml");
+  const VeeamExport with_bom = load_veeam_export_string("\xef\xbb\xbf" + utf8, "e.xml");
+  EXPECT_EQ(with_bom.jobs.size(), 4u);
+  std::string utf16 = "\xff\xfe";  // UTF-16LE with its BOM; the text is ASCII
+  std::string declared = utf8;
+  declared.replace(declared.find("UTF-8"), 5, "UTF-16");
+  for (char c : declared) {
+    utf16 += c;
+    utf16 += '\0';
+  }
+  const VeeamExport wide = load_veeam_export_string(utf16, "e.xml");
+  ASSERT_EQ(wide.jobs.size(), 4u);
+  EXPECT_EQ(wide.jobs[2].backup_server, with_bom.jobs[2].backup_server);
+  EXPECT_EQ(wide.jobs[3].cloud_gateways, with_bom.jobs[3].cloud_gateways);
+  // Latin-1, declared: the job name comes out as UTF-8.
+  EXPECT_EQ(load_veeam_export_string("<?xml version='1.0' encoding='ISO-8859-1'?>"
+                                     "<ExecutionResult><JobInfo JobName='Pl\xe4tte'/>"
+                                     "</ExecutionResult>",
+                                     "e.xml")
+                .jobs[0]
+                .name,
+            "Pl\xc3\xa4tte");
 }
 
 TEST(VeeamExportText, WarningsAreCapped) {

@@ -56,6 +56,9 @@ class VeeamExportError : public std::runtime_error {
 
 // Reads and parses an export. Throws VeeamExportError (malformed XML, a DTD or entity, over the
 // size or nesting limit, no ExecutionResult root, unreadable file).
+// The file reader clears the buffer it read the file into; load_veeam_export_string clears
+// what expat copied, not `xml`, which stays the caller's to clear. Warnings also include a file
+// every user may read (POSIX mode bits).
 VeeamExport load_veeam_export_file(const std::string& path);
 VeeamExport load_veeam_export_string(std::string_view xml, const std::string& source_name);
 
