@@ -308,7 +308,6 @@ class Parser {
         break;
       }
       case Opt::kVeeamExport:
-        if (text.empty()) usage_error(flag_name(option) + ": empty file name");
         options_.veeam_export = std::string(text);
         break;
       case Opt::kPrintDiscovery:
