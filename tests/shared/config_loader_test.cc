@@ -304,7 +304,8 @@ TEST(LoadConfigFile, DiscoverPathIsRelativeToTheTargetFile) {
       "ports: [1]}\ndiscover: {veeam_agent_export: exports/agent.xml}\n",
       "/etc/vpm/targets.yaml");
   ASSERT_TRUE(config.discover);
-  EXPECT_EQ(config.discover->veeam_agent_export, "/etc/vpm/exports/agent.xml");
+  EXPECT_EQ(config.discover->veeam_agent_export,
+            std::filesystem::path("/etc/vpm/exports/agent.xml").make_preferred().string());
   EXPECT_EQ(config.discover->where, "/etc/vpm/targets.yaml:5:32");
   const Config absolute = load_config_string(
       "roles:\n  agent: {hosts: [localhost]}\nflows:\n  - {name: f, from: agent, to: agent, "

@@ -492,7 +492,10 @@ class ConfigValidator {
     }
     const std::string text = read_text(*file, "discover.veeam_agent_export", "a file name");
     std::filesystem::path path(text);
-    if (path.is_relative()) path = std::filesystem::path(yaml_.source()).parent_path() / path;
+    // A rooted path ("/srv/x.xml", or "\srv\x.xml" on Windows) is taken as written.
+    if (path.is_relative() && !path.has_root_directory()) {
+      path = (std::filesystem::path(yaml_.source()).parent_path() / path).make_preferred();
+    }
     const YAML::Mark mark = value_mark(*file);
     return Discover{path.string(), yaml_.source() + ":" + std::to_string(mark.line + 1) + ":" +
                                        std::to_string(mark.column + 1)};
