@@ -474,6 +474,15 @@ TEST_F(ExportFile, ReadErrors) {
         }
       },
       VeeamExportError);
+#ifndef _WIN32  // Windows refuses to open a directory with EACCES, before any read
+  const std::string dir = std::filesystem::temp_directory_path().string();
+  try {
+    load_veeam_export_file(dir);
+    ADD_FAILURE() << "a directory loaded";
+  } catch (const VeeamExportError& e) {
+    EXPECT_EQ(std::string(e.what()), dir + ": cannot read: Is a directory");
+  }
+#endif
   // Just over the limit: refused from its size, without parsing.
   write(std::string(4 * 1024 * 1024 + 1, ' '));
   try {
