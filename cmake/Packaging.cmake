@@ -64,7 +64,7 @@ set(CPACK_DEBIAN_PACKAGE_HOMEPAGE "https://github.com/veeam-port-monitor/veeam-p
 # libcrypto.so, which dpkg-shlibdeps would look for in other packages. libssl3 is loaded, not
 # linked (vpm/openssl_runtime.h), so dpkg-shlibdeps would not see it: TLS needs it.
 set(CPACK_DEBIAN_PACKAGE_DEPENDS
-    "libc6 (>= 2.34), libstdc++6 (>= 12), libgcc-s1, libssl3 (>= 3.0.0), libyaml-cpp0.7, libcivetweb1, libprometheus-cpp-core1.0, libcrypt1, zlib1g, adduser")
+    "libc6 (>= 2.34), libstdc++6 (>= 12), libgcc-s1, libssl3 (>= 3.0.0), libyaml-cpp0.7, libcivetweb1, libprometheus-cpp-core1.0, libcrypt1, zlib1g, libexpat1 (>= 2.2), adduser")
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "prometheus, grafana, nagios4 | icinga2")
 set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA
     ${VPM_PACKAGING_DIR}/debian/conffiles

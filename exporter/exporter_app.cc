@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cstdio>
 #include <exception>
+#include <filesystem>
 #include <functional>
 #include <future>
 #include <iostream>
@@ -32,6 +33,7 @@
 #include "result_store.h"
 #include "vpm/config.h"
 #include "vpm/probe_runner.h"
+#include "vpm/veeam_discovery.h"
 
 #ifndef VPM_VERSION
 #define VPM_VERSION "unknown"
@@ -56,16 +58,65 @@ constexpr std::chrono::milliseconds kRenderMinInterval{500};
 // The page and its compression are dropped when no scrape has asked for them this long.
 constexpr std::chrono::seconds kIdlePageRelease{1};
 
-// A valid config's flows for the role; throws ConfigError or std::invalid_argument.
+// How often the export file is looked at for a change (its size and modification time).
+constexpr std::chrono::seconds kExportPollInterval{2};
+
+// A valid config's flows for the role, with Veeam Agent's export merged in when one is named;
+// throws ConfigError, VeeamExportError or std::invalid_argument.
 struct LoadedConfig {
   Config config;
   std::vector<FlowSpec> specs;
+  std::optional<DiscoveryResult> discovery;
+  std::string export_path;  // the export read, empty when none
 };
 
 LoadedConfig load(const ExporterOptions& options) {
-  LoadedConfig loaded{load_config_file(options.config_file), {}};
+  DiscoveredConfig discovered =
+      load_discovered_config(options.config_file, options.veeam_export_file);
+  LoadedConfig loaded{std::move(discovered.config), {}, std::move(discovered.discovery), {}};
   loaded.specs = flow_specs(loaded.config, options.role);
+  loaded.export_path = options.veeam_export_file;
+  if (loaded.export_path.empty() && loaded.config.discover) {
+    loaded.export_path = loaded.config.discover->veeam_agent_export;
+  }
   return loaded;
+}
+
+// What discovery produced, a line each, role by role; warnings at warn.
+void log_discovery(Logger& log, const LoadedConfig& loaded) {
+  if (!loaded.discovery) return;
+  const DiscoveryResult& d = *loaded.discovery;
+  const auto lines = [&](std::string_view kind, const std::vector<std::string>& items) {
+    for (const std::string& item : items) {
+      log.info("Discovered from the Veeam Agent export",
+               {{"file", loaded.export_path}, {"kind", kind}, {"detail", item}});
+    }
+  };
+  lines("job", d.jobs);
+  lines("role", d.roles);
+  lines("port", d.ports);
+  lines("flow", d.skipped);
+  for (const std::string& warning : d.warnings) {
+    log.warn("Veeam Agent export", {{"file", loaded.export_path}, {"warning", warning}});
+  }
+}
+
+// What tells that a file changed: its size and modification time; nullopt when it cannot be
+// read (a missing file is a change too, and the reload says what is wrong).
+struct FileStamp {
+  std::uintmax_t size = 0;
+  std::filesystem::file_time_type modified{};
+  friend bool operator==(const FileStamp&, const FileStamp&) = default;
+};
+
+std::optional<FileStamp> stamp_of(const std::string& path) {
+  std::error_code ec;
+  FileStamp stamp;
+  stamp.size = std::filesystem::file_size(path, ec);
+  if (ec) return std::nullopt;
+  stamp.modified = std::filesystem::last_write_time(path, ec);
+  if (ec) return std::nullopt;
+  return stamp;
 }
 
 std::string join(const std::vector<std::string>& names) {
@@ -97,6 +148,7 @@ class Exporter {
       }
     }
     limits_ = {loaded.config.defaults.concurrency, loaded.config.defaults.per_target_concurrency};
+    watch(loaded.export_path);
 
     boost::asio::io_context io;
     // Caught from here on (the handler is attached below): a SIGTERM during start-up still
@@ -174,6 +226,7 @@ class Exporter {
                                  {"tls", server->tls() ? "true" : "false"},
                                  {"basic_auth", web.basic_auth_users.empty() ? "false" : "true"}});
     }
+    log_discovery(log_, loaded);
     if (loaded.specs.empty()) {
       log_.warn("No enabled flows for this role: nothing will be probed",
                 {{"role", options_.role.empty() ? "(all)" : options_.role}});
@@ -200,6 +253,23 @@ class Exporter {
       });
     };
     release_idle_page();
+
+    // The export changes when the agent's jobs do (Veeam.Agent.Configurator.exe -export run
+    // again): read it again then, as a reload would.
+    boost::asio::steady_timer export_timer(io);
+    std::function<void()> poll_export = [&] {
+      export_timer.expires_after(kExportPollInterval);
+      export_timer.async_wait([&](const boost::system::error_code& ec) {
+        if (ec) return;
+        if (!watched_export_.empty() && stamp_of(watched_export_) != watched_stamp_) {
+          log_.info("The Veeam Agent export changed, reloading", {{"file", watched_export_}});
+          reload(scheduler, store, scheduled, "export_change");
+          collector.invalidate();
+        }
+        poll_export();
+      });
+    };
+    poll_export();
 
     signals.on(
         [&](std::string_view what) {
@@ -240,9 +310,14 @@ class Exporter {
   ReloadOutcome reload(FlowScheduler& scheduler, ResultStore& store,
                        std::atomic<std::size_t>& scheduled, std::string_view trigger) {
     LoadedConfig loaded;
+    // Taken before the read: a change while reading is seen at the next poll.
+    const std::optional<FileStamp> export_stamp =
+        watched_export_.empty() ? std::nullopt : stamp_of(watched_export_);
     try {
       loaded = load(options_);
     } catch (const std::exception& e) {
+      // The broken export is not read again until it changes again.
+      watched_stamp_ = export_stamp;
       store.record_reload(false, std::chrono::system_clock::now());
       log_.error("Error reloading config, keeping the running flows",
                  {{"file", options_.config_file}, {"trigger", trigger}, {"err", e.what()}});
@@ -255,6 +330,12 @@ class Exporter {
       log_.warn("defaults.concurrency and per_target_concurrency apply at the next restart",
                 {{"file", options_.config_file}});
     }
+    if (loaded.export_path == watched_export_) {
+      watched_stamp_ = export_stamp;
+    } else {
+      watch(loaded.export_path);
+    }
+    log_discovery(log_, loaded);
     const ReloadPlan plan = scheduler.apply(std::move(loaded.specs));
     scheduled = scheduler.flow_count();
     store.record_reload(true, std::chrono::system_clock::now());
@@ -272,15 +353,24 @@ class Exporter {
                       std::to_string(plan.kept.size()) + " kept)"};
   }
 
+  // The export to poll for changes, and how it was when last read.
+  void watch(const std::string& export_path) {
+    watched_export_ = export_path;
+    watched_stamp_ = export_path.empty() ? std::nullopt : stamp_of(export_path);
+  }
+
   const ExporterOptions& options_;
   Logger& log_;
   Limits limits_;
+  std::string watched_export_;
+  std::optional<FileStamp> watched_stamp_;
 };
 
 int check_config(const ExporterOptions& options, Logger& log) {
   try {
     const LoadedConfig loaded = load(options);
     if (!options.web_config_file.empty()) load_web_config_file(options.web_config_file);
+    log_discovery(log, loaded);
     log.info("Config is valid", {{"file", options.config_file},
                                  {"role", options.role.empty() ? "(all)" : options.role},
                                  {"flows", std::to_string(loaded.specs.size())}});

@@ -13,6 +13,7 @@ namespace {
 enum class Opt {
   kConfigFile,
   kRole,
+  kVeeamExportFile,
   kListenAddress,
   kWebConfigFile,
   kTelemetryPath,
@@ -33,8 +34,9 @@ struct OptionSpec {
   bool boolean;
 };
 
-constexpr std::array<OptionSpec, 14> kOptions = {{
+constexpr std::array<OptionSpec, 15> kOptions = {{
     {Opt::kConfigFile, "config.file", false},
+    {Opt::kVeeamExportFile, "veeam.export-file", false},
     {Opt::kRole, "role", false},
     {Opt::kListenAddress, "web.listen-address", false},
     {Opt::kWebConfigFile, "web.config.file", false},
@@ -76,6 +78,10 @@ void set_value(ExporterOptions& options, const OptionSpec& spec, std::string_vie
       break;
     case Opt::kRole:
       options.role = value;
+      break;
+    case Opt::kVeeamExportFile:
+      if (value.empty()) throw UsageError(flag + ": a file name is required");
+      options.veeam_export_file = value;
       break;
     case Opt::kListenAddress:
       civetweb_listening_port(value, false);  // validates
@@ -228,21 +234,21 @@ ExporterOptions parse_exporter_options(const std::vector<std::string_view>& args
 std::vector<std::string> service_run_arguments(const std::vector<std::string_view>& args) {
   parse_exporter_options(args);  // the same errors as a start with these flags
   std::vector<std::string> out;
-  for_each_flag(args,
-                [&](const OptionSpec& spec, bool negated, std::optional<std::string_view> value) {
-                  if (spec.id == Opt::kService) return;
-                  const std::string name(spec.name);
-                  if (spec.boolean) {
-                    out.push_back((negated ? "--no-" : "--") + name);
-                    return;
-                  }
-                  std::string text(*value);
-                  const bool file = spec.id == Opt::kConfigFile || spec.id == Opt::kWebConfigFile ||
-                                    spec.id == Opt::kLogFile;
-                  if (file && !text.empty())
-                    text = std::filesystem::absolute(text).lexically_normal().string();
-                  out.push_back("--" + name + "=" + text);
-                });
+  for_each_flag(
+      args, [&](const OptionSpec& spec, bool negated, std::optional<std::string_view> value) {
+        if (spec.id == Opt::kService) return;
+        const std::string name(spec.name);
+        if (spec.boolean) {
+          out.push_back((negated ? "--no-" : "--") + name);
+          return;
+        }
+        std::string text(*value);
+        const bool file = spec.id == Opt::kConfigFile || spec.id == Opt::kVeeamExportFile ||
+                          spec.id == Opt::kWebConfigFile || spec.id == Opt::kLogFile;
+        if (file && !text.empty())
+          text = std::filesystem::absolute(text).lexically_normal().string();
+        out.push_back("--" + name + "=" + text);
+      });
   return out;
 }
 
@@ -307,8 +313,16 @@ std::string exporter_usage() {
          "                             The target file (flows, roles, defaults).\n"
          "      --role=ROLE            Probe the enabled flows whose `from` is ROLE (default:\n"
          "                             every enabled flow).\n"
-         "      --config.check         Validate --config.file (and --role, --web.config.file),\n"
-         "                             print the result and exit 0 (valid) or 1.\n"
+         "      --veeam.export-file=FILE\n"
+         "                             Veeam Agent's configuration export\n"
+         "                             (Veeam.Agent.Configurator.exe -export): its jobs' backup\n"
+         "                             server, shared folder and cloud gateways fill the roles\n"
+         "                             backup_server, smb_share and cloud_gateway. Default: the\n"
+         "                             target file's discover: {veeam_agent_export: FILE}.\n"
+         "                             Read again on every reload and when the file changes.\n"
+         "      --config.check         Validate --config.file (and --role, --web.config.file,\n"
+         "                             the export), print what discovery produced, role by\n"
+         "                             role, and exit 0 (valid) or 1.\n"
          "      --web.listen-address=\":" +
          port +
          "\"\n"
@@ -342,8 +356,8 @@ std::string exporter_usage() {
          "\n"
          "Endpoints: /metrics, / (status page), /-/healthy, /-/ready, POST /-/reload\n"
          "(with --web.enable-lifecycle).\n"
-         "Signals: SIGHUP reloads --config.file; SIGTERM and SIGINT stop. Windows: Ctrl+C or\n"
-         "stopping the service stops; POST /-/reload reloads.\n";
+         "Signals: SIGHUP reloads --config.file and the export; SIGTERM and SIGINT stop.\n"
+         "Windows: Ctrl+C or stopping the service stops; POST /-/reload reloads.\n";
 }
 
 }  // namespace vpm::exporter

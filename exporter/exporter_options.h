@@ -28,7 +28,8 @@ constexpr unsigned kMaxMaxConnections = 1024;
 
 struct ExporterOptions {
   std::string config_file = "targets.yaml";
-  std::string role;                           // empty: every enabled flow
+  std::string veeam_export_file;  // --veeam.export-file; empty: the target file's discover:
+  std::string role;               // empty: every enabled flow
   std::vector<std::string> listen_addresses;  // --web.listen-address, repeatable
   std::string web_config_file;                // empty: plain HTTP, no auth
   std::string telemetry_path = "/metrics";
@@ -55,7 +56,8 @@ std::string exporter_usage();
 
 // The flags of `args` for the command line a Windows service is installed with: each as
 // "--name=value" (switches as "--name" or "--no-name"), in their order, without --service, and
-// with the file flags (--config.file, --web.config.file, --log.file) made absolute, since a
+// with the file flags (--config.file, --veeam.export-file, --web.config.file, --log.file) made
+// absolute, since a
 // service starts in another directory. Throws UsageError as parse_exporter_options does.
 std::vector<std::string> service_run_arguments(const std::vector<std::string_view>& args);
 std::string_view to_string(LogLevel level);

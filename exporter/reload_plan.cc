@@ -9,9 +9,7 @@ namespace vpm::exporter {
 std::vector<FlowSpec> flow_specs(const Config& config, std::string_view role) {
   std::vector<FlowSpec> specs;
   for (const Flow* flow : select_flows(config, role)) {
-    FlowSpec spec{std::make_shared<const Flow>(*flow), {}};
-    if (const Role* to = config.find_role(flow->to)) spec.hosts = to->hosts;
-    specs.push_back(std::move(spec));
+    specs.push_back(FlowSpec{std::make_shared<const Flow>(*flow), flow_hosts(config, *flow)});
   }
   return specs;
 }

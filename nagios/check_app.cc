@@ -11,6 +11,7 @@
 #include "vpm/config.h"
 #include "vpm/plan.h"
 #include "vpm/probe_runner.h"
+#include "vpm/veeam_discovery.h"
 
 #ifndef VPM_VERSION
 #define VPM_VERSION "unknown"
@@ -26,7 +27,23 @@ constexpr unsigned kAdhocConcurrency = 1024;
 struct Run {
   std::vector<FlowPlan> plans;
   Limits limits;
+  std::vector<std::string> notes;  // what discovery did, for the long output
 };
+
+// Skipped flows and warnings always (a flow the file lists is not probed: say so); the jobs
+// and roles the export gave from -v on.
+std::vector<std::string> discovery_notes(const DiscoveryResult& d, int verbosity) {
+  std::vector<std::string> notes;
+  const std::string from = "[discovery] ";
+  if (verbosity > 0) {
+    for (const std::string& line : d.jobs) notes.push_back(from + "job " + line);
+    for (const std::string& line : d.roles) notes.push_back(from + "role " + line);
+    for (const std::string& line : d.ports) notes.push_back(from + "port " + line);
+  }
+  for (const std::string& line : d.skipped) notes.push_back(from + "flow " + line);
+  for (const std::string& line : d.warnings) notes.push_back(from + "warning " + line);
+  return notes;
+}
 
 std::vector<FlowPlan> plan_all(const Config& config, const std::vector<const Flow*>& flows) {
   std::vector<FlowPlan> plans;
@@ -55,12 +72,13 @@ Run adhoc_run(const CheckOptions& options) {
   flow.timeout = config.defaults.timeout;
   config.flows.push_back(std::move(flow));
   const unsigned concurrency = options.concurrency.value_or(kAdhocConcurrency);
-  return {plan_all(config, {&config.flows.front()}), {concurrency, concurrency}};
+  return {plan_all(config, {&config.flows.front()}), {concurrency, concurrency}, {}};
 }
 
 // Throws ConfigError (file:line:col) or std::invalid_argument (unknown role): both UNKNOWN.
 Run config_run(const CheckOptions& options) {
-  Config config = load_config_file(options.config_path);
+  DiscoveredConfig loaded = load_discovered_config(options.config_path, options.veeam_export);
+  Config& config = loaded.config;
   if (options.timeout) {
     for (Flow& flow : config.flows) flow.timeout = *options.timeout;
   }
@@ -73,7 +91,9 @@ Run config_run(const CheckOptions& options) {
   }
   Limits limits{config.defaults.concurrency, config.defaults.per_target_concurrency};
   if (options.concurrency) limits = {*options.concurrency, *options.concurrency};
-  return {plan_all(config, flows), limits};
+  std::vector<std::string> notes;
+  if (loaded.discovery) notes = discovery_notes(*loaded.discovery, options.verbosity);
+  return {plan_all(config, flows), limits, std::move(notes)};
 }
 
 Report check(const CheckOptions& options) {
@@ -85,6 +105,7 @@ Report check(const CheckOptions& options) {
   report_options.verbosity = options.verbosity;
   report_options.cert_warning_days = options.cert_warning_days;
   report_options.cert_critical_days = options.cert_critical_days;
+  report_options.notes = std::move(run.notes);
   return make_report(results, report_options);
 }
 
@@ -102,9 +123,22 @@ int run_check(const std::vector<std::string_view>& args, std::ostream& out) {
       out << "check_veeam_ports " << VPM_VERSION << "\n" << std::flush;
       return static_cast<int>(Status::kUnknown);
     }
+    if (options.print_discovery) {
+      const DiscoveredConfig loaded =
+          load_discovered_config(options.config_path, options.veeam_export);
+      if (!loaded.discovery) {
+        throw std::invalid_argument("no export named: give --veeam-export FILE or " +
+                                    loaded.config.source +
+                                    "'s discover: {veeam_agent_export: FILE}");
+      }
+      for (const std::string& line : discovery_lines(*loaded.discovery)) out << line << "\n";
+      out << std::flush;
+      return static_cast<int>(Status::kOk);
+    }
     if (options.firewall_format) {
-      const Config config = load_config_file(options.config_path);
-      out << format_firewall_rules(select_firewall_rules(config, options.role),
+      const Config config =
+          load_discovered_config(options.config_path, options.veeam_export).config;
+      out << format_firewall_rules(select_firewall_rules(config, options.role, resolved_addresses),
                                    *options.firewall_format)
           << std::flush;
       return static_cast<int>(Status::kOk);

@@ -25,6 +25,8 @@ enum class Opt {
   kCertWarningDays,
   kCertCriticalDays,
   kPrintFirewallRules,
+  kVeeamExport,
+  kPrintDiscovery,
   kVerbose,
   kHelp,
   kVersion,
@@ -37,7 +39,7 @@ struct OptionSpec {
   bool takes_value;
 };
 
-constexpr std::array<OptionSpec, 16> kOptions = {{
+constexpr std::array<OptionSpec, 18> kOptions = {{
     {Opt::kHostname, 'H', "hostname", true},
     {Opt::kPorts, 'p', "ports", true},
     {Opt::kUdp, '\0', "udp", false},
@@ -51,6 +53,8 @@ constexpr std::array<OptionSpec, 16> kOptions = {{
     {Opt::kCertWarningDays, '\0', "cert-warning-days", true},
     {Opt::kCertCriticalDays, '\0', "cert-critical-days", true},
     {Opt::kPrintFirewallRules, '\0', "print-firewall-rules", true},
+    {Opt::kVeeamExport, '\0', "veeam-export", true},
+    {Opt::kPrintDiscovery, '\0', "print-discovery", false},
     {Opt::kVerbose, 'v', "verbose", false},
     {Opt::kHelp, 'h', "help", false},
     {Opt::kVersion, 'V', "version", false},
@@ -303,6 +307,12 @@ class Parser {
         }
         break;
       }
+      case Opt::kVeeamExport:
+        options_.veeam_export = std::string(text);
+        break;
+      case Opt::kPrintDiscovery:
+        options_.print_discovery = true;
+        break;
       case Opt::kVerbose:
         ++options_.verbosity;
         break;
@@ -335,6 +345,17 @@ class Parser {
         if (seen(probing)) {
           usage_error(flag_name(probing) + " has no effect with " + print + " (it probes nothing)");
         }
+      }
+    }
+    if (seen(Opt::kVeeamExport) && !seen(Opt::kConfig)) {
+      usage_error(flag_name(Opt::kVeeamExport) +
+                  " needs --config: the export fills the roles of a target file");
+    }
+    if (seen(Opt::kPrintDiscovery)) {
+      if (!seen(Opt::kConfig)) usage_error(flag_name(Opt::kPrintDiscovery) + " needs --config");
+      if (seen(Opt::kPrintFirewallRules)) {
+        usage_error(flag_name(Opt::kPrintDiscovery) + " cannot be combined with " +
+                    flag_name(Opt::kPrintFirewallRules));
       }
     }
     if (seen(Opt::kConfig)) {
@@ -379,6 +400,12 @@ Config mode:
                          print the firewall rules ROLE needs (powershell: New-NetFirewallRule
                          commands; nftables: an nft -f script), probe nothing, exit 0;
                          needs --config and --role
+  --veeam-export FILE    Veeam Agent's configuration export (Veeam.Agent.Configurator.exe
+                         -export): its jobs' backup server, shared folder and cloud gateways
+                         fill the roles backup_server, smb_share and cloud_gateway (the target
+                         file's discover: {veeam_agent_export: FILE} does the same; this wins)
+  --print-discovery      print what the export gave, job by job and role by role, and the
+                         flows it skips; probe nothing, exit 0 (3 when the export is broken)
 
 Ad-hoc mode (one flow, severity critical):
   -H, --hostname HOSTS   host names or IP addresses, comma-separated

@@ -17,6 +17,8 @@ struct CheckOptions {
   // Config mode: --config FILE [--role R]. Ad-hoc mode: -H HOST[,HOST] -p PORTS.
   std::string config_path;
   std::string role;
+  std::string veeam_export;  // --veeam-export FILE: Veeam Agent's export, merged into the config
+  bool print_discovery = false;  // --print-discovery: what the export gave, role by role; no probes
   std::vector<std::string> hosts;
   std::optional<PortSet> ports;
   Protocol protocol = Protocol::kTcp;  // --udp

@@ -483,6 +483,7 @@ Report make_report(const std::vector<FlowResult>& results, const ReportOptions& 
   LongOutput out(first_line);
   bool explained_udp_silence = false;
   for (const Judged& j : ordered) describe_result(j, options, explained_udp_silence, out);
+  for (const std::string& note : options.notes) out.add(clean(note));
   report.output = out.finish();
   return report;
 }

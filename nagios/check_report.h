@@ -19,6 +19,8 @@ struct ReportOptions {
   // A TLS certificate that expires in fewer days than these raises WARNING / CRITICAL.
   int cert_warning_days = 30;
   int cert_critical_days = 7;
+  // Lines after the flows' (what discovery did: skipped flows, warnings), in their order.
+  std::vector<std::string> notes;
 };
 
 struct Report {

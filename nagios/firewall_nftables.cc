@@ -1,5 +1,6 @@
 // nftables rules as a complete `nft -f` script.
 #include <string>
+#include <vector>
 
 #include "firewall_rules.h"
 
@@ -45,6 +46,27 @@ std::string join(const std::vector<std::string>& items) {
   return out;
 }
 
+std::string address_set(const std::vector<std::string>& addresses) {
+  return addresses.size() == 1 ? addresses.front() : "{ " + join(addresses) + " }";
+}
+
+// One line per address family of the scope ("ip daddr ...", "ip6 daddr ..."), or the match
+// alone when the rule is unscoped.
+std::vector<std::string> scoped_lines(const std::vector<std::string>& addresses, bool outbound,
+                                      const std::string& match) {
+  if (addresses.empty()) return {match};
+  std::vector<std::string> v4;
+  std::vector<std::string> v6;
+  for (const std::string& address : addresses) {
+    (address.find(':') == std::string::npos ? v4 : v6).push_back(address);
+  }
+  const std::string field = outbound ? " daddr " : " saddr ";
+  std::vector<std::string> lines;
+  if (!v4.empty()) lines.push_back("ip" + field + address_set(v4) + " " + match);
+  if (!v6.empty()) lines.push_back("ip6" + field + address_set(v6) + " " + match);
+  return lines;
+}
+
 std::string chain(const FirewallRuleSet& set, Direction direction) {
   const bool outbound = direction == Direction::kOutbound;
   std::string out = outbound ? "\tchain output {\n\t\ttype filter hook output priority 0; "
@@ -55,10 +77,17 @@ std::string chain(const FirewallRuleSet& set, Direction direction) {
     if (rule.direction != direction) continue;
     any = true;
     out += "\n\t\t# " + rule.name + (outbound ? ": to " : ": from ") + join(rule.peers) + "\n";
-    std::string line = rule.protocol == Protocol::kTcp ? "tcp dport " : "udp dport ";
-    line += port_match(rule.ports) + " accept comment " +
-            comment(rule.note.empty() ? rule.name : rule.name + ": " + rule.note);
-    out += rule.enabled ? "\t\t" + line + "\n" : "\t\t# disabled (enabled: false): " + line + "\n";
+    for (const std::string& line : rule.resolved) out += "\t\t#   resolved: " + line + "\n";
+    if (!rule.unscoped_reason.empty()) {
+      out += "\t\t#   unscoped (any address): " + rule.unscoped_reason + "\n";
+    }
+    std::string match = rule.protocol == Protocol::kTcp ? "tcp dport " : "udp dport ";
+    match += port_match(rule.ports) + " accept comment " +
+             comment(rule.note.empty() ? rule.name : rule.name + ": " + rule.note);
+    for (const std::string& line : scoped_lines(rule.addresses, outbound, match)) {
+      out +=
+          rule.enabled ? "\t\t" + line + "\n" : "\t\t# disabled (enabled: false): " + line + "\n";
+    }
   }
   if (!any) {
     out += outbound ? "\n\t\t# no flow starts at " + set.role + "\n"
@@ -79,7 +108,10 @@ std::string format_nftables(const FirewallRuleSet& set) {
       "a\n"
       "# rule that is commented out. Loading this file replaces the table. An accept here does "
       "not\n"
-      "# override a drop in another table: where your ruleset drops, copy these rules into it.\n\n";
+      "# override a drop in another table: where your ruleset drops, copy these rules into it.\n"
+      "# Each rule is limited to the addresses of the hosts on the other end (daddr outbound,\n"
+      "# saddr inbound); host names are resolved when generating, and a rule that cannot be\n"
+      "# limited says why.\n\n";
   // Creating the table before deleting it makes the delete succeed on the first load too.
   out += "table " + std::string(kTable) + "\ndelete table " + std::string(kTable) + "\n";
   out += "table " + std::string(kTable) + " {\n";

@@ -4,6 +4,7 @@
 // description. Outbound where the role starts the flow (`from`), inbound where it receives it
 // (`to`); a flow from a role to itself gives both. A flow with `enabled: false` still gives its
 // rule, disabled (PowerShell) or commented out (nftables), so the file stays the one source.
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -31,7 +32,24 @@ struct FirewallRule {
   PortSet ports;                   // remote ports outbound, local ports inbound
   std::vector<std::string> peers;  // hosts of the other end, for a comment
   bool enabled = true;
+  // The rule's scope: the addresses of `peers` (remote addresses outbound, source addresses
+  // inbound). Empty with `unscoped_reason` set when the rule cannot be scoped: it then allows any
+  // address, and the formats say why in a comment.
+  std::vector<std::string> addresses;
+  std::string unscoped_reason;
+  std::vector<std::string> resolved;  // "vbr01 -> 192.0.2.5, 2001:db8::5", for a comment
 };
+
+// The addresses a host of a role stands for in a rule, or why there are none.
+struct HostAddresses {
+  std::vector<std::string> addresses;  // IP literals
+  std::string error;
+};
+using AddressLookup = std::function<HostAddresses(const std::string& host)>;
+// IP literals as they are; a host name is not looked up (the error says so). For tests.
+HostAddresses literal_addresses(const std::string& host);
+// IP literals as they are; host names through the system's resolver (every address it gives).
+HostAddresses resolved_addresses(const std::string& host);
 
 struct FirewallRuleSet {
   std::string role;
@@ -40,8 +58,11 @@ struct FirewallRuleSet {
   std::vector<FirewallRule> rules;  // in file order; outbound before inbound for one flow
 };
 
-// Throws std::invalid_argument naming the role when the config does not define it.
-FirewallRuleSet select_firewall_rules(const Config& config, std::string_view role);
+// Throws std::invalid_argument naming the role when the config does not define it. Host names
+// of enabled rules are looked up with `lookup` (a disabled rule's are not: its hosts are often
+// Internet services nobody asked to reach yet).
+FirewallRuleSet select_firewall_rules(const Config& config, std::string_view role,
+                                      const AddressLookup& lookup);
 
 // Windows Firewall: one New-NetFirewallRule command per rule, in group "veeam-port-monitor".
 std::string format_powershell(const FirewallRuleSet& rules);

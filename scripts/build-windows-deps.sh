@@ -1,16 +1,17 @@
 #!/usr/bin/env bash
 # Builds what the Windows (mingw-w64, x86-64) build of veeam-port-monitor links, from Debian's
 # own source packages, as static libraries, into a prefix outside the source tree:
-#   yaml-cpp, OpenSSL (libssl + libcrypto), civetweb (OpenSSL linked in, not loaded at run
-#   time), prometheus-cpp (core only) and GoogleTest (from /usr/src/googletest, for the
-#   cross-built unit tests): what the core, the two .exe files and their tests link.
+#   yaml-cpp, expat (the Veeam Agent export reader), OpenSSL (libssl + libcrypto), civetweb
+#   (OpenSSL linked in, not loaded at run time), prometheus-cpp (core only) and GoogleTest
+#   (from /usr/src/googletest, for the cross-built unit tests): what the core, the two .exe
+#   files and their tests link.
 # Boost.Asio is header-only: the prefix gets a link to the host's /usr/include/boost.
 #
 # Usage: scripts/build-windows-deps.sh [PREFIX_PARENT]   (default: ./build-windows-deps)
 #   The prefix is PREFIX_PARENT/prefix; sources and build trees sit beside it. Each library
 #   leaves a stamp, so a second run only rebuilds what is missing. Needs root for apt-get.
 # Environment: VPM_WINDOWS_DEPS picks a subset, default all of
-#   "yaml-cpp openssl civetweb prometheus-cpp googletest" (civetweb needs openssl first).
+#   "yaml-cpp expat openssl civetweb prometheus-cpp googletest" (civetweb needs openssl first).
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 top="${1:-$repo/build-windows-deps}"
@@ -21,7 +22,7 @@ src="$top/src"
 work="$top/build"
 toolchain="$repo/cmake/toolchains/mingw-w64-x86_64.cmake"
 jobs="$(nproc)"
-deps="${VPM_WINDOWS_DEPS:-yaml-cpp openssl civetweb prometheus-cpp googletest}"
+deps="${VPM_WINDOWS_DEPS:-yaml-cpp expat openssl civetweb prometheus-cpp googletest}"
 mkdir -p "$prefix/include" "$src" "$work"
 
 log() { printf 'build-windows-deps: %s\n' "$*" >&2; }
@@ -96,6 +97,26 @@ if wants yaml-cpp && ! stamp_ok yaml-cpp; then
     -DYAML_CPP_BUILD_CONTRIB=OFF -DYAML_BUILD_SHARED_LIBS=OFF
   stamp yaml-cpp
   log "yaml-cpp done in $((SECONDS - start)) s"
+fi
+
+# --- expat: the static C library, no tools, examples or tests ------------------------------
+# Debian's source package keeps the library in its expat/ subfolder. CMake, not Debian's
+# autotools: only CMake installs a package file (lib/cmake/expat-*/) for a static library, so
+# our code finds expat::expat the same way as Debian's shared library on Linux.
+if wants expat && ! stamp_ok expat; then
+  start=$SECONDS
+  dir="$(fetch_source expat)"
+  log "expat from $(basename "$dir")"
+  rm -rf "$work/expat-src" "$work/expat"
+  cp -a "$dir/expat" "$work/expat-src"
+  # Debian's security patches test `#if XML_DTD == 1`, the value Debian's own (autotools)
+  # build defines; expat's CMake template defines XML_DTD empty. Make it 1 as autotools does.
+  sed -i 's/^#cmakedefine XML_DTD$/#cmakedefine01 XML_DTD/' "$work/expat-src/expat_config.h.cmake"
+  cmake_dep expat "$work/expat-src" -DEXPAT_SHARED_LIBS=OFF -DEXPAT_BUILD_TOOLS=OFF \
+    -DEXPAT_BUILD_EXAMPLES=OFF -DEXPAT_BUILD_TESTS=OFF -DEXPAT_BUILD_DOCS=OFF \
+    -DEXPAT_BUILD_FUZZERS=OFF -DEXPAT_BUILD_PKGCONFIG=ON
+  stamp expat
+  log "expat done in $((SECONDS - start)) s"
 fi
 
 # --- OpenSSL: libssl and libcrypto only ----------------------------------------------------

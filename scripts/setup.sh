@@ -12,6 +12,7 @@ packages=(
   prometheus-cpp-dev libcivetweb-dev      # the exporter: metric families, HTTP server
   libcrypt-dev                            # the exporter: bcrypt basic-auth hashes (crypt_r)
   zlib1g-dev                              # the exporter: gzip for /metrics
+  libexpat1-dev                           # the core: Veeam Agent's XML configuration export
   googletest libgtest-dev libgmock-dev    # the test suite
   iproute2 nftables                       # tests that build firewalled network namespaces
   netbase                                 # /etc/hosts, so "localhost" never needs DNS

@@ -41,10 +41,16 @@ std::vector<const Flow*> select_flows(const Config& config, std::string_view rol
   return selected;
 }
 
+std::vector<std::string> flow_hosts(const Config& config, const Flow& flow) {
+  if (flow.only_hosts) return *flow.only_hosts;
+  if (const Role* to = config.find_role(flow.to)) return to->hosts;
+  return {};
+}
+
 FlowPlan plan_flow(const Config& config, const Flow& flow, std::uint64_t run_number) {
   FlowPlan plan;
   plan.flow = std::make_shared<const Flow>(flow);
-  if (const Role* to = config.find_role(flow.to)) plan.hosts = to->hosts;
+  plan.hosts = flow_hosts(config, flow);
   plan.ports = ports_for_run(flow, run_number);
   return plan;
 }

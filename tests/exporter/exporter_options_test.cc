@@ -126,6 +126,8 @@ TEST(ServiceRunArgumentsTest, NormalisesFlagsAndMakesFilesAbsolute) {
                                       "--web.listen-address=127.0.0.1:9867"}));
   EXPECT_EQ(service_run_arguments({}), std::vector<std::string>{});
   EXPECT_THROW(service_run_arguments({"--service=install", "--bogus"}), UsageError);
+  EXPECT_EQ(service_run_arguments({"--veeam.export-file=exports/agent.xml"}),
+            std::vector<std::string>{"--veeam.export-file=" + absolute("exports/agent.xml")});
   EXPECT_THROW(service_run_arguments({"--web.listen-address=x"}), UsageError);
 }
 

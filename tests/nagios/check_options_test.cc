@@ -230,6 +230,20 @@ TEST(CheckOptionsTest, ExactlyOneMode) {
             "--config cannot be combined with --expect (ad-hoc mode)");
 }
 
+TEST(CheckOptionsTest, VeeamExportAndPrintDiscovery) {
+  const CheckOptions o = parse({"--config", "t.yaml", "--veeam-export", "agent.xml"});
+  EXPECT_EQ(o.veeam_export, "agent.xml");
+  EXPECT_FALSE(o.print_discovery);
+  EXPECT_TRUE(parse({"--config=t.yaml", "--print-discovery"}).print_discovery);
+  EXPECT_EQ(error_of({"-H", "::1", "-p", "1", "--veeam-export", "agent.xml"}),
+            "--veeam-export needs --config: the export fills the roles of a target file");
+  EXPECT_EQ(error_of({"--config", "t.yaml", "--veeam-export", ""}), "--veeam-export needs a value");
+  EXPECT_EQ(error_of({"--print-discovery"}), "--print-discovery needs --config");
+  EXPECT_EQ(error_of({"--config", "t.yaml", "--role", "agent", "--print-discovery",
+                      "--print-firewall-rules", "nftables"}),
+            "--print-discovery cannot be combined with --print-firewall-rules");
+}
+
 TEST(CheckOptionsTest, PrintFirewallRules) {
   const CheckOptions o =
       parse({"--config", "t.yaml", "--role", "agent", "--print-firewall-rules", "powershell"});

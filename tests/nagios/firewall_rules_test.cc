@@ -42,8 +42,8 @@ class FirewallGoldenTest : public testing::TestWithParam<Golden> {};
 TEST_P(FirewallGoldenTest, ShippedConfigGivesTheGoldenFileByteForByte) {
   const Golden& golden = GetParam();
   const Config config = load_config_file(kShippedConfig);
-  const std::string actual =
-      format_firewall_rules(select_firewall_rules(config, golden.role), golden.format);
+  const std::string actual = format_firewall_rules(
+      select_firewall_rules(config, golden.role, literal_addresses), golden.format);
   EXPECT_EQ(actual, read_file(kGoldenDir + "/" + golden.file))
       << "If the change is intended, regenerate from the repository root:\n  "
       << "build/nagios/check_veeam_ports --config config/targets.yaml --role " << golden.role
@@ -83,7 +83,7 @@ TEST(FirewallRuleSelection, OutboundWhereTheRoleStartsInboundWhereItReceives) {
       "  - {name: local, from: agent, to: agent, ports: [6183]}\n"
       "  - {name: out, from: agent, to: backup_server, ports: [10005], enabled: false}\n"
       "  - {name: in, from: backup_server, to: agent, protocol: udp, ports: [137, 2500-3300]}\n");
-  const FirewallRuleSet agent = select_firewall_rules(config, "agent");
+  const FirewallRuleSet agent = select_firewall_rules(config, "agent", literal_addresses);
   EXPECT_EQ(agent.role, "agent");
   EXPECT_EQ(agent.role_description, "Veeam Agent computer");
   EXPECT_EQ(agent.source, "targets.yaml");
@@ -102,7 +102,7 @@ TEST(FirewallRuleSelection, OutboundWhereTheRoleStartsInboundWhereItReceives) {
   EXPECT_EQ(agent.rules[3].ports.to_string(), "137,2500-3300");
   EXPECT_EQ(agent.rules[3].peers, (std::vector<std::string>{"127.0.0.1", "::1"}));
 
-  const FirewallRuleSet server = select_firewall_rules(config, "backup_server");
+  const FirewallRuleSet server = select_firewall_rules(config, "backup_server", literal_addresses);
   ASSERT_EQ(server.rules.size(), 2u);
   EXPECT_EQ(server.rules[0].name, "out");
   EXPECT_EQ(server.rules[0].direction, Direction::kInbound);
@@ -113,7 +113,7 @@ TEST(FirewallRuleSelection, OutboundWhereTheRoleStartsInboundWhereItReceives) {
 TEST(FirewallRuleSelection, UnknownRoleIsAnError) {
   const Config config = two_roles("  - {name: f, from: agent, to: agent, ports: [1]}\n");
   try {
-    select_firewall_rules(config, "agnet");
+    select_firewall_rules(config, "agnet", literal_addresses);
     FAIL() << "no error";
   } catch (const std::invalid_argument& e) {
     EXPECT_STREQ(e.what(),
@@ -124,7 +124,73 @@ TEST(FirewallRuleSelection, UnknownRoleIsAnError) {
 TEST(FirewallRuleSelection, TextBecomesOneLine) {
   const Config config =
       two_roles("  - {name: f, from: agent, to: agent, ports: [1], note: \"a\\nb\\tc\"}\n");
-  EXPECT_EQ(select_firewall_rules(config, "agent").rules[0].note, "a b c");
+  EXPECT_EQ(select_firewall_rules(config, "agent", literal_addresses).rules[0].note, "a b c");
+}
+
+// Every rule is limited to the hosts on the other end: IP literals as written, host names as
+// the lookup resolves them, and a rule that cannot be limited says why.
+TEST(FirewallRuleScope, AddressesOfTheOtherEndOrWhyNot) {
+  const Config config = load_config_string(
+      "roles:\n"
+      "  agent: {hosts: [127.0.0.1]}\n"
+      "  backup_server: {hosts: [vbr01.corp.example, '::1']}\n"
+      "  share: {hosts: [nas.corp.example]}\n"
+      "  cloud: {hosts: [gw.provider.example]}\n"
+      "flows:\n"
+      "  - {name: out, from: agent, to: backup_server, ports: [10005]}\n"
+      "  - {name: in, from: backup_server, to: agent, ports: [6160]}\n"
+      "  - {name: nas, from: agent, to: share, ports: [445]}\n"
+      "  - {name: off, from: agent, to: cloud, ports: [6180], enabled: false}\n",
+      "t.yaml");
+  const AddressLookup lookup = [](const std::string& host) -> HostAddresses {
+    if (host == "vbr01.corp.example") return {{"192.0.2.5", "2001:db8::5"}, {}};
+    if (host == "gw.provider.example") ADD_FAILURE() << "a disabled rule's host was looked up";
+    return {{}, "Host not found"};
+  };
+  const FirewallRuleSet set = select_firewall_rules(config, "agent", lookup);
+  ASSERT_EQ(set.rules.size(), 4u);
+  EXPECT_EQ(set.rules[0].addresses, (std::vector<std::string>{"192.0.2.5", "2001:db8::5", "::1"}));
+  EXPECT_EQ(set.rules[0].resolved,
+            std::vector<std::string>{"vbr01.corp.example -> 192.0.2.5, 2001:db8::5"});
+  EXPECT_EQ(set.rules[1].direction, Direction::kInbound);
+  EXPECT_EQ(set.rules[1].addresses, set.rules[0].addresses);
+  EXPECT_TRUE(set.rules[2].addresses.empty());
+  EXPECT_EQ(set.rules[2].unscoped_reason,
+            "nas.corp.example did not resolve when these rules were generated (Host not found)");
+  EXPECT_EQ(set.rules[3].unscoped_reason,
+            "gw.provider.example is a host name, looked up only for enabled flows");
+
+  const std::string nft = format_nftables(set);
+  EXPECT_NE(nft.find("\t\tip daddr 192.0.2.5 tcp dport 10005 accept comment \"out\"\n"
+                     "\t\tip6 daddr { 2001:db8::5, ::1 } tcp dport 10005 accept comment \"out\"\n"),
+            std::string::npos)
+      << nft;
+  EXPECT_NE(nft.find("\t\tip saddr 192.0.2.5 tcp dport 6160 accept"), std::string::npos) << nft;
+  EXPECT_NE(nft.find("\t\t#   unscoped (any address): nas.corp.example did not resolve"),
+            std::string::npos)
+      << nft;
+  EXPECT_NE(nft.find("\n\t\ttcp dport 445 accept comment \"nas\"\n"), std::string::npos) << nft;
+  const std::string ps = format_powershell(set);
+  EXPECT_NE(ps.find("-RemotePort 10005 -RemoteAddress 192.0.2.5, 2001:db8::5, ::1 -Action Allow"),
+            std::string::npos)
+      << ps;
+  EXPECT_NE(ps.find("-LocalPort 6160 -RemoteAddress 192.0.2.5, 2001:db8::5, ::1 -Action Allow"),
+            std::string::npos)
+      << ps;
+  EXPECT_NE(ps.find("#   unscoped (any remote address): nas.corp.example did not resolve"),
+            std::string::npos);
+  EXPECT_NE(ps.find("#   resolved: vbr01.corp.example -> 192.0.2.5, 2001:db8::5\n"),
+            std::string::npos);
+}
+
+// The system resolver on what needs no network: literals, and localhost from /etc/hosts.
+TEST(FirewallRuleScope, SystemLookupTakesLiteralsAndLocalhost) {
+  EXPECT_EQ(resolved_addresses("::1").addresses, std::vector<std::string>{"::1"});
+  EXPECT_EQ(resolved_addresses("127.0.0.1").addresses, std::vector<std::string>{"127.0.0.1"});
+  const HostAddresses local = resolved_addresses("localhost");
+  ASSERT_FALSE(local.addresses.empty()) << local.error;
+  for (const std::string& a : local.addresses) EXPECT_TRUE(a == "127.0.0.1" || a == "::1") << a;
+  EXPECT_FALSE(literal_addresses("localhost").error.empty());
 }
 
 FirewallRule rule(std::string name, std::string note, Direction direction, const char* ports) {

@@ -51,6 +51,14 @@ const std::vector<InvalidFile> kInvalidFiles = {
     {"defaults_unknown_key_no_match.yaml",
      ":3:3: unknown key \"retries\" in defaults (allowed keys: timeout, interval, concurrency, "
      "per_target_concurrency)"},
+    {"discover_export_empty.yaml", ":5:32: discover.veeam_agent_export: empty value"},
+    {"discover_export_missing.yaml",
+     ":5:11: discover: missing required key \"veeam_agent_export\""},
+    {"discover_not_mapping.yaml",
+     ":5:11: discover: expected a mapping (veeam_agent_export), got a string"},
+    {"discover_unknown_key.yaml",
+     ":6:3: unknown key \"veeam_agent_exprt\" in discover (did you mean "
+     "\"veeam_agent_export\"?)"},
     {"empty.yaml", ": the file is empty"},
     {"flow_check_expect_closed.yaml",
      ":9:12: flows[0] (f).check: \"smb\" has no use with expect: closed (nothing may answer)"},
@@ -287,6 +295,27 @@ TEST(LoadConfigFile, MinimalFileGetsEveryDefault) {
   EXPECT_EQ(flow.timeout, Duration{2000});
   EXPECT_EQ(flow.interval, Duration{60000});
   EXPECT_TRUE(flow.enabled);
+}
+
+// A relative export path is the file next to the target file, wherever the program runs.
+TEST(LoadConfigFile, DiscoverPathIsRelativeToTheTargetFile) {
+  const Config config = load_config_string(
+      "roles:\n  agent: {hosts: [localhost]}\nflows:\n  - {name: f, from: agent, to: agent, "
+      "ports: [1]}\ndiscover: {veeam_agent_export: exports/agent.xml}\n",
+      "/etc/vpm/targets.yaml");
+  ASSERT_TRUE(config.discover);
+  EXPECT_EQ(config.discover->veeam_agent_export,
+            std::filesystem::path("/etc/vpm/exports/agent.xml").make_preferred().string());
+  EXPECT_EQ(config.discover->where, "/etc/vpm/targets.yaml:5:32");
+  const Config absolute = load_config_string(
+      "roles:\n  agent: {hosts: [localhost]}\nflows:\n  - {name: f, from: agent, to: agent, "
+      "ports: [1]}\ndiscover:\n  veeam_agent_export: /srv/agent.xml\n",
+      "/etc/vpm/targets.yaml");
+  EXPECT_EQ(absolute.discover->veeam_agent_export, "/srv/agent.xml");
+  EXPECT_FALSE(load_config_string("roles:\n  agent: {hosts: [localhost]}\nflows:\n  - {name: f, "
+                                  "from: agent, to: agent, ports: [1]}\n",
+                                  "t.yaml")
+                   .discover);
 }
 
 TEST(LoadConfigFile, SchemaExampleLoads) {

@@ -14,18 +14,18 @@
 namespace vpm::test {
 namespace {
 
-sockaddr_in loopback_address(std::uint16_t port) {
+sockaddr_in loopback_address(std::uint16_t port, std::uint8_t last_byte) {
   sockaddr_in address{};
   address.sin_family = AF_INET;
   address.sin_port = htons(port);
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK - 1 + last_byte);
   return address;
 }
 
-int bound_socket(int type, std::uint16_t* port) {
+int bound_socket(int type, std::uint16_t* port, std::uint8_t last_byte = 1) {
   const int fd = ::socket(AF_INET, type, 0);
   if (fd < 0) throw std::runtime_error(std::string("socket: ") + std::strerror(errno));
-  sockaddr_in address = loopback_address(0);
+  sockaddr_in address = loopback_address(0, last_byte);
   if (::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
     ::close(fd);
     throw std::runtime_error(std::string("bind: ") + std::strerror(errno));
@@ -38,8 +38,8 @@ int bound_socket(int type, std::uint16_t* port) {
 
 }  // namespace
 
-TcpListener::TcpListener() {
-  fd_ = bound_socket(SOCK_STREAM, &port_);
+TcpListener::TcpListener(std::uint8_t last_byte) {
+  fd_ = bound_socket(SOCK_STREAM, &port_, last_byte);
   if (::listen(fd_, 4096) != 0) throw std::runtime_error("listen failed");
 }
 

@@ -7,10 +7,11 @@
 
 namespace vpm::test {
 
-// Listens on 127.0.0.1:<ephemeral>; the kernel completes handshakes (backlog) without accept.
+// Listens on 127.0.0.1:<ephemeral> (127.0.0.<last_byte>); the kernel completes handshakes
+// (backlog) without accept.
 class TcpListener {
  public:
-  TcpListener();
+  explicit TcpListener(std::uint8_t last_byte = 1);
   ~TcpListener();
   TcpListener(const TcpListener&) = delete;
   TcpListener& operator=(const TcpListener&) = delete;

@@ -14,6 +14,7 @@
 
 #include "support/loopback.h"
 #include "support/subprocess.h"
+#include "support/veeam_export_xml.h"
 #include "wine_support.h"
 
 namespace vpm::test {
@@ -87,6 +88,36 @@ TEST_F(WineTest, BadConfigIsUnknown) {
 
   const CommandResult missing = check("--config Z:/nonexistent/targets.yaml");
   EXPECT_EQ(missing.exit_code, kUnknown) << missing.out << missing.err;
+}
+
+// Veeam Agent's export, as the Windows README has it: the discovered backup server is probed
+// on the export's ServerPort, a local-disk job's unused flows are skipped, a broken export is
+// UNKNOWN with file:line:col.
+TEST_F(WineTest, ReadsAVeeamAgentExport) {
+  const TcpListener backup_server(2);
+  const std::string port = std::to_string(backup_server.port());
+  const std::string path = ::testing::TempDir() + "vpm-wine-export.xml";
+  std::ofstream(path) << veeam_export_xml(
+      {{"To the backup server", "Type='3' ServerName='127.0.0.2' ServerPort='" + port + "'"},
+       {"Local", "Type='1' DriveName='D:' RelativePath='VeeamBackup'"}});
+  const std::string config = shell_quote("Z:" VPM_SOURCE_DIR "/config/targets.yaml");
+  const CommandResult r =
+      check("--config " + config + " --role agent --veeam-export " + shell_quote("Z:" + path));
+  EXPECT_NE(r.out.find("[OK] agent-to-backup-server-port-" + port +
+                       " -> 127.0.0.2 (127.0.0.2) tcp expect open: 1 open"),
+            std::string::npos)
+      << r.out << r.err;
+  EXPECT_NE(r.out.find("[discovery] flow agent-to-smb-share: skipped: not used by this agent's "
+                       "backup jobs"),
+            std::string::npos)
+      << r.out;
+
+  std::ofstream(path) << "<?xml version='1.0'?>\n<ExecutionResult>\n<Data>\n</ExecutionResult>\n";
+  const CommandResult broken =
+      check("--config " + config + " --role agent --veeam-export " + shell_quote("Z:" + path));
+  std::remove(path.c_str());
+  EXPECT_EQ(broken.exit_code, kUnknown) << broken.out << broken.err;
+  EXPECT_NE(first_line(broken.out).find("vpm-wine-export.xml:4:"), std::string::npos) << broken.out;
 }
 
 // The rules the Windows README tells to paste: the same as the Linux build's golden file.

@@ -22,6 +22,7 @@
 #include "support/loopback.h"
 #include "support/subprocess.h"
 #include "support/test_certs.h"
+#include "support/veeam_export_xml.h"
 #include "temp_dir.h"
 #include "wine_support.h"
 
@@ -129,6 +130,26 @@ TEST_F(WineExporterTest, ServesFlowMetricsFromRealListeners) {
   EXPECT_NE(r.body.find("\nprocess_start_time_seconds "), std::string::npos);
   EXPECT_EQ(http_get(port, "/-/healthy").status, 200);
   EXPECT_EQ(http_get(port, "/-/ready").status, 200);
+}
+
+// --veeam.export-file in the Windows build: the export's backup server, on its ServerPort.
+TEST_F(WineExporterTest, ProbesTheVeeamAgentExport) {
+  const TcpListener backup_server(2);
+  const std::string flow = "agent-to-backup-server-port-" + std::to_string(backup_server.port());
+  const std::string veeam = dir_.write(
+      "agent.xml",
+      vpm::test::veeam_export_xml({{"B", "Type='3' ServerName='127.0.0.2' ServerPort='" +
+                                             std::to_string(backup_server.port()) + "'"}}));
+  auto exporter =
+      start({"--config.file=" + z(VPM_SOURCE_DIR "/config/targets.yaml"), "--role=agent",
+             "--veeam.export-file=" + z(veeam), "--web.listen-address=127.0.0.1:0"});
+  const std::uint16_t port = wait_ready(dir_.file("exporter.err"));
+  ASSERT_NE(port, 0) << read_text_file(dir_.file("exporter.err"));
+  const HttpResponse r = http_get(port, "/metrics");
+  ASSERT_EQ(r.status, 200) << r.error;
+  EXPECT_EQ(sample(r.body, "veeam_flow_up", "flow=\"" + flow + "\""), "1") << r.body;
+  EXPECT_NE(read_text_file(dir_.file("exporter.err")).find("kind=role detail=\"backup_server: "),
+            std::string::npos);
 }
 
 TEST_F(WineExporterTest, ReloadsOverHttp) {

@@ -81,6 +81,15 @@ struct Flow {
   Duration interval{60000};  // from defaults unless set on the flow
   bool enabled = true;
   ServiceCheck check;  // `check:` and its options; connect unless set
+  // Set by discovery only (vpm/veeam_discovery.h): the hosts of `to` this flow probes, when a
+  // host's discovered port gives it a flow of its own. Unset: every host of `to`.
+  std::optional<std::vector<std::string>> only_hosts;
+};
+
+// `discover:` of the target file.
+struct Discover {
+  std::string veeam_agent_export;  // the export's path, relative ones against the file's folder
+  std::string where;               // "<file>:<line>:<col>" of the value, for messages
 };
 
 struct Config {
@@ -88,6 +97,7 @@ struct Config {
   Defaults defaults;
   std::vector<Role> roles;
   std::vector<Flow> flows;
+  std::optional<Discover> discover;
 
   const Role* find_role(std::string_view name) const;
 };

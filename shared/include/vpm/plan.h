@@ -36,6 +36,10 @@ const Role& require_role(const Config& config, std::string_view name);
 // Throws std::invalid_argument naming the role when it is not defined in the config.
 std::vector<const Flow*> select_flows(const Config& config, std::string_view role);
 
+// The hosts `flow` probes: its only_hosts when discovery set them, else those of its `to` role
+// (none when the config does not define it).
+std::vector<std::string> flow_hosts(const Config& config, const Flow& flow);
+
 FlowPlan plan_flow(const Config& config, const Flow& flow, std::uint64_t run_number);
 
 }  // namespace vpm
