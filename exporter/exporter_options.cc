@@ -118,9 +118,16 @@ void set_value(ExporterOptions& options, const OptionSpec& spec, std::string_vie
         options.service = ServiceAction::kUninstall;
       } else if (value == "run") {
         options.service = ServiceAction::kRun;
+      } else if (value == "install-and-start") {
+        options.service = ServiceAction::kInstallAndStart;
+      } else if (value == "add-firewall-rule") {
+        options.service = ServiceAction::kAddFirewallRule;
+      } else if (value == "remove-firewall-rule") {
+        options.service = ServiceAction::kRemoveFirewallRule;
       } else {
         throw UsageError(flag + ": \"" + std::string(value) +
-                         "\" is not one of install, uninstall, run");
+                         "\" is not one of install, uninstall, run, install-and-start, "
+                         "add-firewall-rule, remove-firewall-rule");
       }
       break;
     case Opt::kPerPortLimit: {
@@ -351,7 +358,10 @@ std::string exporter_usage() {
          "      --service=ACTION       Windows: install (register the exporter, with the other\n"
          "                             flags given, as the automatic service\n"
          "                             veeam_port_exporter), uninstall, or run (as the Service\n"
-         "                             Control Manager starts it).\n"
+         "                             Control Manager starts it); the MSI's steps:\n"
+         "                             install-and-start (waits until it runs),\n"
+         "                             add-firewall-rule and remove-firewall-rule (inbound,\n"
+         "                             the listen port, this program).\n"
          "      --version              Show the version and exit.\n"
          "\n"
          "Endpoints: /metrics, / (status page), /-/healthy, /-/ready, POST /-/reload\n"

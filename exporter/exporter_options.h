@@ -18,7 +18,16 @@ inline constexpr std::uint16_t kDefaultPort = 9867;
 enum class LogLevel { kDebug, kInfo, kWarn, kError };
 
 // --service (Windows): register, remove, or be the Windows service.
-enum class ServiceAction { kNone, kInstall, kUninstall, kRun };
+// install-and-start, add-firewall-rule and remove-firewall-rule are the installer's (MSI) steps.
+enum class ServiceAction {
+  kNone,
+  kInstall,
+  kUninstall,
+  kRun,
+  kInstallAndStart,
+  kAddFirewallRule,
+  kRemoveFirewallRule
+};
 
 // HTTP connections served at once (civetweb binds a worker thread to each while it is open).
 // Prometheus keeps one per scrape target, a browser up to six; node_exporter caps concurrent

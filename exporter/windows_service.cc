@@ -142,7 +142,70 @@ std::string grant_local_service(const std::string& directory) {
   return rc == ERROR_SUCCESS ? "" : windows_error_text(rc);
 }
 
-int install(const ExporterOptions& options, const std::vector<std::string_view>& args) {
+// The description, and after a crash (not after a stop): restart after 10 s, three times a
+// day at most. Returns false when Windows refused the restarts.
+bool set_description_and_restarts(SC_HANDLE service) {
+  std::wstring description = kDescription;
+  SERVICE_DESCRIPTIONW text{description.data()};
+  ChangeServiceConfig2W(service, SERVICE_CONFIG_DESCRIPTION, &text);
+  std::array<SC_ACTION, 3> actions{
+      {{SC_ACTION_RESTART, 10000}, {SC_ACTION_RESTART, 10000}, {SC_ACTION_RESTART, 10000}}};
+  SERVICE_FAILURE_ACTIONSW failure{};
+  failure.dwResetPeriod = 24 * 60 * 60;
+  failure.cActions = static_cast<DWORD>(actions.size());
+  failure.lpsaActions = actions.data();
+  return ChangeServiceConfig2W(service, SERVICE_CONFIG_FAILURE_ACTIONS, &failure) != 0;
+}
+
+// Creates the default log directory and lets LocalService write there; "" or the error.
+std::string prepare_log_directory(const std::string& directory) {
+  std::error_code ec;
+  std::filesystem::create_directories(widen(directory), ec);
+  if (ec) return "cannot create " + directory + ": " + ec.message();
+  if (const std::string error = grant_local_service(directory); !error.empty()) {
+    return "cannot let LocalService write to " + directory + ": " + error;
+  }
+  return "";
+}
+
+// Starts the service just installed and waits until it runs (or stops, or 30 s pass): the
+// MSI's step, so a service that cannot start fails the install with the reason. On the handle
+// that created it: during an MSI install, Wine's Service Control Manager does not let another
+// process open the service yet.
+int start_installed(SC_HANDLE service) {
+  if (StartServiceW(service, 0, nullptr) == 0) {
+    const DWORD error = GetLastError();
+    if (error == ERROR_SERVICE_DATABASE_LOCKED) {
+      // Only Wine's installer locks the database (Windows ignores the lock since Vista); its
+      // automatic services start with the next Wine session.
+      std::cout << "The Service Control Manager is locked; the service starts automatically\n";
+      return 0;
+    }
+    if (error != ERROR_SERVICE_ALREADY_RUNNING) {
+      return fail("install-and-start: cannot start the service: " + windows_error_text(error));
+    }
+  }
+  SERVICE_STATUS status{};
+  bool pending_seen = false;  // Wine may still say STOPPED just after StartService
+  for (DWORD waited = 0; waited < 30000; waited += 250) {
+    if (QueryServiceStatus(service, &status) == 0) break;
+    if (status.dwCurrentState == SERVICE_RUNNING) {
+      std::cout << "Started the service veeam_port_exporter\n";
+      return 0;
+    }
+    if (status.dwCurrentState == SERVICE_START_PENDING) pending_seen = true;
+    if (status.dwCurrentState == SERVICE_STOPPED && (pending_seen || waited >= 5000)) {
+      return fail("install-and-start: the service stopped at once (exit code " +
+                  std::to_string(status.dwServiceSpecificExitCode) + "); see its log in " +
+                  default_log_directory());
+    }
+    Sleep(250);
+  }
+  return fail("install-and-start: the service is not running after 30 s");
+}
+
+int install(const ExporterOptions& options, const std::vector<std::string_view>& args,
+            bool and_start) {
   std::vector<std::string> argv = {module_path(), "--service=run"};
   try {
     for (std::string& arg : service_run_arguments(args)) argv.push_back(std::move(arg));
@@ -152,11 +215,8 @@ int install(const ExporterOptions& options, const std::vector<std::string_view>&
   std::string log_file = options.log_file;
   if (log_file.empty()) {  // a service has no console: its log must go to a file
     const std::string directory = default_log_directory();
-    std::error_code ec;
-    std::filesystem::create_directories(widen(directory), ec);
-    if (ec) return fail("install: cannot create " + directory + ": " + ec.message());
-    if (const std::string error = grant_local_service(directory); !error.empty()) {
-      return fail("install: cannot let LocalService write to " + directory + ": " + error);
+    if (const std::string error = prepare_log_directory(directory); !error.empty()) {
+      return fail("install: " + error);
     }
     log_file = directory + "\\veeam_port_exporter.log";
     argv.push_back("--log.file=" + log_file);
@@ -181,21 +241,11 @@ int install(const ExporterOptions& options, const std::vector<std::string_view>&
     }
     return fail("install: cannot create the service: " + windows_error_text(error));
   }
-  std::wstring description = kDescription;
-  SERVICE_DESCRIPTIONW text{description.data()};
-  ChangeServiceConfig2W(service.handle, SERVICE_CONFIG_DESCRIPTION, &text);
-  // After a crash (not after a stop): restart after 10 s, three times a day at most.
-  std::array<SC_ACTION, 3> actions{
-      {{SC_ACTION_RESTART, 10000}, {SC_ACTION_RESTART, 10000}, {SC_ACTION_RESTART, 10000}}};
-  SERVICE_FAILURE_ACTIONSW failure{};
-  failure.dwResetPeriod = 24 * 60 * 60;
-  failure.cActions = static_cast<DWORD>(actions.size());
-  failure.lpsaActions = actions.data();
-  ChangeServiceConfig2W(service.handle, SERVICE_CONFIG_FAILURE_ACTIONS, &failure);
+  set_description_and_restarts(service.handle);
   std::cout << "Installed the service veeam_port_exporter (automatic start, " << narrow(kAccount)
             << "):\n  " << command << "\nLog: " << log_file
             << "\nStart it with: sc start veeam_port_exporter\n";
-  return 0;
+  return and_start ? start_installed(service.handle) : 0;
 }
 
 int uninstall() {
@@ -227,6 +277,56 @@ int uninstall() {
     return fail("uninstall: cannot remove the service: " + windows_error_text(GetLastError()));
   }
   std::cout << "Removed the service veeam_port_exporter\n";
+  return 0;
+}
+
+constexpr char kFirewallRuleName[] = "veeam_port_exporter (Prometheus)";
+
+// Runs netsh with these arguments and waits for it; "" or what went wrong.
+std::string run_netsh(const std::vector<std::string>& args) {
+  std::array<wchar_t, MAX_PATH> system{};
+  const UINT n = GetSystemDirectoryW(system.data(), static_cast<UINT>(system.size()));
+  std::vector<std::string> argv = {narrow(std::wstring_view(system.data(), n)) + "\\netsh.exe"};
+  argv.insert(argv.end(), args.begin(), args.end());
+  std::wstring command = widen(windows_command_line(argv));
+  STARTUPINFOW startup{};
+  startup.cb = sizeof(startup);
+  PROCESS_INFORMATION process{};
+  if (CreateProcessW(nullptr, command.data(), nullptr, nullptr, FALSE, CREATE_NO_WINDOW, nullptr,
+                     nullptr, &startup, &process) == 0) {
+    return "cannot run netsh: " + windows_error_text(GetLastError());
+  }
+  WaitForSingleObject(process.hProcess, 60000);
+  DWORD code = 1;
+  GetExitCodeProcess(process.hProcess, &code);
+  CloseHandle(process.hThread);
+  CloseHandle(process.hProcess);
+  return code == 0 ? "" : "netsh exited with " + std::to_string(code);
+}
+
+// Inbound TCP to the first listen address's port, for this program only.
+int add_firewall_rule(const ExporterOptions& options) {
+  std::string port = std::to_string(kDefaultPort);
+  if (!options.listen_addresses.empty()) {
+    const std::string& address = options.listen_addresses.front();
+    port = address.substr(address.rfind(':') + 1);
+  }
+  const std::string error = run_netsh(
+      {"advfirewall", "firewall", "add", "rule", std::string("name=") + kFirewallRuleName,
+       "dir=in", "action=allow", "protocol=TCP", "localport=" + port,
+       "program=" + module_path(), "enable=yes"});
+  if (!error.empty()) return fail("add-firewall-rule: " + error);
+  std::cout << "Added the inbound firewall rule \"" << kFirewallRuleName << "\" (TCP " << port
+            << ")\n";
+  return 0;
+}
+
+int remove_firewall_rule() {
+  // netsh fails when no such rule exists: an uninstall must not, so this reports and succeeds.
+  const std::string error = run_netsh({"advfirewall", "firewall", "delete", "rule",
+                                       std::string("name=") + kFirewallRuleName});
+  std::cout << (error.empty() ? "Removed" : "No") << " inbound firewall rule \""
+            << kFirewallRuleName << "\"\n";
   return 0;
 }
 
@@ -292,11 +392,17 @@ int service_command(const ExporterOptions& options, const std::vector<std::strin
                     const std::function<int(const ExporterOptions&)>& serve) {
   switch (options.service) {
     case ServiceAction::kInstall:
-      return install(options, args);
+      return install(options, args, false);
+    case ServiceAction::kInstallAndStart:
+      return install(options, args, true);
     case ServiceAction::kUninstall:
       return uninstall();
     case ServiceAction::kRun:
       return run(options, serve);
+    case ServiceAction::kAddFirewallRule:
+      return add_firewall_rule(options);
+    case ServiceAction::kRemoveFirewallRule:
+      return remove_firewall_rule();
     case ServiceAction::kNone:
       break;
   }

@@ -7,7 +7,9 @@
 #   3. a check that the .exe files import no DLL beyond Windows' own
 #   4. ctest in ./build-windows: the cross-built unit tests, the check and the exporter, under
 #      Wine
-#   5. the zip (CPack ZIP): build-windows/veeam-port-monitor-<version>-windows-x86_64.zip
+#   5. the zip (CPack ZIP): build-windows/veeam-port-monitor-<version>-windows-x86_64.zip,
+#      and the MSI (scripts/build-msi.sh): build-windows/veeam-port-monitor-<version>-x64.msi,
+#      installed, upgraded and removed under Wine (tests/windows/msi_test.sh)
 #   6. the Linux build's Wine tests (check_veeam_ports.exe and veeam_port_exporter.exe against
 #      loopback sockets, the exporter as a service), when the Linux build directory exists
 #      ($VPM_NATIVE_BUILD_DIR, default ./build)
@@ -68,6 +70,11 @@ done_step
 step "zip"
 (cd "$build" && cpack --config CPackConfig.cmake >/dev/null)
 ls "$build"/veeam-port-monitor-*-windows-x86_64.zip
+done_step
+
+step "MSI (wixl) and its test under Wine"
+scripts/build-msi.sh "$build"
+tests/windows/msi_test.sh "$build"
 done_step
 
 if [ -f "$native/CMakeCache.txt" ]; then

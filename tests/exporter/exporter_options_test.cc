@@ -100,10 +100,14 @@ TEST(ExporterOptionsTest, ServiceAndLogFile) {
   EXPECT_EQ(parse({"--service=install"}).service, ServiceAction::kInstall);
   EXPECT_EQ(parse({"--service", "uninstall"}).service, ServiceAction::kUninstall);
   EXPECT_EQ(parse({"--service=run"}).service, ServiceAction::kRun);
+  EXPECT_EQ(parse({"--service=install-and-start"}).service, ServiceAction::kInstallAndStart);
+  EXPECT_EQ(parse({"--service=add-firewall-rule"}).service, ServiceAction::kAddFirewallRule);
+  EXPECT_EQ(parse({"--service=remove-firewall-rule"}).service, ServiceAction::kRemoveFirewallRule);
   EXPECT_EQ(parse({}).log_file, "");
   EXPECT_EQ(parse({"--log.file=C:\\ProgramData\\x.log"}).log_file, "C:\\ProgramData\\x.log");
   EXPECT_EQ(error_of({"--service=start"}),
-            "--service: \"start\" is not one of install, uninstall, run");
+            "--service: \"start\" is not one of install, uninstall, run, install-and-start, "
+            "add-firewall-rule, remove-firewall-rule");
   EXPECT_EQ(error_of({"--service"}), "--service needs a value");
   EXPECT_EQ(error_of({"--log.file="}), "--log.file: a file name is required");
 }

@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# The MSI (packaging/windows/veeam-port-monitor.wxs, scripts/build-msi.sh) under Wine, in a
+# Wine prefix of its own (a clean "machine"): a silent install with public properties, the
+# service registered with them and serving /metrics on loopback, the installed check, an upgrade
+# that keeps an edited targets.yaml, and an uninstall that removes the programs and the service
+# and keeps it. Then the MSI's tables, read with msiinfo.
+# Usage: tests/windows/msi_test.sh WINDOWS_BUILD_DIR
+set -euo pipefail
+repo="$(cd "$(dirname "$0")/../.." && pwd)"
+build="$(cd "$1" && pwd)"
+work=$(mktemp -d)
+export WINEPREFIX="$work/wineprefix" WINEDEBUG=-all
+cleanup() { wineserver -k >/dev/null 2>&1 || true; [ -n "${MSI_KEEP:-}" ] && echo "kept $work" || rm -rf "$work"; }
+trap cleanup EXIT
+fail() { echo "msi: FAIL: $*" >&2; exit 1; }
+step() { echo "msi: $*"; }
+
+version=$(sed -n 's/^project(veeam-port-monitor VERSION \([0-9.]*\).*/\1/p' "$repo/CMakeLists.txt")
+new_msi=$("$repo/scripts/build-msi.sh" "$build" "$version" "$work")
+old_msi=$("$repo/scripts/build-msi.sh" "$build" 0.0.1 "$work")
+
+# The tables, as wixl and build-msi.sh wrote them.
+table() { msiinfo export "$new_msi" "$1"; }
+# has TABLE GREP_ARGS...: the table holds a matching row. (Read whole first: under pipefail,
+# grep -q stopping early would fail msiinfo's write.)
+has() { local text; text=$(table "$1"); shift; grep -q "$@" <<<"$text"; }
+has Component -P '^TargetFile\t\{[0-9A-F-]+\}\tDATADIR\t400\t' ||
+  fail "targets.yaml's component is not Permanent and NeverOverwrite: $(table Component)"
+has CustomAction -F -- '--service=install-and-start --config.file="[CONFIG]" --role=[ROLE] --web.listen-address=[LISTEN_ADDRESS]' ||
+  fail "the service is not registered with ROLE, LISTEN_ADDRESS and CONFIG: $(table CustomAction)"
+for action in 'DefaultConfig\tNOT CONFIG\t1001' 'RegisterService\tNOT REMOVE\t' \
+  'UnregisterService\tREMOVE = "ALL"\t'; do
+  has InstallExecuteSequence -P "^$action" || fail "InstallExecuteSequence lacks $action: $(table InstallExecuteSequence)"
+done
+for property in 'ROLE\tagent' 'LISTEN_ADDRESS\t:9867' 'SecureCustomProperties\t.*ROLE;LISTEN_ADDRESS;CONFIG;FIREWALL_RULE'; do
+  has Property -P "^$property" || fail "Property lacks $property: $(table Property)"
+done
+has Upgrade WIX_UPGRADE_DETECTED || fail "no MajorUpgrade: $(table Upgrade)"
+has InstallExecuteSequence -P '^RemoveExistingProducts\t\t1401\r?$' ||
+  fail "RemoveExistingProducts is not right after InstallValidate"
+step "tables: ok"
+
+wineboot -i >/dev/null 2>&1
+# Port 0: the service's log says which port it got (no guess that another test may take).
+listen=127.0.0.1:0
+c="$WINEPREFIX/drive_c"
+programs="$c/Program Files/veeam-port-monitor"
+targets="$c/ProgramData/veeam-port-monitor/targets.yaml"
+service_key='HKLM\System\CurrentControlSet\Services\veeam_port_exporter'
+image_path() { wine reg query "$service_key" /v ImagePath 2>/dev/null | tr -d '\r' | sed -n 's/.*ImagePath *REG_[A-Z_]* *//p'; }
+
+step "install $(basename "$old_msi") /qn ROLE=backup_server LISTEN_ADDRESS=$listen"
+wine msiexec /i "$old_msi" /qn ROLE=backup_server "LISTEN_ADDRESS=$listen" ||
+  fail "msiexec /i exited $?"
+wineserver -w  # the installer's session ends (with its lock on the Service Control Manager)
+for f in "$programs/veeam_port_exporter.exe" "$programs/check_veeam_ports.exe" "$targets"; do
+  [ -f "$f" ] || fail "not installed: $f"
+done
+path=$(image_path)
+step "ImagePath: $path"
+[[ $path == *'veeam_port_exporter.exe" --service=run '* ]] || fail "ImagePath does not run the service: $path"
+[[ $path == *'--role=backup_server '* ]] || fail "ImagePath lacks --role=backup_server"
+[[ $path == *"--web.listen-address=$listen "* ]] || fail "ImagePath lacks the listen address"
+[[ $path == *'--config.file=C:\ProgramData\veeam-port-monitor\targets.yaml '* ]] ||
+  fail "ImagePath's --config.file is not the installed target file"
+# The service runs. Wine's installer locks the Service Control Manager, so the install could
+# not start it (on Windows it does), and Wine runs services only while another Wine program
+# runs in the prefix: a console exporter keeps the session while sc starts the service.
+# (The build's copy, not the installed one, which the upgrade and the uninstall must replace.)
+wine "$build/exporter/veeam_port_exporter.exe" \
+  --config.file='C:\ProgramData\veeam-port-monitor\targets.yaml' --web.listen-address=127.0.0.1:0 \
+  >"$work/keeper.out" 2>&1 &
+keeper=$!
+trap 'kill $keeper 2>/dev/null || true; cleanup' EXIT
+log="$c/ProgramData/veeam-port-monitor/veeam_port_exporter.log"
+# (Wine's sc start fails now and then while the session starts: try again until the log exists.)
+for _ in $(seq 10); do
+  [ -s "$log" ] && break
+  wine sc start veeam_port_exporter >>"$work/sc.out" 2>&1 || sleep 1
+done
+# Its log (in the folder that --service=install let LocalService write to) says where it
+# listens, and /metrics answers there.
+port=
+for _ in $(seq 100); do
+  port=$(sed -n 's/.*msg="Listening on" address=127\.0\.0\.1:\([0-9]*\).*/\1/p' "$log" 2>/dev/null | tail -n 1) || true
+  [ -n "$port" ] && break
+  sleep 0.2
+done
+[ -n "$port" ] || fail "the installed service did not start listening: $(tail -n 5 "$log" 2>&1)"
+curl -fsS "http://127.0.0.1:$port/metrics" >"$work/metrics" || true
+grep -q '^veeam_port_exporter_build_info' "$work/metrics" 2>/dev/null ||
+  fail "the installed service does not serve /metrics on 127.0.0.1:$port"
+step "the service serves /metrics on 127.0.0.1:$port"
+rc=0
+out=$(wine "C:\\Program Files\\veeam-port-monitor\\check_veeam_ports.exe" \
+  --config 'C:\ProgramData\veeam-port-monitor\targets.yaml' --role agent -t 1 2>&1) || rc=$?
+[ "$rc" -le 2 ] && [[ $out == "VEEAM PORTS "* ]] || fail "the installed check: rc $rc: $out"
+step "the installed check: rc $rc: ${out%%$'\n'*}" | cut -c1-150
+
+printf '# edited by the admin\n' >>"$targets"
+# FIREWALL_RULE=1 runs the rule's step (Wine's netsh accepts it and does nothing).
+step "upgrade to $(basename "$new_msi") /qn ROLE=agent FIREWALL_RULE=1"
+wine msiexec /i "$new_msi" /qn ROLE=agent "LISTEN_ADDRESS=$listen" FIREWALL_RULE=1 ||
+  fail "upgrade exited $?"
+grep -q '^# edited by the admin$' "$targets" || fail "the upgrade overwrote the edited targets.yaml"
+[[ $(image_path) == *'--role=agent '* ]] || fail "after the upgrade, ImagePath: $(image_path)"
+products=$(wine reg query 'HKLM\Software\Microsoft\Windows\CurrentVersion\Uninstall' /s 2>/dev/null |
+  tr -d '\r' | grep -c 'DisplayName.*veeam-port-monitor' || true)
+[ "$products" = 1 ] || fail "after the upgrade, $products products named veeam-port-monitor are installed"
+step "upgrade: one product, targets.yaml kept, the service runs with --role=agent"
+
+step "uninstall"
+wine msiexec /x "$new_msi" /qn || fail "msiexec /x exited $?"
+[ ! -e "$programs/veeam_port_exporter.exe" ] || fail "uninstall left the exporter"
+[ ! -e "$programs/check_veeam_ports.exe" ] || fail "uninstall left the check"
+[ -z "$(image_path)" ] || fail "uninstall left the service"
+grep -q '^# edited by the admin$' "$targets" || fail "uninstall removed the edited targets.yaml"
+step "uninstall: programs and service gone, targets.yaml kept"
+echo "msi: PASS"
