@@ -1,5 +1,6 @@
 #include "check_app.h"
 
+#include <chrono>
 #include <exception>
 #include <stdexcept>
 #include <string>
@@ -8,6 +9,7 @@
 #include "check_options.h"
 #include "check_report.h"
 #include "firewall_rules.h"
+#include "time_limit.h"
 #include "vpm/config.h"
 #include "vpm/plan.h"
 #include "vpm/probe_runner.h"
@@ -76,10 +78,16 @@ Run config_run(const CheckOptions& options) {
   return {plan_all(config, flows), limits};
 }
 
-Report check(const CheckOptions& options) {
+// `started`: when the process began its work, from which -T counts.
+Report check(const CheckOptions& options, std::chrono::steady_clock::time_point started) {
   Run run = options.config_path.empty() ? adhoc_run(options) : config_run(options);
-  const std::vector<FlowResult> results = run_flows(std::move(run.plans), run.limits);
   ReportOptions report_options;
+  report_options.max_time = options.max_time;
+  if (auto warning = caps_warning(run.plans, run.limits, options.max_time)) {
+    report_options.notes.push_back(std::move(*warning));
+  }
+  const std::vector<FlowResult> results =
+      run_flows(std::move(run.plans), run.limits, started + options.max_time);
   report_options.warning = options.warning;
   report_options.critical = options.critical;
   report_options.verbosity = options.verbosity;
@@ -91,6 +99,7 @@ Report check(const CheckOptions& options) {
 }  // namespace
 
 int run_check(const std::vector<std::string_view>& args, std::ostream& out) {
+  const auto started = std::chrono::steady_clock::now();
   Report report;
   try {
     const CheckOptions options = parse_check_options(args);
@@ -109,7 +118,7 @@ int run_check(const std::vector<std::string_view>& args, std::ostream& out) {
           << std::flush;
       return static_cast<int>(Status::kOk);
     }
-    report = check(options);
+    report = check(options, started);
   } catch (const std::exception& e) {
     // Usage errors, config errors and unknown roles already say what and where.
     report = unknown_report(e.what());
