@@ -3,9 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <boost/asio/steady_timer.hpp>
 #include <functional>
 #include <utility>  // before Asio: Boost 1.74 uses std::exchange without including it
-#include <boost/asio/steady_timer.hpp>
 
 #include "support/flow_edit.h"
 #include "support/netns.h"
@@ -153,9 +153,9 @@ TEST(NetnsProbe, ADeadlineReportsWhatWasProbedAndCountsTheRest) {
   std::vector<FlowResult> results;
   const auto started = std::chrono::steady_clock::now();
   ns.run_inside([&] {
-    results = run_flows(
-        {range_plan(Protocol::kTcp, Expectation::kOpen, "127.0.0.1", 7200, 7299, 200ms)}, fixed,
-        std::chrono::steady_clock::now() + 600ms);
+    results =
+        run_flows({range_plan(Protocol::kTcp, Expectation::kOpen, "127.0.0.1", 7200, 7299, 200ms)},
+                  fixed, std::chrono::steady_clock::now() + 600ms);
   });
   const auto elapsed = std::chrono::steady_clock::now() - started;
   ASSERT_EQ(results.size(), 1U);
