@@ -6,6 +6,7 @@
 #include <cmath>
 #include <system_error>
 
+#include "vpm/probe_runner.h"
 #include "vpm/quoted.h"
 
 namespace vpm::nagios {
@@ -58,7 +59,8 @@ constexpr std::array<OptionSpec, 17> kOptions = {{
     {Opt::kVersion, 'V', "version", false},
 }};
 
-constexpr double kMaxTimeoutSeconds = 3600;
+constexpr int kMaxTimeoutSeconds = 3600;
+constexpr int kMaxRunSeconds = 86400;  // -T: room above the longest -t
 constexpr unsigned kMaxConcurrency = 65535;
 constexpr int kMaxCertDays = 3650;
 
@@ -130,7 +132,7 @@ std::vector<std::string> parse_hosts(std::string_view text) {
 }
 
 // -t/--timeout and -T/--max-time: seconds, e.g. 0.5.
-Duration parse_seconds(Opt id, std::string_view text) {
+Duration parse_seconds(Opt id, std::string_view text, int max_seconds) {
   const std::string prefix = flag_name(id) + ": " + quoted(text);
   double seconds = 0;
   bool ok = !text.empty();
@@ -142,7 +144,9 @@ Duration parse_seconds(Opt id, std::string_view text) {
   }
   if (!ok) usage_error(prefix + " is not a number of seconds");
   if (seconds <= 0) usage_error(prefix + " must be greater than 0");
-  if (seconds > kMaxTimeoutSeconds) usage_error(prefix + " must be at most 3600 seconds");
+  if (seconds > max_seconds) {
+    usage_error(prefix + " must be at most " + std::to_string(max_seconds) + " seconds");
+  }
   const auto millis = std::llround(seconds * 1000);
   if (millis < 1) usage_error(prefix + " must be at least 0.001 seconds");
   return Duration(millis);
@@ -275,10 +279,10 @@ class Parser {
         break;
       }
       case Opt::kTimeout:
-        options_.timeout = parse_seconds(option.id, text);
+        options_.timeout = parse_seconds(option.id, text, kMaxTimeoutSeconds);
         break;
       case Opt::kMaxTime:
-        options_.max_time = parse_seconds(option.id, text);
+        options_.max_time = parse_seconds(option.id, text, kMaxRunSeconds);
         break;
       case Opt::kWarning:
         options_.warning = parse_range(option.id, text);
@@ -344,12 +348,13 @@ class Parser {
         }
       }
     }
-    if (options_.timeout && *options_.timeout > options_.max_time) {
-      // No probe could end within the limit: the run would probe nothing.
+    if (options_.timeout && *options_.timeout + kEndBeforeDeadline > options_.max_time) {
+      // No probe could end within the limit (with the runner's margin): it would probe nothing.
       usage_error(flag_name(Opt::kTimeout) + " (" + format_duration(*options_.timeout) +
-                  ") must not be longer than " + flag_name(Opt::kMaxTime) + " (" +
+                  ") leaves no time within " + flag_name(Opt::kMaxTime) + " (" +
                   format_duration(options_.max_time) +
-                  (seen(Opt::kMaxTime) ? ")" : ", the default)"));
+                  (seen(Opt::kMaxTime) ? "" : ", the default") + "): a probe starts only if it " +
+                  "can end " + format_duration(kEndBeforeDeadline) + " before the limit");
     }
     if (seen(Opt::kConfig)) {
       for (Opt adhoc : {Opt::kHostname, Opt::kPorts, Opt::kUdp, Opt::kExpect}) {

@@ -29,7 +29,8 @@ Options:
   -T, --max-time SECONDS
                          the whole run's limit (default 50, under the 60 s after which Nagios
                          and Icinga kill a check); probes that could not end by then are not
-                         started, and the report names them: UNKNOWN when nothing failed
+                         started, and the report names them: UNKNOWN when nothing failed;
+                         max 86400
   -w, --warning RANGE    latency in seconds that raises WARNING, e.g. 0.2 or @0:10
   -c, --critical RANGE   latency in seconds that raises CRITICAL
   --concurrency N        probes in flight, overall and per target (ad-hoc default 1024)

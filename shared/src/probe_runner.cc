@@ -15,11 +15,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// A probe whose run has a deadline starts only if its timeout ends this long before it: its
-// watchdog, the aborted connect's completion and the report then all come before the deadline,
-// so the last round is reported as probed rather than cut off.
-constexpr std::chrono::milliseconds kEndBeforeDeadline{100};
-
 // One run: every flow x host x port of the plans it was given.
 struct Batch {
   explicit Batch(boost::asio::io_context& io) : deadline_timer(io) {}

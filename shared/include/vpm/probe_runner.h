@@ -29,9 +29,13 @@ struct Limits {
   bool grow_while_filtered = true;
 };
 
-// The latest moment a run may still report: a probe starts only if its own timeout ends by
-// then, and at that moment the run reports what it has, the rest counted as not probed.
+// The latest moment a run may still report: a probe starts only if its own timeout ends
+// kEndBeforeDeadline before then, and at that moment the run reports what it has, the rest
+// counted as not probed.
 using RunDeadline = std::optional<std::chrono::steady_clock::time_point>;
+// That margin lets the watchdog, the aborted connect's completion and the report all come
+// before the deadline, so the last round is reported as probed rather than cut off.
+inline constexpr std::chrono::milliseconds kEndBeforeDeadline{100};
 
 class ProbeRunner {
  public:
