@@ -64,8 +64,8 @@ std::optional<std::string> caps_warning(const std::vector<FlowPlan>& plans, cons
   if (worst + kEndBeforeDeadline <= max_time) return std::nullopt;
   // Growing a cap while a target's ports all time out shortens that case, but one answer in
   // each round keeps the caps as they are: this is the worst case still.
-  return "warning: " + why + " can take " + seconds_text(worst) + ", which does not fit the time limit " +
-         seconds_text(max_time) +
+  return "warning: " + why + " can take " + seconds_text(worst) +
+         ", which does not fit the time limit " + seconds_text(max_time) +
          ": ports may be left unprobed (raise per_target_concurrency or -T/--max-time)";
 }
 

@@ -25,8 +25,8 @@ std::string not_probed_text(std::size_t not_probed, std::size_t planned,
 
 // When the caps let the run take longer than `max_time` in the worst case (every port waits out
 // its timeout, cap by cap): the line that says so, naming the target or cap that makes it so.
-// "warning: 5,000 ports to 10.0.0.1, 64 at a time, timeout 2s can take 158s, which does not fit ...".
-// None otherwise.
+// "warning: 5,000 ports to 10.0.0.1, 64 at a time, timeout 2s can take 158s, which does not fit
+// ...". None otherwise.
 std::optional<std::string> caps_warning(const std::vector<FlowPlan>& plans, const Limits& limits,
                                         Duration max_time);
 
