@@ -96,8 +96,13 @@ TEST(NetnsProbe, PerTargetCapBoundsProbesInFlight) {
 
 // The most probes in flight at once during a run of `plans` inside `ns`, sampled every 5 ms on
 // the runner's own thread (the counts change only in bursts, one timeout apart).
-unsigned peak_in_flight(test::TestNetns& ns, std::vector<FlowPlan> plans, Limits limits) {
+struct PeakRun {
   unsigned peak = 0;
+  std::vector<FlowResult> results;
+};
+PeakRun peak_in_flight(test::TestNetns& ns, std::vector<FlowPlan> plans, Limits limits) {
+  PeakRun run;
+  unsigned& peak = run.peak;
   ns.run_inside([&] {
     boost::asio::io_context io;
     ProbeRunner runner(io, limits);
@@ -111,14 +116,15 @@ unsigned peak_in_flight(test::TestNetns& ns, std::vector<FlowPlan> plans, Limits
         if (!ec) sample();
       });
     };
-    runner.run(std::move(plans), [&](std::vector<FlowResult>) {
+    runner.run(std::move(plans), [&](std::vector<FlowResult> results) {
+      run.results = std::move(results);
       done = true;
       sampler.cancel();
     });
     sample();
     io.run();
   });
-  return peak;
+  return run;
 }
 
 TEST(NetnsProbe, PerTargetCapGrowsWhileEveryAnswerIsATimeout) {
@@ -131,14 +137,32 @@ TEST(NetnsProbe, PerTargetCapGrowsWhileEveryAnswerIsATimeout) {
   // 40 dropped SYNs, cap 10: each timeout adds one, so the second round has 20 in flight.
   Limits fixed{512, 10};
   fixed.grow_while_filtered = false;
-  EXPECT_EQ(peak_in_flight(ns, {plan()}, fixed), 10U);
-  EXPECT_GE(peak_in_flight(ns, {plan()}, Limits{512, 10}), 20U);
+  EXPECT_EQ(peak_in_flight(ns, {plan()}, fixed).peak, 10U);
+  const PeakRun adaptive = peak_in_flight(ns, {plan()}, Limits{512, 10});
+  EXPECT_GE(adaptive.peak, 20U);
   // Never past the global cap.
-  EXPECT_EQ(peak_in_flight(ns, {plan()}, Limits{15, 10}), 15U);
+  EXPECT_EQ(peak_in_flight(ns, {plan()}, Limits{15, 10}).peak, 15U);
   // And the verdicts are the same.
-  const auto results = run_inside(ns, {plan()}, Limits{512, 10});
-  ASSERT_EQ(results.size(), 1U);
-  EXPECT_EQ(results[0].count(PortState::kFiltered), 40U);
+  ASSERT_EQ(adaptive.results.size(), 1U);
+  EXPECT_EQ(adaptive.results[0].count(PortState::kFiltered), 40U);
+}
+
+TEST(NetnsProbe, ATargetThatAnswersKeepsItsCap) {
+  test::TestNetns ns;
+  REQUIRE_NETNS(ns);
+  // Every other port dropped, the rest refused: each answer puts the cap back to 10, so it never
+  // gets to double the way it does while every answer is a timeout.
+  // (Growing regardless of answers, as this test found, the peak was 30: 10, 20, 30.)
+  std::string even = "{ ";
+  for (Port p = 7500; p < 7620; p += 2) even += std::to_string(p) + (p + 2 < 7620 ? ", " : " }");
+  ASSERT_TRUE(ns.drop_tcp_ports(even));
+  const PeakRun run = peak_in_flight(
+      ns, {range_plan(Protocol::kTcp, Expectation::kOpen, "127.0.0.1", 7500, 7619, 100ms)},
+      Limits{512, 10});
+  EXPECT_LT(run.peak, 20U);
+  ASSERT_EQ(run.results.size(), 1U);
+  EXPECT_EQ(run.results[0].count(PortState::kFiltered), 60U);
+  EXPECT_EQ(run.results[0].count(PortState::kRefused), 60U);
 }
 
 TEST(NetnsProbe, ADeadlineReportsWhatWasProbedAndCountsTheRest) {
