@@ -83,7 +83,10 @@ Report check(const CheckOptions& options, std::chrono::steady_clock::time_point 
   Run run = options.config_path.empty() ? adhoc_run(options) : config_run(options);
   ReportOptions report_options;
   report_options.max_time = options.max_time;
-  if (auto warning = caps_warning(run.plans, run.limits, options.max_time)) {
+  const bool caps_from_command_line = options.config_path.empty() || options.concurrency;
+  if (auto warning =
+          caps_warning(run.plans, run.limits, options.max_time,
+                       caps_from_command_line ? "--concurrency" : "per_target_concurrency")) {
     report_options.notes.push_back(std::move(*warning));
   }
   const std::vector<FlowResult> results =

@@ -36,7 +36,7 @@ std::string not_probed_text(std::size_t not_probed, std::size_t planned,
 }
 
 std::optional<std::string> caps_warning(const std::vector<FlowPlan>& plans, const Limits& limits,
-                                        Duration max_time) {
+                                        Duration max_time, std::string_view cap_setting) {
   const unsigned global_cap = std::max(1U, limits.concurrency);
   const unsigned target_cap = std::max(1U, std::min(limits.per_target_concurrency, global_cap));
   std::map<std::string, WorstCase> by_target;
@@ -66,7 +66,7 @@ std::optional<std::string> caps_warning(const std::vector<FlowPlan>& plans, cons
   // each round keeps the caps as they are: this is the worst case still.
   return "warning: " + why + " can take " + seconds_text(worst) +
          ", which does not fit the time limit " + seconds_text(max_time) +
-         ": ports may be left unprobed (raise per_target_concurrency or -T/--max-time)";
+         ": ports may be left unprobed (raise " + std::string(cap_setting) + " or -T/--max-time)";
 }
 
 }  // namespace vpm::nagios

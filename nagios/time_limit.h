@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "vpm/duration.h"
@@ -27,7 +28,9 @@ std::string not_probed_text(std::size_t not_probed, std::size_t planned,
 // its timeout, cap by cap): the line that says so, naming the target or cap that makes it so.
 // "warning: 5,000 ports to 10.0.0.1, 64 at a time, timeout 2s can take 158s, which does not fit
 // ...". None otherwise.
+// `cap_setting` names what sets the caps: "per_target_concurrency" (the target file), or
+// "--concurrency" (ad-hoc mode).
 std::optional<std::string> caps_warning(const std::vector<FlowPlan>& plans, const Limits& limits,
-                                        Duration max_time);
+                                        Duration max_time, std::string_view cap_setting);
 
 }  // namespace vpm::nagios
