@@ -123,9 +123,9 @@ TEST(ProbeRunner, ADeadlineThatHasPassedReportsEveryPortAsNotProbed) {
     EXPECT_EQ(r.failed, 0U) << r.target;
   }
   // And a deadline far enough away changes nothing.
-  const auto in_time = run_flows(
-      {plan("in-time", Protocol::kTcp, Expectation::kReachable, {"127.0.0.1"}, {closed})},
-      Limits{}, std::chrono::steady_clock::now() + std::chrono::seconds(30));
+  const auto in_time =
+      run_flows({plan("in-time", Protocol::kTcp, Expectation::kReachable, {"127.0.0.1"}, {closed})},
+                Limits{}, std::chrono::steady_clock::now() + std::chrono::seconds(30));
   ASSERT_EQ(in_time.size(), 1U);
   EXPECT_EQ(in_time[0].count(PortState::kRefused), 1U);
   EXPECT_EQ(in_time[0].not_probed, 0U);
