@@ -1,6 +1,7 @@
 #include "flow_scheduler.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <random>
 
 #include "vpm/duration.h"
@@ -28,6 +29,25 @@ std::string first_failure(const FlowResult& result) {
     }
   }
   return result.ports.empty() ? "no port probed" : "";
+}
+
+// The run's length: its targets run side by side, so the slowest one.
+std::chrono::nanoseconds longest_run(const std::vector<FlowResult>& results) {
+  std::chrono::nanoseconds longest{0};
+  for (const FlowResult& r : results) longest = std::max(longest, r.duration);
+  return longest;
+}
+
+double seconds(std::chrono::nanoseconds d) { return std::chrono::duration<double>(d).count(); }
+
+// "8.04", "2", "0.25": seconds to the millisecond, without trailing zeros.
+std::string seconds_text(double value) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.3f", value);
+  std::string result(text);
+  while (result.back() == '0') result.pop_back();
+  if (result.back() == '.') result.pop_back();
+  return result;
 }
 
 }  // namespace
@@ -75,6 +95,7 @@ ReloadPlan FlowScheduler::apply(std::vector<FlowSpec> specs) {
     const EntryPtr& entry = it->second;
     const bool interval_changed = entry->spec.flow->interval != spec.flow->interval;
     entry->spec = std::move(spec);
+    if (interval_changed) entry->overrun_logged = false;  // judged again against the new one
     store_.update_definition(entry->spec.flow);
     if (interval_changed && !entry->running) {
       schedule_at(entry, std::max(Clock::now(), entry->last_start + next_delay(*entry)));
@@ -143,15 +164,32 @@ void FlowScheduler::start_run(const EntryPtr& entry) {
 void FlowScheduler::finished(const EntryPtr& entry, std::vector<FlowResult> results) {
   if (entry->completed++ == 0) --never_completed_;
   if (log_.enabled(LogLevel::kDebug)) {
-    std::chrono::nanoseconds longest{0};
-    for (const FlowResult& r : results) longest = std::max(longest, r.duration);
-    const std::string took = std::to_string(std::chrono::duration<double>(longest).count());
+    const std::string took = std::to_string(seconds(longest_run(results)));
     log_.debug("Run finished", {{"flow", entry->spec.flow->name}, {"duration_seconds", took}});
   }
+  log_overrun(*entry, results);
   log_changes(*entry, results);
   for (FlowResult& r : results) r.flow = entry->spec.flow;  // current labels after a reload
   store_.publish(entry->spec.flow->name, std::move(results));
   update_ready();
+}
+
+// Once per flow: every later overrun looks the same, and the metrics show each one.
+void FlowScheduler::log_overrun(Entry& entry, const std::vector<FlowResult>& results) {
+  const std::chrono::nanoseconds took = longest_run(results);
+  if (entry.overrun_logged || took <= entry.spec.flow->interval) return;
+  entry.overrun_logged = true;
+  std::size_t ports = 0;
+  for (const FlowResult& r : results) ports += r.ports.size();
+  log_.warn(
+      "Flow run took longer than its interval: its results are older than the interval "
+      "says, and runs that fall due meanwhile are skipped",
+      {{"flow", entry.spec.flow->name},
+       {"run_duration_seconds", seconds_text(seconds(took))},
+       {"interval_seconds", seconds_text(to_seconds(entry.spec.flow->interval))},
+       {"targets", std::to_string(results.size())},
+       {"ports", std::to_string(ports)},
+       {"timeout_seconds", seconds_text(to_seconds(entry.spec.flow->timeout))}});
 }
 
 void FlowScheduler::log_changes(Entry& entry, const std::vector<FlowResult>& results) {

@@ -8,7 +8,9 @@
 // bounded. The second run starts interval x (0.5 .. 1.0) after the first, drawn per flow, which
 // spreads flows that started together over half an interval; every later run starts
 // interval x (0.9 .. 1.1) after the previous start, drawn again each time, so they never fall
-// back into lockstep. A run still going when the next is due skips that turn.
+// back into lockstep. A run still going when the next is due skips that turn; the first run of
+// a flow that takes longer than its interval is logged (a warning, once per flow definition),
+// and veeam_flow_interval_seconds lets a rule compare it to veeam_flow_run_duration_seconds.
 // clang-format off
 #include <utility>  // before Asio: Boost 1.74 uses std::exchange without including it
 // clang-format on
@@ -63,6 +65,7 @@ class FlowScheduler {
     std::uint64_t completed = 0;
     bool running = false;
     bool removed = false;
+    bool overrun_logged = false;  // "Flow run took longer than its interval", once per flow
     Clock::time_point last_start{};
     std::map<std::string, bool> up_by_target;  // for logging changes only
   };
@@ -75,6 +78,7 @@ class FlowScheduler {
   void start_run(const EntryPtr& entry);
   void finished(const EntryPtr& entry, std::vector<FlowResult> results);
   void log_changes(Entry& entry, const std::vector<FlowResult>& results);
+  void log_overrun(Entry& entry, const std::vector<FlowResult>& results);
   void update_ready();
 
   boost::asio::io_context& io_;

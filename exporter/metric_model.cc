@@ -61,6 +61,7 @@ enum FlowFamily : std::size_t {
   kPortUp,
   kLastRun,
   kDuration,
+  kInterval,
   kTlsNotAfter,
   kTlsVersion,
   kTlsVerified,
@@ -102,6 +103,10 @@ std::vector<MetricFamily> empty_flow_families() {
   f[kDuration] =
       family("veeam_flow_run_duration_seconds",
              "How long the last run of the flow against the target took.", MetricType::Gauge);
+  f[kInterval] = family("veeam_flow_interval_seconds",
+                        "The flow's configured interval between runs: a run that takes longer "
+                        "(veeam_flow_run_duration_seconds) cannot keep that schedule.",
+                        MetricType::Gauge);
   f[kTlsNotAfter] = family("veeam_flow_tls_cert_not_after_timestamp_seconds",
                            "Expiry (Unix time) of the certificate the port presented in the last "
                            "run's TLS handshake. Absent for ports without a completed handshake.",
@@ -135,6 +140,7 @@ void add_flow(const Sample& sample, const std::string& name, const std::vector<F
           {"check", to_string(flow.check.kind)},
           {"severity", to_string(flow.severity)}},
          1);
+  sample(kInterval, {{"flow", name}}, to_seconds(flow.interval));
   const bool per_port = flow.ports.size() <= options.per_port_limit;
   for (const FlowResult& r : results) {
     const std::initializer_list<LabelView> flow_labels = {{"flow", name},

@@ -1,5 +1,6 @@
 #include "check_app.h"
 
+#include <chrono>
 #include <exception>
 #include <stdexcept>
 #include <string>
@@ -8,6 +9,7 @@
 #include "check_options.h"
 #include "check_report.h"
 #include "firewall_rules.h"
+#include "time_limit.h"
 #include "vpm/config.h"
 #include "vpm/plan.h"
 #include "vpm/probe_runner.h"
@@ -96,22 +98,32 @@ Run config_run(const CheckOptions& options) {
   return {plan_all(config, flows), limits, std::move(notes)};
 }
 
-Report check(const CheckOptions& options) {
+// `started`: when the process began its work, from which -T counts.
+Report check(const CheckOptions& options, std::chrono::steady_clock::time_point started) {
   Run run = options.config_path.empty() ? adhoc_run(options) : config_run(options);
-  const std::vector<FlowResult> results = run_flows(std::move(run.plans), run.limits);
   ReportOptions report_options;
+  report_options.max_time = options.max_time;
+  const bool caps_from_command_line = options.config_path.empty() || options.concurrency;
+  if (auto warning =
+          caps_warning(run.plans, run.limits, options.max_time,
+                       caps_from_command_line ? "--concurrency" : "per_target_concurrency")) {
+    report_options.notes.push_back(std::move(*warning));
+  }
+  const std::vector<FlowResult> results =
+      run_flows(std::move(run.plans), run.limits, started + options.max_time);
   report_options.warning = options.warning;
   report_options.critical = options.critical;
   report_options.verbosity = options.verbosity;
   report_options.cert_warning_days = options.cert_warning_days;
   report_options.cert_critical_days = options.cert_critical_days;
-  report_options.notes = std::move(run.notes);
+  report_options.discovery_notes = std::move(run.notes);
   return make_report(results, report_options);
 }
 
 }  // namespace
 
 int run_check(const std::vector<std::string_view>& args, std::ostream& out) {
+  const auto started = std::chrono::steady_clock::now();
   Report report;
   try {
     const CheckOptions options = parse_check_options(args);
@@ -143,7 +155,7 @@ int run_check(const std::vector<std::string_view>& args, std::ostream& out) {
           << std::flush;
       return static_cast<int>(Status::kOk);
     }
-    report = check(options);
+    report = check(options, started);
   } catch (const std::exception& e) {
     // Usage errors, config errors and unknown roles already say what and where.
     report = unknown_report(e.what());

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <system_error>
 
+#include "vpm/probe_runner.h"
 #include "vpm/quoted.h"
 
 namespace vpm::nagios {
@@ -17,6 +18,7 @@ enum class Opt {
   kUdp,
   kExpect,
   kTimeout,
+  kMaxTime,
   kWarning,
   kCritical,
   kConfig,
@@ -39,12 +41,13 @@ struct OptionSpec {
   bool takes_value;
 };
 
-constexpr std::array<OptionSpec, 18> kOptions = {{
+constexpr std::array<OptionSpec, 19> kOptions = {{
     {Opt::kHostname, 'H', "hostname", true},
     {Opt::kPorts, 'p', "ports", true},
     {Opt::kUdp, '\0', "udp", false},
     {Opt::kExpect, '\0', "expect", true},
     {Opt::kTimeout, 't', "timeout", true},
+    {Opt::kMaxTime, 'T', "max-time", true},
     {Opt::kWarning, 'w', "warning", true},
     {Opt::kCritical, 'c', "critical", true},
     {Opt::kConfig, '\0', "config", true},
@@ -60,7 +63,8 @@ constexpr std::array<OptionSpec, 18> kOptions = {{
     {Opt::kVersion, 'V', "version", false},
 }};
 
-constexpr double kMaxTimeoutSeconds = 3600;
+constexpr int kMaxTimeoutSeconds = 3600;
+constexpr int kMaxRunSeconds = 86400;  // -T: room above the longest -t
 constexpr unsigned kMaxConcurrency = 65535;
 constexpr int kMaxCertDays = 3650;
 
@@ -131,8 +135,9 @@ std::vector<std::string> parse_hosts(std::string_view text) {
   return hosts;
 }
 
-Duration parse_timeout(std::string_view text) {
-  const std::string prefix = flag_name(Opt::kTimeout) + ": " + quoted(text);
+// -t/--timeout and -T/--max-time: seconds, e.g. 0.5.
+Duration parse_seconds(Opt id, std::string_view text, int max_seconds) {
+  const std::string prefix = flag_name(id) + ": " + quoted(text);
   double seconds = 0;
   bool ok = !text.empty();
   for (char c : text) ok = ok && ((c >= '0' && c <= '9') || c == '.');
@@ -143,7 +148,9 @@ Duration parse_timeout(std::string_view text) {
   }
   if (!ok) usage_error(prefix + " is not a number of seconds");
   if (seconds <= 0) usage_error(prefix + " must be greater than 0");
-  if (seconds > kMaxTimeoutSeconds) usage_error(prefix + " must be at most 3600 seconds");
+  if (seconds > max_seconds) {
+    usage_error(prefix + " must be at most " + std::to_string(max_seconds) + " seconds");
+  }
   const auto millis = std::llround(seconds * 1000);
   if (millis < 1) usage_error(prefix + " must be at least 0.001 seconds");
   return Duration(millis);
@@ -276,7 +283,10 @@ class Parser {
         break;
       }
       case Opt::kTimeout:
-        options_.timeout = parse_timeout(text);
+        options_.timeout = parse_seconds(option.id, text, kMaxTimeoutSeconds);
+        break;
+      case Opt::kMaxTime:
+        options_.max_time = parse_seconds(option.id, text, kMaxRunSeconds);
         break;
       case Opt::kWarning:
         options_.warning = parse_range(option.id, text);
@@ -340,8 +350,9 @@ class Parser {
       const std::string print = flag_name(Opt::kPrintFirewallRules);
       if (!seen(Opt::kConfig)) usage_error(print + " needs --config");
       if (!seen(Opt::kRole)) usage_error(print + " needs --role: the rules are for one machine");
-      for (Opt probing : {Opt::kTimeout, Opt::kWarning, Opt::kCritical, Opt::kConcurrency,
-                          Opt::kCertWarningDays, Opt::kCertCriticalDays, Opt::kVerbose}) {
+      for (Opt probing :
+           {Opt::kTimeout, Opt::kMaxTime, Opt::kWarning, Opt::kCritical, Opt::kConcurrency,
+            Opt::kCertWarningDays, Opt::kCertCriticalDays, Opt::kVerbose}) {
         if (seen(probing)) {
           usage_error(flag_name(probing) + " has no effect with " + print + " (it probes nothing)");
         }
@@ -357,6 +368,14 @@ class Parser {
         usage_error(flag_name(Opt::kPrintDiscovery) + " cannot be combined with " +
                     flag_name(Opt::kPrintFirewallRules));
       }
+    }
+    if (options_.timeout && *options_.timeout + kEndBeforeDeadline > options_.max_time) {
+      // No probe could end within the limit (with the runner's margin): it would probe nothing.
+      usage_error(flag_name(Opt::kTimeout) + " (" + format_duration(*options_.timeout) +
+                  ") leaves no time within " + flag_name(Opt::kMaxTime) + " (" +
+                  format_duration(options_.max_time) +
+                  (seen(Opt::kMaxTime) ? "" : ", the default") + "): a probe starts only if it " +
+                  "can end " + format_duration(kEndBeforeDeadline) + " before the limit");
     }
     if (seen(Opt::kConfig)) {
       for (Opt adhoc : {Opt::kHostname, Opt::kPorts, Opt::kUdp, Opt::kExpect}) {
@@ -383,54 +402,6 @@ class Parser {
 
 CheckOptions parse_check_options(const std::vector<std::string_view>& args) {
   return Parser().parse(args);
-}
-
-std::string check_usage() {
-  return R"(Usage:
-  check_veeam_ports --config FILE [--role ROLE] [options]
-  check_veeam_ports -H HOST[,HOST...] -p PORTS [--udp] [--expect open|reachable|closed] [options]
-
-Checks the TCP and UDP flows that Veeam Agent for Windows needs, and reports them in the
-Monitoring Plugins format (exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN).
-
-Config mode:
-  --config FILE          the target file (roles and flows)
-  --role ROLE            check only the enabled flows that start from ROLE (default: all)
-  --print-firewall-rules FORMAT
-                         print the firewall rules ROLE needs (powershell: New-NetFirewallRule
-                         commands; nftables: an nft -f script), probe nothing, exit 0;
-                         needs --config and --role
-  --veeam-export FILE    Veeam Agent's configuration export (Veeam.Agent.Configurator.exe
-                         -export): its jobs' backup server, shared folder and cloud gateways
-                         fill the roles backup_server, smb_share and cloud_gateway (the target
-                         file's discover: {veeam_agent_export: FILE} does the same; this wins)
-  --print-discovery      print what the export gave, job by job and role by role, and the
-                         flows it skips; probe nothing, exit 0 (3 when the export is broken)
-
-Ad-hoc mode (one flow, severity critical):
-  -H, --hostname HOSTS   host names or IP addresses, comma-separated
-  -p, --ports LIST       ports and ranges, e.g. 10005,2500-3300
-  --udp                  probe UDP instead of TCP
-  --expect STATE         open (default), reachable (open or refused) or closed
-
-Options:
-  -t, --timeout SECONDS  per-probe timeout, e.g. 0.5 (default 2, or the config's); max 3600
-  -w, --warning RANGE    latency in seconds that raises WARNING, e.g. 0.2 or @0:10
-  -c, --critical RANGE   latency in seconds that raises CRITICAL
-  --concurrency N        probes in flight, overall and per target (ad-hoc default 1024)
-  --cert-warning-days N
-                         WARNING when a TLS certificate (flows with check: tls, or smtp with
-                         STARTTLS) has fewer than N days left (default 30)
-  --cert-critical-days N
-                         CRITICAL when fewer than N days are left (default 7); the days are in
-                         the perfdata ('<flow>@<target>_cert_days') whatever the status
-  -v, --verbose          a line per failing port range with its reason (repeatable)
-  -h, --help             this text (exit 3)
-  -V, --version          the version (exit 3)
-
-RANGE is [@]START:END as in the Monitoring Plugins guidelines: "10" alerts outside 0..10,
-"10:" below 10, "~:10" above 10, "@10:20" inside 10..20.
-)";
 }
 
 }  // namespace vpm::nagios

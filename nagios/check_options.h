@@ -13,6 +13,11 @@
 
 namespace vpm::nagios {
 
+// The default -T: under the 60 s after which nagios4 (service_check_timeout) and icinga2 (the
+// CheckCommand's timeout) kill a check and show nothing of what it found, with room left for
+// the process to start and to write its report.
+inline constexpr Duration kDefaultMaxTime{50000};
+
 struct CheckOptions {
   // Config mode: --config FILE [--role R]. Ad-hoc mode: -H HOST[,HOST] -p PORTS.
   std::string config_path;
@@ -24,6 +29,7 @@ struct CheckOptions {
   Protocol protocol = Protocol::kTcp;  // --udp
   Expectation expect = Expectation::kOpen;
   std::optional<Duration> timeout;      // -t/--timeout SECONDS: per-probe, overrides the config
+  Duration max_time = kDefaultMaxTime;  // -T/--max-time SECONDS: the whole run
   std::optional<NagiosRange> warning;   // -w/--warning: latency in seconds
   std::optional<NagiosRange> critical;  // -c/--critical
   std::optional<unsigned> concurrency;  // --concurrency N: global and per-target cap

@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "perfdata.h"
+#include "time_limit.h"
 #include "vpm/duration.h"
 #include "vpm/port_set.h"
 
@@ -23,31 +24,6 @@ constexpr std::size_t kSummaryRanges = 3;    // port ranges named per problem
 constexpr std::size_t kQuietRunLines = 8;    // port-range lines per flow x target without -v
 constexpr std::size_t kMaxSummary = 1024;    // the status line's text, before perfdata
 
-// For "worst wins": CRITICAL > UNKNOWN > WARNING > OK, as Nagios orders service states.
-int rank(Status s) {
-  switch (s) {
-    case Status::kOk:
-      return 0;
-    case Status::kWarning:
-      return 1;
-    case Status::kUnknown:
-      return 2;
-    case Status::kCritical:
-      return 3;
-  }
-  return 2;
-}
-Status worst(Status a, Status b) { return rank(a) >= rank(b) ? a : b; }
-
-double seconds(std::chrono::nanoseconds d) { return static_cast<double>(d.count()) / 1e9; }
-
-// Latency for people: microseconds are plenty, unless that would round a real value to 0.
-std::string human_seconds(std::chrono::nanoseconds d) {
-  const double exact = seconds(d);
-  const double rounded = std::round(exact * 1e6) / 1e6;
-  return format_perf_number(rounded > 0 || exact == 0 ? rounded : exact) + "s";
-}
-
 // Free text on the status line or in long output: a '|' would start perfdata, a line break
 // a new line of output.
 std::string clean(std::string_view text) {
@@ -57,10 +33,6 @@ std::string clean(std::string_view text) {
     if (c == '\n' || c == '\r' || c == '\t') c = ' ';
   }
   return cleaned;
-}
-
-std::string plural(std::size_t n, std::string_view word) {
-  return std::to_string(n) + " " + std::string(word) + (n == 1 ? "" : "s");
 }
 
 std::string default_reason(const FlowResult& r, PortState state) {
@@ -126,99 +98,6 @@ std::string ranges_text(const std::vector<PortRange>& ranges, std::size_t limit)
   }
   if (unnamed > 0) text += " and " + std::to_string(unnamed) + " more";
   return text;
-}
-
-// The latency of a flow x target against -w/-c.
-struct LatencyVerdict {
-  Status status = Status::kOk;
-  std::string text;  // "latency 0.2s", or "latency 1.2s > warning 0.2" when it alerts
-};
-
-std::string compare_text(double value, const NagiosRange& range) {
-  if (range.alert_inside) return "in";
-  if (!range.end_infinite && value > range.end) return ">";
-  return "<";
-}
-
-LatencyVerdict judge_latency(const FlowResult& r, const ReportOptions& options) {
-  LatencyVerdict verdict;
-  if (!r.latency) return verdict;
-  const double value = seconds(*r.latency);
-  verdict.text = "latency " + human_seconds(*r.latency);
-  if (options.critical && options.critical->alerts(value)) {
-    verdict.status = Status::kCritical;
-    verdict.text +=
-        " " + compare_text(value, *options.critical) + " critical " + options.critical->text;
-  } else if (options.warning && options.warning->alerts(value)) {
-    verdict.status = Status::kWarning;
-    verdict.text +=
-        " " + compare_text(value, *options.warning) + " warning " + options.warning->text;
-  }
-  return verdict;
-}
-
-// The soonest certificate expiry of a flow x target against the cert-days thresholds.
-struct CertVerdict {
-  std::optional<long> days_left;  // none without a completed TLS handshake
-  Status status = Status::kOk;
-  std::string text;  // "certificate expires in 5 days (2025-01-06)"
-};
-
-std::string utc_date(std::chrono::system_clock::time_point t) {
-  const std::time_t seconds = std::chrono::system_clock::to_time_t(t);
-  std::tm tm{};
-#ifdef _WIN32
-  gmtime_s(&tm, &seconds);
-#else
-  gmtime_r(&seconds, &tm);
-#endif
-  char text[16];
-  std::strftime(text, sizeof text, "%Y-%m-%d", &tm);
-  return text;
-}
-
-CertVerdict judge_certificate(const FlowResult& r, const ReportOptions& options) {
-  CertVerdict verdict;
-  if (!r.tls_not_after) return verdict;
-  const auto reference = r.finished_at == std::chrono::system_clock::time_point{}
-                             ? std::chrono::system_clock::now()
-                             : r.finished_at;
-  const long days = static_cast<long>(
-      std::chrono::floor<std::chrono::days>(*r.tls_not_after - reference).count());
-  verdict.days_left = days;
-  const std::string date = " (" + utc_date(*r.tls_not_after) + ")";
-  if (days < 0) {
-    verdict.text =
-        "certificate expired " + plural(static_cast<std::size_t>(-days), "day") + " ago" + date;
-  } else {
-    verdict.text = "certificate expires in " + plural(static_cast<std::size_t>(days), "day") + date;
-  }
-  if (days < options.cert_critical_days) {
-    verdict.status = Status::kCritical;
-  } else if (days < options.cert_warning_days) {
-    verdict.status = Status::kWarning;
-  }
-  return verdict;
-}
-
-struct Judged {
-  const FlowResult* result = nullptr;
-  Status failure = Status::kOk;  // from failing ports and the flow's severity
-  LatencyVerdict latency;
-  CertVerdict certificate;
-  Status status = Status::kOk;  // the worst of the three
-};
-
-Judged judge_result(const FlowResult& r, const ReportOptions& options) {
-  Judged judged;
-  judged.result = &r;
-  if (!r.up) {
-    judged.failure = r.flow->severity == Severity::kWarning ? Status::kWarning : Status::kCritical;
-  }
-  judged.latency = judge_latency(r, options);
-  judged.certificate = judge_certificate(r, options);
-  judged.status = worst(worst(judged.failure, judged.latency.status), judged.certificate.status);
-  return judged;
 }
 
 // "flow 127.0.0.1 tcp/10005 refused (connection refused), tcp/10006 filtered (no answer in 2s)"
@@ -314,11 +193,13 @@ std::string perfdata(const std::vector<Judged>& judged, const ReportOptions& opt
   for (const std::string& name : flow_names) {
     unsigned failed = 0;
     std::size_t probed = 0;
+    std::size_t planned = 0;
     for (const Judged& j : judged) {
       const FlowResult& r = *j.result;
       if (r.flow->name != name) continue;
       failed += r.failed;
       probed += r.ports.size();
+      planned += r.ports.size() + r.not_probed;
       // A target that measured no latency (every port failed) gets no latency datum: the
       // guidelines allow "U", but Icinga 2's perfdata parser rejects it and its metric
       // writers drop the value with a warning on every check. The _failed count says it.
@@ -350,6 +231,12 @@ std::string perfdata(const std::vector<Judged>& judged, const ReportOptions& opt
     failed_ports.min = 0;
     failed_ports.max = static_cast<double>(probed);
     data.push_back(format_perf_datum(failed_ports));
+    PerfDatum probed_ports;  // fewer than planned when the time limit came first
+    probed_ports.label = name + "_probed";
+    probed_ports.value = static_cast<double>(probed);
+    probed_ports.min = 0;
+    probed_ports.max = static_cast<double>(planned);
+    data.push_back(format_perf_datum(probed_ports));
   }
   std::string text;
   for (const std::string& datum : data) {
@@ -402,7 +289,8 @@ void describe_result(const Judged& j, const ReportOptions& options, bool& explai
         (first ? " " : ", ") + std::to_string(r.count(state)) + " " + std::string(to_string(state));
     first = false;
   }
-  if (first) head += " no ports probed";
+  if (r.not_probed > 0) head += (first ? " " : ", ") + std::to_string(r.not_probed) + " not probed";
+  if (first && r.not_probed == 0) head += " no ports probed";
   if (!j.latency.text.empty()) head += "; " + j.latency.text;
   if (!j.certificate.text.empty()) head += "; " + j.certificate.text;
   out.add(clean(head));
@@ -442,20 +330,6 @@ void describe_result(const Judged& j, const ReportOptions& options, bool& explai
 
 }  // namespace
 
-std::string_view to_string(Status s) {
-  switch (s) {
-    case Status::kOk:
-      return "OK";
-    case Status::kWarning:
-      return "WARNING";
-    case Status::kCritical:
-      return "CRITICAL";
-    case Status::kUnknown:
-      return "UNKNOWN";
-  }
-  return "UNKNOWN";
-}
-
 Report make_report(const std::vector<FlowResult>& results, const ReportOptions& options) {
   if (results.empty()) return unknown_report("no flow was probed (no hosts in the target roles?)");
   std::vector<Judged> judged;
@@ -468,7 +342,22 @@ Report make_report(const std::vector<FlowResult>& results, const ReportOptions& 
   }
 
   std::string summary = clean(summary_line(judged));
-  if (summary.size() > kMaxSummary) summary = summary.substr(0, kMaxSummary - 3) + "...";
+  std::size_t planned = 0;
+  std::size_t not_probed = 0;
+  for (const FlowResult& r : results) {
+    planned += r.ports.size() + r.not_probed;
+    not_probed += r.not_probed;
+  }
+  std::string unprobed;  // the status line names the ports the time limit left out
+  if (not_probed > 0) unprobed = clean(not_probed_text(not_probed, planned, options.max_time));
+  if (!unprobed.empty() && report.status == Status::kUnknown) {
+    // Nothing failed: what was probed is fine, the rest is unknown.
+    summary = unprobed + " (" + with_thousands(planned - not_probed) + " probed: OK)";
+    unprobed.clear();
+  }
+  const std::size_t room = unprobed.empty() ? kMaxSummary : kMaxSummary - unprobed.size() - 2;
+  if (summary.size() > room) summary = summary.substr(0, room - 3) + "...";
+  if (!unprobed.empty()) summary += "; " + unprobed;
   std::string first_line = "VEEAM PORTS " + std::string(to_string(report.status)) + " - " + summary;
   if (first_line.size() + 3 < kMaxFirstLine) {
     const std::string data = perfdata(judged, options, kMaxFirstLine - first_line.size() - 3);
@@ -481,9 +370,10 @@ Report make_report(const std::vector<FlowResult>& results, const ReportOptions& 
     return rank(a.status) > rank(b.status);
   });
   LongOutput out(first_line);
+  for (const std::string& note : options.notes) out.add(clean(note));
   bool explained_udp_silence = false;
   for (const Judged& j : ordered) describe_result(j, options, explained_udp_silence, out);
-  for (const std::string& note : options.notes) out.add(clean(note));
+  for (const std::string& note : options.discovery_notes) out.add(clean(note));
   report.output = out.finish();
   return report;
 }

@@ -4,24 +4,10 @@
 #include <string>
 #include <vector>
 
-#include "nagios_range.h"
+#include "verdict.h"
 #include "vpm/flow_result.h"
 
 namespace vpm::nagios {
-
-enum class Status { kOk = 0, kWarning = 1, kCritical = 2, kUnknown = 3 };
-std::string_view to_string(Status s);  // "OK", "WARNING", "CRITICAL", "UNKNOWN"
-
-struct ReportOptions {
-  std::optional<NagiosRange> warning;  // latency thresholds in seconds
-  std::optional<NagiosRange> critical;
-  int verbosity = 0;  // 1+: a line per failing port range
-  // A TLS certificate that expires in fewer days than these raises WARNING / CRITICAL.
-  int cert_warning_days = 30;
-  int cert_critical_days = 7;
-  // Lines after the flows' (what discovery did: skipped flows, warnings), in their order.
-  std::vector<std::string> notes;
-};
 
 struct Report {
   Status status = Status::kUnknown;

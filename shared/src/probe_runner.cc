@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <chrono>
 #include <map>
 #include <utility>  // before Asio: Boost 1.74 uses std::exchange without including it
@@ -16,11 +17,14 @@ using Clock = std::chrono::steady_clock;
 
 // One run: every flow x host x port of the plans it was given.
 struct Batch {
+  explicit Batch(boost::asio::io_context& io) : deadline_timer(io) {}
+
   struct Slot {  // one flow x host
     std::size_t flow = 0;
     std::string host;
     std::string address;
     std::vector<PortResult> ports;
+    std::vector<bool> probed;  // per port: a result came (a probe or a failed lookup)
     std::size_t remaining = 0;
     Clock::time_point finished{};
   };
@@ -29,8 +33,11 @@ struct Batch {
   std::size_t remaining_slots = 0;
   Clock::time_point started = Clock::now();
   ProbeRunner::RunDone done;
+  boost::asio::steady_timer deadline_timer;
+  bool completed = false;  // reported: later results change nothing
 
   void port_done(std::size_t slot_index) {
+    if (completed) return;
     Slot& slot = slots[slot_index];
     if (--slot.remaining == 0) {
       slot.finished = Clock::now();
@@ -39,14 +46,24 @@ struct Batch {
   }
 
   void complete() {
+    completed = true;
+    deadline_timer.cancel();
     std::vector<FlowResult> results;
     results.reserve(slots.size());
     const auto now = std::chrono::system_clock::now();
+    const auto steady_now = Clock::now();
     for (Slot& slot : slots) {
+      std::vector<PortResult> probed;
+      probed.reserve(slot.ports.size());
+      for (std::size_t i = 0; i < slot.ports.size(); ++i) {
+        if (slot.probed[i]) probed.push_back(std::move(slot.ports[i]));
+      }
+      const auto not_probed = static_cast<unsigned>(slot.ports.size() - probed.size());
       FlowResult result = summarise(flows[slot.flow].flow, std::move(slot.host),
-                                    std::move(slot.address), std::move(slot.ports));
+                                    std::move(slot.address), std::move(probed));
+      result.not_probed = not_probed;
       result.finished_at = now;
-      result.duration = slot.finished - started;
+      result.duration = (slot.remaining == 0 ? slot.finished : steady_now) - started;
       results.push_back(std::move(result));
     }
     ProbeRunner::RunDone callback = std::move(done);
@@ -61,13 +78,14 @@ ProbeRunner::ProbeRunner(boost::asio::io_context& io, Limits limits)
       limit_(std::max(1U, std::min(limits.concurrency, os::socket_budget()))),
       concurrency_(limit_),
       per_target_concurrency_(std::max(1U, limits.per_target_concurrency)),
+      grow_while_filtered_(limits.grow_while_filtered),
       resolver_(std::make_unique<HostResolver>(io)),
       alive_(std::make_shared<bool>(true)) {}
 
 ProbeRunner::~ProbeRunner() { *alive_ = false; }
 
-void ProbeRunner::run(std::vector<FlowPlan> flows, RunDone done) {
-  auto batch = std::make_shared<Batch>();
+void ProbeRunner::run(std::vector<FlowPlan> flows, RunDone done, RunDeadline deadline) {
+  auto batch = std::make_shared<Batch>(io_);
   batch->flows = std::move(flows);
   batch->done = std::move(done);
 
@@ -82,6 +100,7 @@ void ProbeRunner::run(std::vector<FlowPlan> flows, RunDone done) {
       slot.flow = f;
       slot.host = host;
       slot.ports.resize(plan.ports.size());
+      slot.probed.resize(plan.ports.size());
       slot.remaining = plan.ports.size();
       slots_by_host[host].push_back(batch->slots.size());
       auto& timeout = lookup_timeout[host];
@@ -94,19 +113,28 @@ void ProbeRunner::run(std::vector<FlowPlan> flows, RunDone done) {
     boost::asio::post(io_, [batch] { batch->complete(); });
     return;
   }
+  if (deadline) {
+    // Probes started in time end by the deadline; this reports a run whose lookups or
+    // conversations ran late all the same.
+    batch->deadline_timer.expires_at(*deadline);
+    batch->deadline_timer.async_wait([batch](const boost::system::error_code& ec) {
+      if (!ec && !batch->completed) batch->complete();
+    });
+  }
 
   for (auto& [host, slot_indexes] : slots_by_host) {
     resolver_->resolve(
         host, lookup_timeout[host],
-        [this, alive = alive_, batch, host = host,
+        [this, alive = alive_, batch, deadline, host = host,
          slot_indexes = slot_indexes](ResolvedHost resolved) {
-          if (!*alive) return;
+          if (!*alive || batch->completed) return;
           for (std::size_t s : slot_indexes) {
             Batch::Slot& slot = batch->slots[s];
             const FlowPlan& plan = batch->flows[slot.flow];
             if (!resolved.address) {
               for (std::size_t i = 0; i < plan.ports.size(); ++i) {
                 slot.ports[i] = PortResult{plan.ports[i], PortState::kDnsError, {}, resolved.error};
+                slot.probed[i] = true;
               }
               slot.remaining = 1;
               batch->port_done(s);
@@ -118,10 +146,15 @@ void ProbeRunner::run(std::vector<FlowPlan> flows, RunDone done) {
               Job job{probe,
                       ProbeRequest{*resolved.address, plan.ports[i], plan.flow->timeout, host,
                                    plan.flow->check},
-                      [batch, s, i](PortResult result) {
-                        batch->slots[s].ports[i] = std::move(result);
+                      [batch, s, i](std::optional<PortResult> result) {
+                        if (result && !batch->completed) {
+                          batch->slots[s].ports[i] = std::move(*result);
+                          batch->slots[s].probed[i] = true;
+                        }
                         batch->port_done(s);
-                      }};
+                      },
+                      deadline ? RunDeadline(*deadline - plan.flow->timeout - kEndBeforeDeadline)
+                               : std::nullopt};
               enqueue(host, std::move(job));
             }
           }
@@ -132,26 +165,44 @@ void ProbeRunner::run(std::vector<FlowPlan> flows, RunDone done) {
 
 void ProbeRunner::enqueue(const std::string& target, Job job) {
   TargetQueue& queue = targets_[target];
-  queue.target = target;
+  if (queue.target.empty()) {  // new
+    queue.target = target;
+    queue.cap = per_target_concurrency_;
+  }
   queue.pending.push_back(std::move(job));
-  if (!queue.ready && queue.in_flight < per_target_concurrency_) {
+  make_ready_if_room(queue);
+}
+
+void ProbeRunner::make_ready_if_room(TargetQueue& queue) {
+  if (!queue.ready && !queue.pending.empty() && queue.in_flight < queue.cap) {
     queue.ready = true;
     ready_.push_back(&queue);
   }
 }
 
-void ProbeRunner::finished(TargetQueue& queue) {
-  --queue.in_flight;
-  --in_flight_;
-  if (concurrency_ < limit_) ++concurrency_;
-  if (!queue.ready && !queue.pending.empty() && queue.in_flight < per_target_concurrency_) {
-    queue.ready = true;
-    ready_.push_back(&queue);
-  }
-  // Idle: nothing queued, in flight or listed in ready_, so nothing points at it any more.
+// Idle: nothing queued, in flight or listed in ready_, so nothing points at it any more.
+void ProbeRunner::forget_if_idle(TargetQueue& queue) {
   if (queue.in_flight == 0 && queue.pending.empty() && !queue.ready) {
     targets_.erase(targets_.find(queue.target));  // not erase(key): the key lives in `queue`
   }
+}
+
+void ProbeRunner::adapt_cap(TargetQueue& queue, PortState state) {
+  if (!grow_while_filtered_) return;
+  if (state == PortState::kFiltered) {
+    queue.cap = std::max(queue.cap, std::min(queue.cap + 1, limit_));
+  } else {
+    queue.cap = per_target_concurrency_;  // an answer: something there takes the load
+  }
+}
+
+void ProbeRunner::finished(TargetQueue& queue, PortState state) {
+  --queue.in_flight;
+  --in_flight_;
+  if (concurrency_ < limit_) ++concurrency_;
+  adapt_cap(queue, state);
+  make_ready_if_room(queue);
+  forget_if_idle(queue);
   pump();
 }
 
@@ -172,7 +223,8 @@ bool ProbeRunner::retry_later(TargetQueue& queue, std::shared_ptr<Job> job) {
 }
 
 // Starts probes while there is room, round-robin over the targets that have work, so one
-// large range never starves a single-port flow to another host.
+// large range never starves a single-port flow to another host. A job whose run's deadline
+// leaves it too little time is reported as not started, without taking room.
 void ProbeRunner::pump() {
   if (pumping_) return;
   pumping_ = true;
@@ -181,19 +233,25 @@ void ProbeRunner::pump() {
     ready_.pop_front();
     Job job = std::move(queue->pending.front());
     queue->pending.pop_front();
-    ++queue->in_flight;
-    ++in_flight_;
-    if (!queue->pending.empty() && queue->in_flight < per_target_concurrency_) {
-      ready_.push_back(queue);
-    } else {
-      queue->ready = false;
+    const bool start = !job.start_by || Clock::now() <= *job.start_by;
+    if (start) {
+      ++queue->in_flight;
+      ++in_flight_;
+    }
+    queue->ready = false;
+    make_ready_if_room(*queue);
+    if (!start) {
+      job.done(std::nullopt);
+      forget_if_idle(*queue);
+      continue;
     }
     auto owned = std::make_shared<Job>(std::move(job));
     owned->probe(io_, owned->request, [this, alive = alive_, queue, owned](PortResult result) {
       if (*alive && result.out_of_descriptors && retry_later(*queue, owned)) return;
-      ProbeDone done = std::move(owned->done);
+      const PortState state = result.state;
+      auto done = std::move(owned->done);
       done(std::move(result));
-      if (*alive) finished(*queue);
+      if (*alive) finished(*queue, state);
     });
   }
   pumping_ = false;

@@ -105,7 +105,7 @@ TEST(E2ECheckTest, OpenPortIsOk) {
   EXPECT_EQ(first_line(r.out).rfind("VEEAM PORTS OK - 1 flow OK (1 port on 1 target) | ", 0), 0u)
       << r.out;
   const auto data = perfdata(r.out);
-  ASSERT_EQ(data.size(), 2u) << r.out;
+  ASSERT_EQ(data.size(), 3u) << r.out;
   EXPECT_EQ(data[0].label, "adhoc@127.0.0.1");
   EXPECT_NE(data[0].value, "U");
   EXPECT_GT(std::stod(data[0].value), 0.0);
@@ -116,6 +116,9 @@ TEST(E2ECheckTest, OpenPortIsOk) {
   EXPECT_EQ(data[1].label, "adhoc_failed");
   EXPECT_EQ(data[1].value, "0");
   EXPECT_EQ(data[1].max, "1");
+  EXPECT_EQ(data[2].label, "adhoc_probed");
+  EXPECT_EQ(data[2].value, "1");
+  EXPECT_EQ(data[2].max, "1");
   EXPECT_NE(r.out.find("[OK] adhoc -> 127.0.0.1 (127.0.0.1) tcp expect open: 1 open; latency "),
             std::string::npos)
       << r.out;

@@ -226,6 +226,25 @@ TEST(MetricModelTest, LastRunAndDurationPerFlowAndTarget) {
             (Labels{{"flow", "agent-to-backup-server-control"}, {"target", "vbr01"}}));
 }
 
+TEST(MetricModelTest, IntervalOncePerFlowToCompareWithTheRunDuration) {
+  Snapshot snapshot = fixed_snapshot();
+  Flow slow = make_flow("agent-to-dynamic", "30000-34999");
+  slow.interval = Duration(2500);
+  snapshot.flows[slow.name] = std::make_shared<const std::vector<FlowResult>>(
+      std::vector<FlowResult>{result(slow, "vbr01", {port(30000, PortState::kFiltered)})});
+  const auto families = flow_families(snapshot, ModelOptions{});
+  EXPECT_EQ(samples(families, "veeam_flow_interval_seconds").size(), 4u);  // one per flow
+  EXPECT_DOUBLE_EQ(gauge(families, "veeam_flow_interval_seconds", {{"flow", "agent-to-dynamic"}}),
+                   2.5);
+  EXPECT_EQ(labels_of(*samples(families, "veeam_flow_interval_seconds",
+                               {{"flow", "agent-to-backup-server-control"}})
+                           .front()),
+            (Labels{{"flow", "agent-to-backup-server-control"}}));
+  EXPECT_DOUBLE_EQ(
+      gauge(families, "veeam_flow_interval_seconds", {{"flow", "agent-to-backup-server-control"}}),
+      to_seconds(Flow{}.interval));
+}
+
 TEST(MetricModelTest, InfoCarriesTheFlowDefinitionOncePerFlow) {
   const auto families = flow_families(fixed_snapshot(), ModelOptions{});
   const auto info = samples(families, "veeam_flow_info");
@@ -247,7 +266,7 @@ TEST(MetricModelTest, EveryFamilyHasHelpAndAType) {
   const Snapshot s = fixed_snapshot();
   auto families = flow_families(s, ModelOptions{});
   for (auto& f : exporter_families(s, ModelOptions{})) families.push_back(std::move(f));
-  ASSERT_EQ(families.size(), 7u + 4u);
+  ASSERT_EQ(families.size(), 8u + 4u);
   for (const MetricFamily& f : families) {
     EXPECT_FALSE(f.help.empty()) << f.name;
     EXPECT_NE(f.type, MetricType::Untyped) << f.name;

@@ -75,10 +75,45 @@ TEST(CheckOptionsTest, ProtocolAndExpectation) {
 TEST(CheckOptionsTest, TimeoutInDecimalSeconds) {
   EXPECT_EQ(parse({"-H", "::1", "-p", "1", "-t", "0.5"}).timeout, Duration(500));
   EXPECT_EQ(parse({"-H", "::1", "-p", "1", "-t10"}).timeout, Duration(10000));
-  EXPECT_EQ(parse({"-H", "::1", "-p", "1", "--timeout", "3600"}).timeout, Duration(3600000));
+  EXPECT_EQ(parse({"-H", "::1", "-p", "1", "--timeout", "3600", "-T", "3601"}).timeout,
+            Duration(3600000));
   EXPECT_EQ(parse({"-H", "::1", "-p", "1", "--timeout=0.001"}).timeout, Duration(1));
   EXPECT_EQ(parse({"-H", "::1", "-p", "1", "-t", "2."}).timeout, Duration(2000));
   EXPECT_EQ(parse({"-H", "::1", "-p", "1", "-t", ".25"}).timeout, Duration(250));
+}
+
+TEST(CheckOptionsTest, MaxTimeBoundsTheWholeRun) {
+  EXPECT_EQ(parse({"--config", "t.yaml"}).max_time, kDefaultMaxTime);
+  EXPECT_EQ(kDefaultMaxTime, Duration(50000));  // under nagios4's and icinga2's 60 s
+  EXPECT_EQ(parse({"--config", "t.yaml", "-T", "3"}).max_time, Duration(3000));
+  EXPECT_EQ(parse({"--config", "t.yaml", "--max-time=0.5", "-t", "0.4"}).max_time, Duration(500));
+  EXPECT_EQ(parse({"-H", "::1", "-p", "1", "-T120", "-t", "60"}).max_time, Duration(120000));
+  EXPECT_EQ(error_of({"--config", "t.yaml", "-T", "0"}),
+            "-T/--max-time: \"0\" must be greater than 0");
+  EXPECT_EQ(error_of({"--config", "t.yaml", "-T", "abc"}),
+            "-T/--max-time: \"abc\" is not a number of seconds");
+  EXPECT_EQ(error_of({"--config", "t.yaml", "--max-time", "50s"}),
+            "-T/--max-time: \"50s\" is not a number of seconds");
+  EXPECT_EQ(parse({"--config", "t.yaml", "-T", "86400"}).max_time, Duration(86400000));
+  EXPECT_EQ(error_of({"--config", "t.yaml", "-T", "86401"}),
+            "-T/--max-time: \"86401\" must be at most 86400 seconds");
+  EXPECT_EQ(error_of({"--config", "t.yaml", "-T"}), "-T/--max-time needs a value");
+  EXPECT_EQ(error_of({"--config", "t.yaml", "-T", "5", "-T", "6"}),
+            "-T/--max-time is given more than once");
+  // No probe could end within the limit: the run would probe nothing.
+  EXPECT_EQ(error_of({"-H", "::1", "-p", "1", "-t", "2", "-T", "1"}),
+            "-t/--timeout (2s) leaves no time within -T/--max-time (1s): a probe starts only if "
+            "it can end 100ms before the limit");
+  EXPECT_EQ(error_of({"-H", "::1", "-p", "1", "-t", "1", "-T", "1"}),
+            "-t/--timeout (1s) leaves no time within -T/--max-time (1s): a probe starts only if "
+            "it can end 100ms before the limit");
+  EXPECT_EQ(parse({"-H", "::1", "-p", "1", "-t", "0.9", "-T", "1"}).max_time, Duration(1000));
+  EXPECT_EQ(error_of({"-H", "::1", "-p", "1", "-t", "60"}),
+            "-t/--timeout (1m) leaves no time within -T/--max-time (50s, the default): a probe "
+            "starts only if it can end 100ms before the limit");
+  EXPECT_EQ(error_of({"--config", "t.yaml", "--role", "agent", "--print-firewall-rules", "nftables",
+                      "-T", "5"}),
+            "-T/--max-time has no effect with --print-firewall-rules (it probes nothing)");
 }
 
 TEST(CheckOptionsTest, LatencyThresholds) {
@@ -282,9 +317,9 @@ TEST(CheckOptionsTest, PrintFirewallRules) {
 
 TEST(CheckOptionsTest, UsageMentionsEveryFlag) {
   const std::string usage = check_usage();
-  for (const char* flag : {"--hostname", "--ports", "--udp", "--expect", "--timeout", "--warning",
-                           "--critical", "--config", "--role", "--concurrency", "--verbose",
-                           "--help", "--version", "--print-firewall-rules"}) {
+  for (const char* flag : {"--hostname", "--ports", "--udp", "--expect", "--timeout", "--max-time",
+                           "--warning", "--critical", "--config", "--role", "--concurrency",
+                           "--verbose", "--help", "--version", "--print-firewall-rules"}) {
     EXPECT_NE(usage.find(flag), std::string::npos) << flag;
   }
 }

@@ -155,8 +155,10 @@ TEST(CheckReportTest, AllFlowsOkExactOutput) {
             "VEEAM PORTS OK - 2 flows OK (3 ports on 1 target) | "
             "'agent-to-backup-server-control@127.0.0.1'=0.000213s;;;0;2 "
             "'agent-to-backup-server-control_failed'=0;;;0;2 "
+            "'agent-to-backup-server-control_probed'=2;;;0;2 "
             "'agent-to-repository@127.0.0.1'=0.00005s;;;0;2 "
-            "'agent-to-repository_failed'=0;;;0;1\n"
+            "'agent-to-repository_failed'=0;;;0;1 "
+            "'agent-to-repository_probed'=1;;;0;1\n"
             "[OK] agent-to-backup-server-control -> 127.0.0.1 (127.0.0.1) tcp expect open: "
             "2 open; latency 0.000213s\n"
             "  10005-10006: 2 open\n"
@@ -182,7 +184,8 @@ TEST(CheckReportTest, RefusedPortIsCriticalAndNamed) {
   EXPECT_EQ(lines[0],
             "VEEAM PORTS CRITICAL - agent-to-backup-server-control 127.0.0.1 tcp/10006 refused "
             "(connection refused) | 'agent-to-backup-server-control@127.0.0.1'=0.000213s;;;0;2 "
-            "'agent-to-backup-server-control_failed'=1;;;0;2");
+            "'agent-to-backup-server-control_failed'=1;;;0;2 "
+            "'agent-to-backup-server-control_probed'=2;;;0;2");
   EXPECT_EQ(lines[1],
             "[CRITICAL] agent-to-backup-server-control -> 127.0.0.1 (127.0.0.1) tcp expect open: "
             "1 open, 1 refused; latency 0.000213s");
@@ -363,7 +366,7 @@ TEST(CheckReportTest, PerfdataParsesBack) {
       options);
   // ::1 measured no latency (both ports filtered): it has no datum, never "U".
   const auto data = parse_perfdata(first_line(report));
-  ASSERT_EQ(data.size(), 2u);
+  ASSERT_EQ(data.size(), 3u);  // latency, failed, probed
   EXPECT_EQ(data[0].label, "agent-to-server@127.0.0.1");
   EXPECT_EQ(data[0].value, "0.00125");
   EXPECT_EQ(data[0].uom, "s");
@@ -378,6 +381,8 @@ TEST(CheckReportTest, PerfdataParsesBack) {
   EXPECT_EQ(data[1].crit, "");
   EXPECT_EQ(data[1].min, "0");
   EXPECT_EQ(data[1].max, "4");
+  EXPECT_EQ(data[2].label, "agent-to-server_probed");
+  EXPECT_EQ(data[2].value, "4");
   EXPECT_EQ(first_line(report).find("=U"), std::string::npos) << first_line(report);
 }
 
@@ -429,7 +434,7 @@ TEST(CheckReportTest, WideThresholdsStayOk) {
       {result(make_flow("f"), {port(22, PortState::kOpen, microseconds(213))})}, options);
   EXPECT_EQ(report.status, Status::kOk);
   const auto data = parse_perfdata(first_line(report));
-  ASSERT_EQ(data.size(), 2u);
+  ASSERT_EQ(data.size(), 3u);
   EXPECT_EQ(data[0].warn, "10");
   EXPECT_EQ(data[0].crit, "20");
 }
@@ -476,7 +481,7 @@ TEST(CheckReportTest, OutputStaysUnder8KiB) {
     EXPECT_LT(report.output.size(), 8192u);
     const auto lines = lines_of(report.output);
     EXPECT_EQ(lines[0].rfind("VEEAM PORTS CRITICAL - 40 of 40 flows failing: ", 0), 0u);
-    EXPECT_EQ(parse_perfdata(lines[0]).size(), 80u);
+    EXPECT_EQ(parse_perfdata(lines[0]).size(), 120u);
     // Every long-output line is either shown or counted in the final "... (N more lines)".
     const std::string& last = lines.back();
     ASSERT_EQ(last.rfind("... (", 0), 0u) << last;
@@ -621,6 +626,86 @@ TEST(ServiceStates, TlsErrorStillShowsTheCertificateDays) {
       {tls_result(hours(24 * 100), PortState::kTlsError, "certificate not verified")}, {});
   EXPECT_EQ(report.status, Status::kCritical);
   EXPECT_NE(report.output.find("'gw@127.0.0.1_cert_days'=100;30:;7:"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace vpm::nagios
+
+namespace vpm::nagios {
+namespace {
+
+// A result of a run that the time limit cut: `probed` judged, `not_probed` never started.
+FlowResult cut_result(const Flow& flow, std::vector<PortResult> probed, unsigned not_probed) {
+  FlowResult r = result(flow, std::move(probed));
+  r.not_probed = not_probed;
+  return r;
+}
+
+ReportOptions with_limit(Duration max_time) {
+  ReportOptions options;
+  options.max_time = max_time;
+  return options;
+}
+
+TEST(CheckReportTimeLimit, FailingPortsKeepTheirVerdictAndTheRestIsNamed) {
+  const Flow flow = make_flow("dynamic", Protocol::kTcp, Expectation::kReachable);
+  const Report report =
+      make_report({cut_result(flow, ports(30000, 32699, PortState::kFiltered), 2300)},
+                  with_limit(Duration(50000)));
+  EXPECT_EQ(report.status, Status::kCritical);
+  EXPECT_EQ(summary_of(report),
+            "dynamic 127.0.0.1 tcp/30000-32699 filtered (no answer in 2s); "
+            "2,300 of 5,000 ports not probed: time limit 50s");
+  const auto data = parse_perfdata(first_line(report));
+  const ParsedDatum* probed = find_datum(data, "dynamic_probed");
+  ASSERT_NE(probed, nullptr) << first_line(report);
+  EXPECT_EQ(probed->value, "2700");
+  EXPECT_EQ(probed->max, "5000");
+  ASSERT_NE(find_datum(data, "dynamic_failed"), nullptr);
+  EXPECT_EQ(find_datum(data, "dynamic_failed")->value, "2700");
+  EXPECT_EQ(lines_of(report.output).at(1),
+            "[CRITICAL] dynamic -> 127.0.0.1 (127.0.0.1) tcp expect reachable: 2700 filtered, "
+            "2300 not probed");
+}
+
+TEST(CheckReportTimeLimit, WarningSeverityStaysWarning) {
+  const Flow flow = make_flow("w", Protocol::kTcp, Expectation::kOpen, Severity::kWarning);
+  const Report report = make_report({cut_result(flow, {port(1, PortState::kRefused)}, 5)},
+                                    with_limit(Duration(3000)));
+  EXPECT_EQ(report.status, Status::kWarning);
+}
+
+TEST(CheckReportTimeLimit, NothingFailedButNotAllProbedIsUnknown) {
+  const Flow flow = make_flow("dynamic", Protocol::kTcp, Expectation::kClosed);
+  const Report report =
+      make_report({cut_result(flow, ports(30000, 30191, PortState::kFiltered), 4808)},
+                  with_limit(Duration(3000)));
+  EXPECT_EQ(report.status, Status::kUnknown);
+  EXPECT_EQ(summary_of(report), "4,808 of 5,000 ports not probed: time limit 3s (192 probed: OK)");
+  EXPECT_EQ(lines_of(report.output).at(1),
+            "[UNKNOWN] dynamic -> 127.0.0.1 (127.0.0.1) tcp expect closed: 192 filtered, "
+            "4808 not probed");
+}
+
+TEST(CheckReportTimeLimit, AFlowLeftWhollyUnprobedIsUnknownNotFailed) {
+  const Flow ok = make_flow("ok");
+  const Flow late = make_flow("late");
+  const Report report = make_report(
+      {result(ok, {port(22, PortState::kOpen, microseconds(5))}), cut_result(late, {}, 3)},
+      with_limit(Duration(1000)));
+  EXPECT_EQ(report.status, Status::kUnknown);
+  EXPECT_EQ(summary_of(report), "3 of 4 ports not probed: time limit 1s (1 probed: OK)");
+  EXPECT_EQ(lines_of(report.output).at(1),
+            "[UNKNOWN] late -> 127.0.0.1 (127.0.0.1) tcp expect open: 3 not probed");
+}
+
+TEST(CheckReportTimeLimit, NotesLeadTheLongOutput) {
+  ReportOptions options;
+  options.notes = {"warning: the caps | say so"};
+  const Report report =
+      make_report({result(make_flow("f"), {port(22, PortState::kOpen, microseconds(1))})}, options);
+  EXPECT_EQ(report.status, Status::kOk);
+  EXPECT_EQ(lines_of(report.output).at(1), "warning: the caps / say so");
 }
 
 }  // namespace

@@ -109,6 +109,28 @@ TEST(ProbeRunner, AQueueIsKeptOnlyWhileItsTargetHasProbes) {
   }
 }
 
+TEST(ProbeRunner, ADeadlineThatHasPassedReportsEveryPortAsNotProbed) {
+  // The deadline's own timer reports the run, before the lookups have answered: nothing is
+  // probed, everything is counted, and what was still running is abandoned cleanly.
+  const Port closed = test::closed_tcp_port();
+  const auto results = run_flows(
+      {plan("late", Protocol::kTcp, Expectation::kReachable, {"127.0.0.1", "::1"}, {closed, 1})},
+      Limits{}, std::chrono::steady_clock::now() - std::chrono::seconds(1));
+  ASSERT_EQ(results.size(), 2U);
+  for (const FlowResult& r : results) {
+    EXPECT_TRUE(r.ports.empty()) << r.target;
+    EXPECT_EQ(r.not_probed, 2U) << r.target;
+    EXPECT_EQ(r.failed, 0U) << r.target;
+  }
+  // And a deadline far enough away changes nothing.
+  const auto in_time =
+      run_flows({plan("in-time", Protocol::kTcp, Expectation::kReachable, {"127.0.0.1"}, {closed})},
+                Limits{}, std::chrono::steady_clock::now() + std::chrono::seconds(30));
+  ASSERT_EQ(in_time.size(), 1U);
+  EXPECT_EQ(in_time[0].count(PortState::kRefused), 1U);
+  EXPECT_EQ(in_time[0].not_probed, 0U);
+}
+
 TEST(ProbeRunner, AnEmptyPlanCompletes) { EXPECT_TRUE(run_flows({}, Limits{}).empty()); }
 
 TEST(ProbeRunner, UdpAndTcpFlowsInOneRun) {

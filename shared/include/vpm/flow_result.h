@@ -23,6 +23,8 @@ struct FlowResult {
   std::optional<std::chrono::nanoseconds> latency;
   std::array<unsigned, kPortStateCount> counts{};  // ports per state, indexed by PortState
   unsigned failed = 0;                             // ports that did not meet the expectation
+  // Planned ports left out of `ports` because the run's time limit came first (the check's -T).
+  unsigned not_probed = 0;
   std::chrono::system_clock::time_point finished_at{};
   std::chrono::nanoseconds duration{0};
   // The soonest certificate expiry among the ports whose TLS handshake completed; none without.

@@ -2,9 +2,11 @@
 // Runs flow plans on one io_context with a global and a per-target cap on probes in
 // flight. Names are resolved once per run per host; a failure is a state, not an exception.
 #include <boost/asio/io_context.hpp>
+#include <chrono>
 #include <deque>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -20,7 +22,20 @@ class HostResolver;
 struct Limits {
   unsigned concurrency = 512;
   unsigned per_target_concurrency = 64;
+  // A SYN that a firewall drops never reaches the target, so while every answer from a target
+  // is a timeout (filtered) the per-target cap protects nothing: each timeout raises that
+  // target's cap by one (it doubles per round of timeouts), up to the global cap; the first
+  // answer of any other kind puts it back to per_target_concurrency.
+  bool grow_while_filtered = true;
 };
+
+// The latest moment a run may still report: a probe starts only if its own timeout ends
+// kEndBeforeDeadline before then, and at that moment the run reports what it has, the rest
+// counted as not probed.
+using RunDeadline = std::optional<std::chrono::steady_clock::time_point>;
+// That margin lets the watchdog, the aborted connect's completion and the report all come
+// before the deadline, so the last round is reported as probed rather than cut off.
+inline constexpr std::chrono::milliseconds kEndBeforeDeadline{100};
 
 class ProbeRunner {
  public:
@@ -34,9 +49,10 @@ class ProbeRunner {
   ~ProbeRunner();
 
   // Probes every host x port of `flows`; `done` gets one FlowResult per flow x host, in plan
-  // order, on the io_context's thread. Never calls `done` inline.
+  // order, on the io_context's thread. Never calls `done` inline. With a deadline, ports not
+  // probed by then are left out of FlowResult::ports and counted in FlowResult::not_probed.
   using RunDone = std::function<void(std::vector<FlowResult>)>;
-  void run(std::vector<FlowPlan> flows, RunDone done);
+  void run(std::vector<FlowPlan> flows, RunDone done, RunDeadline deadline = std::nullopt);
 
   unsigned effective_concurrency() const { return concurrency_; }
   unsigned in_flight() const { return in_flight_; }
@@ -48,16 +64,21 @@ class ProbeRunner {
   struct Job {
     ProbeFn probe;
     ProbeRequest request;
-    ProbeDone done;
+    std::function<void(std::optional<PortResult>)> done;  // nullopt: never started
+    RunDeadline start_by;                                 // a job popped later is not started
   };
   struct TargetQueue {
     std::string target;  // its key in targets_
     std::deque<Job> pending;
     unsigned in_flight = 0;
+    unsigned cap = 0;    // its per-target cap now (see Limits::grow_while_filtered)
     bool ready = false;  // listed in ready_
   };
   void enqueue(const std::string& target, Job job);
-  void finished(TargetQueue& queue);
+  void finished(TargetQueue& queue, PortState state);
+  void adapt_cap(TargetQueue& queue, PortState state);
+  void make_ready_if_room(TargetQueue& queue);
+  void forget_if_idle(TargetQueue& queue);
   bool retry_later(TargetQueue& queue, std::shared_ptr<Job> job);
   void pump();
 
@@ -65,6 +86,7 @@ class ProbeRunner {
   unsigned limit_;        // the cap asked for, lowered to the descriptor budget
   unsigned concurrency_;  // the cap now: lowered when sockets run out, grows back after
   unsigned per_target_concurrency_;
+  bool grow_while_filtered_;
   unsigned in_flight_ = 0;
   bool pumping_ = false;
   std::unordered_map<std::string, TargetQueue> targets_;
@@ -76,6 +98,8 @@ class ProbeRunner {
 // For one-shot callers (the check): a fresh io_context run to completion on this thread;
 // one FlowResult per flow x host, in plan order. (One thread is enough: a loopback or LAN sweep
 // is bound by the kernel's per-connect work, which two threads did not do any faster here.)
-std::vector<FlowResult> run_flows(std::vector<FlowPlan> flows, Limits limits);
+// Returns by the deadline when there is one: lookups and probes still running are abandoned.
+std::vector<FlowResult> run_flows(std::vector<FlowPlan> flows, Limits limits,
+                                  RunDeadline deadline = std::nullopt);
 
 }  // namespace vpm
