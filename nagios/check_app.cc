@@ -11,6 +11,7 @@
 #include "vpm/config.h"
 #include "vpm/plan.h"
 #include "vpm/probe_runner.h"
+#include "vpm/trace_failures.h"
 
 #ifndef VPM_VERSION
 #define VPM_VERSION "unknown"
@@ -78,7 +79,12 @@ Run config_run(const CheckOptions& options) {
 
 Report check(const CheckOptions& options) {
   Run run = options.config_path.empty() ? adhoc_run(options) : config_run(options);
-  const std::vector<FlowResult> results = run_flows(std::move(run.plans), run.limits);
+  std::vector<FlowResult> results = run_flows(std::move(run.plans), run.limits);
+  if (options.trace) {
+    TraceLimits trace_limits;
+    trace_limits.caps = run.limits;
+    trace_failures(results, trace_limits);
+  }
   ReportOptions report_options;
   report_options.warning = options.warning;
   report_options.critical = options.critical;

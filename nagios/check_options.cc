@@ -28,6 +28,7 @@ enum class Opt {
   kVerbose,
   kHelp,
   kVersion,
+  kTrace,
 };
 
 struct OptionSpec {
@@ -37,7 +38,7 @@ struct OptionSpec {
   bool takes_value;
 };
 
-constexpr std::array<OptionSpec, 16> kOptions = {{
+constexpr std::array<OptionSpec, 17> kOptions = {{
     {Opt::kHostname, 'H', "hostname", true},
     {Opt::kPorts, 'p', "ports", true},
     {Opt::kUdp, '\0', "udp", false},
@@ -54,6 +55,7 @@ constexpr std::array<OptionSpec, 16> kOptions = {{
     {Opt::kVerbose, 'v', "verbose", false},
     {Opt::kHelp, 'h', "help", false},
     {Opt::kVersion, 'V', "version", false},
+    {Opt::kTrace, '\0', "trace", false},
 }};
 
 constexpr double kMaxTimeoutSeconds = 3600;
@@ -312,6 +314,9 @@ class Parser {
       case Opt::kVersion:
         options_.version = true;
         break;
+      case Opt::kTrace:
+        options_.trace = true;
+        break;
     }
   }
 
@@ -331,11 +336,16 @@ class Parser {
       if (!seen(Opt::kConfig)) usage_error(print + " needs --config");
       if (!seen(Opt::kRole)) usage_error(print + " needs --role: the rules are for one machine");
       for (Opt probing : {Opt::kTimeout, Opt::kWarning, Opt::kCritical, Opt::kConcurrency,
-                          Opt::kCertWarningDays, Opt::kCertCriticalDays, Opt::kVerbose}) {
+                          Opt::kCertWarningDays, Opt::kCertCriticalDays, Opt::kVerbose,
+                          Opt::kTrace}) {
         if (seen(probing)) {
           usage_error(flag_name(probing) + " has no effect with " + print + " (it probes nothing)");
         }
       }
+    }
+    if (seen(Opt::kTrace) && seen(Opt::kUdp)) {
+      usage_error(flag_name(Opt::kTrace) + " traces TCP ports only; it cannot be combined with " +
+                  flag_name(Opt::kUdp));
     }
     if (seen(Opt::kConfig)) {
       for (Opt adhoc : {Opt::kHostname, Opt::kPorts, Opt::kUdp, Opt::kExpect}) {
@@ -398,6 +408,9 @@ Options:
                          CRITICAL when fewer than N days are left (default 7); the days are in
                          the perfdata ('<flow>@<target>_cert_days') whatever the status
   -v, --verbose          a line per failing port range with its reason (repeatable)
+  --trace                trace each failing TCP port that is filtered or unreachable to the
+                         hop that stops it (at most 16 per run; no privileges needed; Linux
+                         5.8+, Windows 10 2004+ / Server 2022+)
   -h, --help             this text (exit 3)
   -V, --version          the version (exit 3)
 
