@@ -11,6 +11,7 @@ std::vector<FlowSpec> flow_specs(const Config& config, std::string_view role) {
   for (const Flow* flow : select_flows(config, role)) {
     FlowSpec spec{std::make_shared<const Flow>(*flow), {}};
     if (const Role* to = config.find_role(flow->to)) spec.hosts = to->hosts;
+    spec.trace_interval = config.defaults.trace_interval;
     specs.push_back(std::move(spec));
   }
   return specs;
