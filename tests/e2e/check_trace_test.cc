@@ -15,28 +15,15 @@ namespace {
 using namespace std::chrono_literals;
 using Chain = test::NetnsChain;
 
-class CheckTrace : public ::testing::Test {
+class CheckTrace : public test::NetnsChainTest {
  protected:
-  static void SetUpTestSuite() { chain_ = new Chain(); }
-  static void TearDownTestSuite() {
-    delete chain_;
-    chain_ = nullptr;
-  }
-  void SetUp() override {
-    if (!chain_->namespaces_made()) {
-      GTEST_SKIP() << "cannot create network namespaces: " << chain_->why();
-    }
-    ASSERT_TRUE(chain_->ok()) << "building the namespace chain: " << chain_->why();
-  }
   // The check inside the client namespace, as nobody.
   static test::CommandResult check_as_nobody(const std::string& args) {
     return test::run_command(chain_->client().exec_prefix() +
                              "setpriv --reuid=65534 --regid=65534 --clear-groups " +
                              test::shell_quote(CHECK_VEEAM_PORTS_BIN) + " " + args);
   }
-  static Chain* chain_;
 };
-Chain* CheckTrace::chain_ = nullptr;
 
 TEST_F(CheckTrace, AdhocTraceNamesTheHopThatStopsEachFailingPort) {
   const auto result = check_as_nobody(

@@ -14,19 +14,8 @@ using namespace std::chrono_literals;
 using Chain = test::NetnsChain;
 using Outcome = TracePath::Outcome;
 
-class NetnsTrace : public ::testing::Test {
+class NetnsTrace : public test::NetnsChainTest {
  protected:
-  static void SetUpTestSuite() { chain_ = new Chain(); }
-  static void TearDownTestSuite() {
-    delete chain_;
-    chain_ = nullptr;
-  }
-  void SetUp() override {
-    if (!chain_->namespaces_made()) {
-      GTEST_SKIP() << "cannot create network namespaces: " << chain_->why();
-    }
-    ASSERT_TRUE(chain_->ok()) << "building the namespace chain: " << chain_->why();
-  }
   static TracePath trace(Port port, Duration timeout = 2s) {
     TraceRequest request;
     request.address = boost::asio::ip::make_address(Chain::kServer);
@@ -36,9 +25,7 @@ class NetnsTrace : public ::testing::Test {
     chain_->client().run_inside([&] { path = trace_tcp_path(request); });
     return path;
   }
-  static Chain* chain_;
 };
-Chain* NetnsTrace::chain_ = nullptr;
 
 TEST_F(NetnsTrace, ListeningPortIsReachedAtHop4) {
   const TracePath path = trace(Chain::kListening);

@@ -11,6 +11,8 @@
 //   exceeded); r3 rejects TCP port kRejectedAtR3 with ICMP administratively prohibited; r2 sends no
 //   time exceeded for TCP port kSilentR2 (the server listens there); the server listens on
 //   kListening and kSilentR2; nothing listens on kRefused.
+#include <gtest/gtest.h>
+
 #include <array>
 #include <memory>
 #include <string>
@@ -51,6 +53,24 @@ class NetnsChain {
   bool made_ = false;
   bool ok_ = false;
   std::string why_;
+};
+
+// A test suite over one chain, built once for the suite. Skips where namespaces cannot be made;
+// a chain that cannot be built where they can is a failure.
+class NetnsChainTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() { chain_ = new NetnsChain(); }
+  static void TearDownTestSuite() {
+    delete chain_;
+    chain_ = nullptr;
+  }
+  void SetUp() override {
+    if (!chain_->namespaces_made()) {
+      GTEST_SKIP() << "cannot create network namespaces: " << chain_->why();
+    }
+    ASSERT_TRUE(chain_->ok()) << "building the namespace chain: " << chain_->why();
+  }
+  static inline NetnsChain* chain_ = nullptr;
 };
 
 }  // namespace vpm::test
