@@ -58,7 +58,8 @@ FlowScheduler::FlowScheduler(boost::asio::io_context& io, ProbeRunner& runner, R
       runner_(runner),
       store_(store),
       log_(log),
-      random_(random ? std::move(random) : default_random()) {}
+      random_(random ? std::move(random) : default_random()),
+      tracer_(io, store) {}
 
 FlowScheduler::~FlowScheduler() {
   try {
@@ -126,6 +127,7 @@ void FlowScheduler::remove(const std::string& name) {
   if (it->second->completed == 0) --never_completed_;
   entries_.erase(it);
   store_.forget(name);
+  tracer_.forget(name);
 }
 
 FlowScheduler::Clock::duration FlowScheduler::next_delay(const Entry& entry) {
@@ -170,6 +172,7 @@ void FlowScheduler::finished(const EntryPtr& entry, std::vector<FlowResult> resu
   log_overrun(*entry, results);
   log_changes(*entry, results);
   for (FlowResult& r : results) r.flow = entry->spec.flow;  // current labels after a reload
+  tracer_.on_run(entry->spec.flow->name, entry->spec.trace_interval, results);
   store_.publish(entry->spec.flow->name, std::move(results));
   update_ready();
 }

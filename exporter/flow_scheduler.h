@@ -24,6 +24,7 @@
 #include <string>
 #include <vector>
 
+#include "flow_tracer.h"
 #include "logfmt_logger.h"
 #include "reload_plan.h"
 #include "result_store.h"
@@ -90,6 +91,7 @@ class FlowScheduler {
   std::size_t never_completed_ = 0;  // entries_ without a completed run yet
   std::function<void()> on_ready_;
   Clock::time_point first_apply_{};  // for the time the first runs took
+  FlowTracer tracer_;                 // last: its worker stops before the rest goes
 };
 
 }  // namespace vpm::exporter

@@ -57,6 +57,10 @@ std::string reasons(const FlowResult& r) {
     if (shown++ > 0) text += "<br>";
     text += html_escape(std::to_string(port.port) + " " + std::string(to_string(port.state)) +
                         (port.reason.empty() ? "" : ": " + port.reason));
+    // Where its path stops, once a trace of it finished.
+    for (const PortTrace& trace : r.traces) {
+      if (trace.port == port.port) text += "<br>&nbsp;&nbsp;" + html_escape(describe(trace.path));
+    }
   }
   return text;
 }

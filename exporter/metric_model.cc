@@ -65,6 +65,8 @@ enum FlowFamily : std::size_t {
   kTlsNotAfter,
   kTlsVersion,
   kTlsVerified,
+  kPathHops,
+  kBlockedAt,
   kFlowFamilyCount
 };
 
@@ -118,7 +120,42 @@ std::vector<MetricFamily> empty_flow_families() {
                            "1 when the port's certificate chain verified for the target's name "
                            "(system store or the flow's ca_file) in the last run, else 0.",
                            MetricType::Gauge);
+  f[kPathHops] = family("veeam_flow_path_hops",
+                        "Hops that answered the last trace of a failing TCP port (where its path "
+                        "stops: see veeam_flow_blocked_at_info).",
+                        MetricType::Gauge);
+  f[kBlockedAt] = family("veeam_flow_blocked_at_info",
+                         "1 for a failing TCP port whose last trace stopped at `hop` (`address`): "
+                         "outcome blocked_after (nothing answered beyond it) or rejected_by (it "
+                         "answered ICMP unreachable). Gone when the port passes.",
+                         MetricType::Gauge);
   return f;
+}
+
+template <typename Sample>
+void add_trace(const Sample& sample, const std::string& name, const std::string& target,
+               const PortTrace& trace) {
+  const TracePath& path = trace.path;
+  const std::string port = std::to_string(trace.port);
+  const auto answered = std::count_if(path.hops.begin(), path.hops.end(),
+                                      [](const std::string& hop) { return !hop.empty(); });
+  const bool traced = path.outcome != TracePath::Outcome::kNotSupported &&
+                      path.outcome != TracePath::Outcome::kError;
+  if (traced) {
+    sample(kPathHops, {{"flow", name}, {"target", target}, {"port", port}},
+           static_cast<double>(answered));
+  }
+  if (path.outcome == TracePath::Outcome::kBlockedAfter ||
+      path.outcome == TracePath::Outcome::kRejected) {
+    sample(kBlockedAt,
+           {{"flow", name},
+            {"target", target},
+            {"port", port},
+            {"hop", std::to_string(path.hop)},
+            {"address", path.address},
+            {"outcome", outcome_label(path.outcome)}},
+           1);
+  }
 }
 
 // One flow's samples, given to `sample(family, labels, value)` (every flow family is a gauge):
@@ -183,6 +220,7 @@ void add_flow(const Sample& sample, const std::string& name, const std::vector<F
       sample(kTlsVerified, {{"flow", name}, {"target", r.target}, {"port", port}},
              p.tls->verified ? 1 : 0);
     }
+    for (const PortTrace& trace : r.traces) add_trace(sample, name, r.target, trace);
   }
 }
 

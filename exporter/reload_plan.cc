@@ -9,7 +9,9 @@ namespace vpm::exporter {
 std::vector<FlowSpec> flow_specs(const Config& config, std::string_view role) {
   std::vector<FlowSpec> specs;
   for (const Flow* flow : select_flows(config, role)) {
-    specs.push_back(FlowSpec{std::make_shared<const Flow>(*flow), flow_hosts(config, *flow)});
+    FlowSpec spec{std::make_shared<const Flow>(*flow), flow_hosts(config, *flow)};
+    spec.trace_interval = config.defaults.trace_interval;
+    specs.push_back(std::move(spec));
   }
   return specs;
 }

@@ -22,6 +22,7 @@ namespace vpm::exporter {
 struct FlowSpec {
   std::shared_ptr<const Flow> flow;  // never null; shared by every run and result of the flow
   std::vector<std::string> hosts;    // the hosts of the flow's `to` role
+  Duration trace_interval{600000};   // defaults.trace_interval: one trace per target this often
 };
 
 // The enabled flows of `role` (all when empty) with their hosts. Throws std::invalid_argument

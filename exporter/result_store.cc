@@ -36,6 +36,23 @@ void ResultStore::update_definition(const std::shared_ptr<const Flow>& flow) {
   dirty_ = true;
 }
 
+void ResultStore::update_traces(const std::string& flow, const std::string& target,
+                                const std::vector<PortTrace>& traces) {
+  const std::lock_guard lock(mutex_);
+  const auto it = state_.flows.find(flow);
+  if (it == state_.flows.end()) return;
+  auto results = std::make_shared<std::vector<FlowResult>>(*it->second);
+  bool changed = false;
+  for (FlowResult& result : *results) {
+    if (result.target != target || result.up) continue;
+    result.traces = traces;
+    changed = true;
+  }
+  if (!changed) return;
+  it->second = std::move(results);
+  dirty_ = true;
+}
+
 void ResultStore::record_reload(bool successful, std::chrono::system_clock::time_point when) {
   const std::lock_guard lock(mutex_);
   state_.last_reload_successful = successful;

@@ -40,6 +40,10 @@ class ResultStore {
   void forget(const std::string& flow);
   // A kept flow whose labels or severity changed: its last results carry the new definition.
   void update_definition(const std::shared_ptr<const Flow>& flow);
+  // A trace of `target`'s failing ports finished: its traces join the flow's last result for that
+  // target, unless the target passes by now (or the flow is gone). Counts no probes.
+  void update_traces(const std::string& flow, const std::string& target,
+                     const std::vector<PortTrace>& traces);
   void record_reload(bool successful, std::chrono::system_clock::time_point when);
 
   // The current state; cheap when nothing changed since the last call.

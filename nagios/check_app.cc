@@ -1,5 +1,6 @@
 #include "check_app.h"
 
+#include <algorithm>
 #include <chrono>
 #include <exception>
 #include <stdexcept>
@@ -13,6 +14,7 @@
 #include "vpm/config.h"
 #include "vpm/plan.h"
 #include "vpm/probe_runner.h"
+#include "vpm/trace_failures.h"
 #include "vpm/veeam_discovery.h"
 
 #ifndef VPM_VERSION
@@ -98,6 +100,24 @@ Run config_run(const CheckOptions& options) {
   return {plan_all(config, flows), limits, std::move(notes)};
 }
 
+// --trace after the probes, when the traces (each about its flow's timeout) still end within
+// -T; else a note says they were left out.
+void trace_within(std::vector<FlowResult>& results, const Limits& caps,
+                  std::chrono::steady_clock::time_point deadline, ReportOptions& report_options) {
+  Duration longest{0};
+  for (const FlowResult& r : results) longest = std::max(longest, r.flow->timeout);
+  const auto needed = longest + kEndBeforeDeadline;
+  if (std::chrono::steady_clock::now() + needed > deadline) {
+    report_options.notes.push_back("--trace: no port traced: the traces would not end within " +
+                                   std::string("the time limit ") +
+                                   format_duration(report_options.max_time.value_or(Duration{0})));
+    return;
+  }
+  TraceLimits trace_limits;
+  trace_limits.caps = caps;
+  trace_failures(results, trace_limits);
+}
+
 // `started`: when the process began its work, from which -T counts.
 Report check(const CheckOptions& options, std::chrono::steady_clock::time_point started) {
   Run run = options.config_path.empty() ? adhoc_run(options) : config_run(options);
@@ -109,8 +129,9 @@ Report check(const CheckOptions& options, std::chrono::steady_clock::time_point 
                        caps_from_command_line ? "--concurrency" : "per_target_concurrency")) {
     report_options.notes.push_back(std::move(*warning));
   }
-  const std::vector<FlowResult> results =
-      run_flows(std::move(run.plans), run.limits, started + options.max_time);
+  const auto deadline = started + options.max_time;
+  std::vector<FlowResult> results = run_flows(std::move(run.plans), run.limits, deadline);
+  if (options.trace) trace_within(results, run.limits, deadline, report_options);
   report_options.warning = options.warning;
   report_options.critical = options.critical;
   report_options.verbosity = options.verbosity;

@@ -32,6 +32,7 @@ enum class Opt {
   kVerbose,
   kHelp,
   kVersion,
+  kTrace,
 };
 
 struct OptionSpec {
@@ -41,7 +42,7 @@ struct OptionSpec {
   bool takes_value;
 };
 
-constexpr std::array<OptionSpec, 19> kOptions = {{
+constexpr std::array<OptionSpec, 20> kOptions = {{
     {Opt::kHostname, 'H', "hostname", true},
     {Opt::kPorts, 'p', "ports", true},
     {Opt::kUdp, '\0', "udp", false},
@@ -61,6 +62,7 @@ constexpr std::array<OptionSpec, 19> kOptions = {{
     {Opt::kVerbose, 'v', "verbose", false},
     {Opt::kHelp, 'h', "help", false},
     {Opt::kVersion, 'V', "version", false},
+    {Opt::kTrace, '\0', "trace", false},
 }};
 
 constexpr int kMaxTimeoutSeconds = 3600;
@@ -332,6 +334,9 @@ class Parser {
       case Opt::kVersion:
         options_.version = true;
         break;
+      case Opt::kTrace:
+        options_.trace = true;
+        break;
     }
   }
 
@@ -352,7 +357,7 @@ class Parser {
       if (!seen(Opt::kRole)) usage_error(print + " needs --role: the rules are for one machine");
       for (Opt probing :
            {Opt::kTimeout, Opt::kMaxTime, Opt::kWarning, Opt::kCritical, Opt::kConcurrency,
-            Opt::kCertWarningDays, Opt::kCertCriticalDays, Opt::kVerbose}) {
+            Opt::kCertWarningDays, Opt::kCertCriticalDays, Opt::kVerbose, Opt::kTrace}) {
         if (seen(probing)) {
           usage_error(flag_name(probing) + " has no effect with " + print + " (it probes nothing)");
         }
@@ -376,6 +381,10 @@ class Parser {
                   format_duration(options_.max_time) +
                   (seen(Opt::kMaxTime) ? "" : ", the default") + "): a probe starts only if it " +
                   "can end " + format_duration(kEndBeforeDeadline) + " before the limit");
+    }
+    if (seen(Opt::kTrace) && seen(Opt::kUdp)) {
+      usage_error(flag_name(Opt::kTrace) + " traces TCP ports only; it cannot be combined with " +
+                  flag_name(Opt::kUdp));
     }
     if (seen(Opt::kConfig)) {
       for (Opt adhoc : {Opt::kHostname, Opt::kPorts, Opt::kUdp, Opt::kExpect}) {

@@ -13,6 +13,7 @@
 #include "time_limit.h"
 #include "vpm/duration.h"
 #include "vpm/port_set.h"
+#include "vpm/trace_failures.h"
 
 namespace vpm::nagios {
 namespace {
@@ -124,6 +125,9 @@ std::string failure_text(const FlowResult& r) {
     }
     text += std::string(to_string(state)) + " (" + failure_reason(r, *example) + ")";
   }
+  // With --trace, where the first traced port's path stops.
+  if (!r.traces.empty()) text += ", tcp/" + std::to_string(r.traces.front().port) + " " +
+                                 outcome_text(r.traces.front().path);
   return text;
 }
 
@@ -273,6 +277,21 @@ class LongOutput {
   std::size_t hidden_ = 0;
 };
 
+// With --trace: "  10005: filtered; path 198.18.1.2 > 198.18.2.2 > * (blocked after hop 2,
+// 198.18.2.2)" per traced port, then the ports left untraced over the per-run cap.
+void describe_traces(const FlowResult& r, LongOutput& out) {
+  for (const PortTrace& trace : r.traces) {
+    const auto port = std::find_if(r.ports.begin(), r.ports.end(),
+                                   [&](const PortResult& p) { return p.port == trace.port; });
+    const std::string state = port == r.ports.end() ? "" : std::string(to_string(port->state));
+    out.add(clean("  " + std::to_string(trace.port) + ": " + state + "; " + describe(trace.path)));
+  }
+  if (!r.untraced.empty()) {
+    out.add("  not traced (over " + std::to_string(TraceLimits{}.max_traces) + " traces per run): tcp/" +
+            ranges_text(to_ranges(r.untraced), kSummaryRanges));
+  }
+}
+
 // "[CRITICAL] flow -> target (address) tcp expect open: 1 open, 1 refused; latency 0.0002s",
 // then the ports as runs of one state, "  49152-65535: 16384 refused".
 void describe_result(const Judged& j, const ReportOptions& options, bool& explained_udp_silence,
@@ -326,6 +345,7 @@ void describe_result(const Judged& j, const ReportOptions& options, bool& explai
     begin = end;
   }
   if (hidden > 0) out.add("  ... " + plural(hidden, "more port range") + " (-v shows all)");
+  describe_traces(r, out);
 }
 
 }  // namespace

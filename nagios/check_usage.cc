@@ -47,6 +47,9 @@ Options:
                          CRITICAL when fewer than N days are left (default 7); the days are in
                          the perfdata ('<flow>@<target>_cert_days') whatever the status
   -v, --verbose          a line per failing port range with its reason (repeatable)
+  --trace                trace each failing TCP port that is filtered or unreachable to the
+                         hop that stops it (at most 16 per run; no privileges needed; Linux
+                         5.8+, Windows 10 2004+ / Server 2022+)
   -h, --help             this text (exit 3)
   -V, --version          the version (exit 3)
 

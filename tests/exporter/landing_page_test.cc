@@ -56,6 +56,26 @@ TEST(LandingPageTest, ShowsEveryFlowAndTargetWithStateLatencyAndLastRun) {
   EXPECT_EQ(html.find("https://"), std::string::npos);
 }
 
+TEST(LandingPageTest, ShowsWhereATracedPortStops) {
+  Snapshot s;
+  const Flow data = make_flow("agent-to-repository-data", "2500");
+  FlowResult r = result(data, "repo01", {port(2500, PortState::kFiltered, {}, "no answer in 2s")});
+  PortTrace trace;
+  trace.port = 2500;
+  trace.path.outcome = TracePath::Outcome::kBlockedAfter;
+  trace.path.hops = {"198.18.1.2", "198.18.2.2"};
+  trace.path.hop = 2;
+  trace.path.address = "198.18.2.2";
+  r.traces.push_back(trace);
+  s.flows[data.name] =
+      std::make_shared<const std::vector<FlowResult>>(std::vector<FlowResult>{std::move(r)});
+  const std::string html = landing_page(s, info());
+  EXPECT_NE(html.find("2500 filtered: no answer in 2s<br>&nbsp;&nbsp;path 198.18.1.2 &gt; "
+                      "198.18.2.2 &gt; * (blocked after hop 2, 198.18.2.2)"),
+            std::string::npos)
+      << html;
+}
+
 TEST(LandingPageTest, EscapesEverythingFromConfigAndProbes) {
   Snapshot s;
   Flow flow = make_flow("f", "22");

@@ -50,7 +50,7 @@ const std::vector<InvalidFile> kInvalidFiles = {
      ":2:3: unknown key \"tmeout\" in defaults (did you mean \"timeout\"?)"},
     {"defaults_unknown_key_no_match.yaml",
      ":3:3: unknown key \"retries\" in defaults (allowed keys: timeout, interval, concurrency, "
-     "per_target_concurrency)"},
+     "per_target_concurrency, trace, trace_interval)"},
     {"discover_export_empty.yaml", ":5:32: discover.veeam_agent_export: empty value"},
     {"discover_export_missing.yaml",
      ":5:11: discover: missing required key \"veeam_agent_export\""},
@@ -536,7 +536,7 @@ TEST(LoadConfigString, LimitsTheNumberOfFlows) {
   for (int i = 0; i < 10001; ++i) items += "1,";
   EXPECT_EQ(error_for("defaults: {flows: [" + items + "]}\n"),
             "test.yaml:1:12: unknown key \"flows\" in defaults (allowed keys: timeout, interval, "
-            "concurrency, per_target_concurrency)");
+            "concurrency, per_target_concurrency, trace, trace_interval)");
 }
 
 // A million nodes as written, no alias: too large, and the message does not blame aliases.
@@ -682,6 +682,44 @@ TEST(Config, FindsRolesByName) {
   ASSERT_NE(config.find_role("backup_server"), nullptr);
   EXPECT_EQ(config.find_role("backup_server")->hosts, std::vector<std::string>{"b"});
   EXPECT_EQ(config.find_role("backup"), nullptr);
+}
+
+}  // namespace
+}  // namespace vpm
+
+namespace vpm {
+namespace {
+
+// `trace:` on flows and in defaults (issue 15): the flow's own wins, defaults' otherwise.
+TEST(LoadConfigTrace, FlowsTakeTraceFromDefaultsUnlessTheySetIt) {
+  const Config config = load_config_string(
+      "defaults: {trace: false, trace_interval: 5m}\n"
+      "roles: {a: {hosts: [h1]}, b: {hosts: [h2]}}\n"
+      "flows:\n"
+      "  - {name: inherits, from: a, to: b, ports: [1]}\n"
+      "  - {name: own, from: a, to: b, ports: [2], trace: true}\n",
+      "trace.yaml");
+  EXPECT_FALSE(config.defaults.trace);
+  EXPECT_EQ(config.defaults.trace_interval, Duration(300000));
+  EXPECT_FALSE(config.flows[0].trace);
+  EXPECT_TRUE(config.flows[1].trace);
+  EXPECT_TRUE(load_config_string("roles: {a: {hosts: [h1]}}\nflows:\n"
+                                 "  - {name: f, from: a, to: a, ports: [1]}\n",
+                                 "default.yaml")
+                  .flows[0]
+                  .trace);
+}
+
+TEST(LoadConfigTrace, ANonBooleanTraceIsAnErrorWithItsPlace) {
+  try {
+    load_config_string("roles: {a: {hosts: [h1]}}\nflows:\n"
+                       "  - {name: f, from: a, to: a, ports: [1], trace: sometimes}\n",
+                       "bad.yaml");
+    FAIL() << "loaded";
+  } catch (const ConfigError& e) {
+    EXPECT_EQ(std::string(e.what()),
+              "bad.yaml:3:50: flows[0] (f).trace: expected true or false, got \"sometimes\"");
+  }
 }
 
 }  // namespace

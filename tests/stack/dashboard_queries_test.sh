@@ -75,8 +75,10 @@ substitute() {
     -e 's/\$\(job\|from\|to\|target\)\b/.*/g; s/\${\(job\|from\|to\|target\)[^}]*}/.*/g'
 }
 
-# The panels that may legitimately be empty here: no flow of the test has a TLS check.
-may_be_empty='TLS certificate days left'
+# The panels that may legitimately be empty here: no flow of the test has a TLS check, and on
+# loopback there is no router for a trace to stop at (the traces' series are tested over a
+# namespace chain in tests/exporter/flow_tracer_test.cc).
+may_be_empty='TLS certificate days left|Where failing flows stop (traces)'
 
 failures=0
 checked=0
@@ -87,7 +89,7 @@ while IFS=$'\t' read -r title expr; do
   if [ "$(jq -r .status <<<"$answer")" != success ]; then
     echo "INVALID [$title]: $promql -> $(jq -r .error <<<"$answer")" >&2
     failures=$((failures + 1))
-  elif [ "$(jq '.data.result | length' <<<"$answer")" = 0 ] && [ "$title" != "$may_be_empty" ]; then
+  elif [ "$(jq '.data.result | length' <<<"$answer")" = 0 ] && ! grep -qxF "$title" <<<"${may_be_empty//|/$'\n'}"; then
     echo "NO DATA [$title]: $promql" >&2
     failures=$((failures + 1))
   else

@@ -12,7 +12,6 @@
 namespace vpm::test {
 namespace {
 
-// Runs a shell command; on failure keeps its first line of output for the skip message.
 bool sh(const std::string& command, std::string* failure = nullptr) {
   std::string output;
   FILE* pipe = ::popen((command + " 2>&1").c_str(), "r");
@@ -27,6 +26,8 @@ bool sh(const std::string& command, std::string* failure = nullptr) {
 }
 
 }  // namespace
+
+bool run_shell(const std::string& command, std::string* failure) { return sh(command, failure); }
 
 TestNetns::TestNetns() {
   static std::atomic<int> counter{0};

@@ -6,6 +6,9 @@
 
 namespace vpm::test {
 
+// Runs a shell command; on failure keeps the command and its first line of output in *failure.
+bool run_shell(const std::string& command, std::string* failure = nullptr);
+
 class TestNetns {
  public:
   // Creates "vpm-test-<pid>-<n>". ok() is false (and why() says why) when this process may

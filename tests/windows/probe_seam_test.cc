@@ -11,6 +11,7 @@
 
 #include "shared/probe_test_util.h"
 #include "vpm/os_seam.h"
+#include "vpm/trace.h"
 
 namespace vpm {
 namespace {
@@ -96,6 +97,23 @@ TEST(WindowsProbe, ASilentUdpSocketIsOpenFiltered) {
   const PortResult r =
       test::probe_once(&probe_udp, "127.0.0.1", silent.local_endpoint().port(), 300ms);
   EXPECT_EQ(r.state, PortState::kOpenFiltered) << r.reason;
+}
+
+// Windows 10 2004 and later trace with TCP_FAIL_CONNECT_ON_ICMP_ERROR; Wine refuses the option.
+// Either way the answer is a clear one: "not supported", or loopback reached at hop 1.
+TEST(WindowsTrace, LoopbackIsReachedAtHop1OrTheSystemSaysItCannotTrace) {
+  boost::asio::io_context io;
+  tcp::acceptor acceptor(io, tcp::endpoint(kLoopback, 0));
+  TraceRequest request;
+  request.address = kLoopback;
+  request.port = acceptor.local_endpoint().port();
+  request.timeout = 1s;
+  const TracePath path = trace_tcp_path(request);
+  if (path.outcome == TracePath::Outcome::kNotSupported) {
+    EXPECT_EQ(describe(path), "trace not supported on this system");
+  } else {
+    EXPECT_EQ(describe(path), "path 127.0.0.1 (reached at hop 1)");
+  }
 }
 
 }  // namespace

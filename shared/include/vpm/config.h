@@ -59,6 +59,8 @@ struct Defaults {
   Duration interval{60000};
   unsigned concurrency = 512;            // probes in flight, all targets together
   unsigned per_target_concurrency = 64;  // probes in flight against one host
+  bool trace = true;                     // the exporter traces failing TCP flows (vpm/trace.h)
+  Duration trace_interval{600000};       // at most one trace per flow x target this often
 };
 
 struct Role {
@@ -81,6 +83,7 @@ struct Flow {
   Duration interval{60000};  // from defaults unless set on the flow
   bool enabled = true;
   ServiceCheck check;  // `check:` and its options; connect unless set
+  bool trace = true;   // from defaults unless set: the exporter may trace its failing ports
   // Set by discovery only (vpm/veeam_discovery.h): the hosts of `to` this flow probes, when a
   // host's discovered port gives it a flow of its own. Unset: every host of `to`.
   std::optional<std::vector<std::string>> only_hosts;

@@ -10,6 +10,7 @@
 
 #include "vpm/config.h"
 #include "vpm/port_result.h"
+#include "vpm/trace.h"
 
 namespace vpm {
 
@@ -29,6 +30,11 @@ struct FlowResult {
   std::chrono::nanoseconds duration{0};
   // The soonest certificate expiry among the ports whose TLS handshake completed; none without.
   std::optional<std::chrono::system_clock::time_point> tls_not_after;
+
+  // Filled by trace_failures (check --trace, the exporter): where the paths of failing TCP
+  // ports stop, and the ports that would have been traced but were over the cap.
+  std::vector<PortTrace> traces{};
+  std::vector<Port> untraced{};
 
   unsigned count(PortState s) const { return counts[static_cast<std::size_t>(s)]; }
 };

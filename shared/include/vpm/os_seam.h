@@ -2,10 +2,13 @@
 // Everything that differs between operating systems, behind one small seam.
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/system/error_code.hpp>
+#include <chrono>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "vpm/port_result.h"
+#include "vpm/trace.h"
 
 namespace vpm::os {
 
@@ -53,5 +56,19 @@ void set_abortive_close(NativeSocket native_socket);
 // Before a UDP probe's connect: makes an ICMP port unreachable surface as an error on the
 // next receive (Windows: SIO_UDP_CONNRESET on; POSIX connected sockets always do).
 void prepare_udp_socket(NativeSocket native_socket);
+
+// The trace's connects (vpm/trace.h): one socket per TTL first_ttl..first_ttl+count-1, all
+// at once, each bound to `source` (when unspecified, the first socket's source, which the kernel
+// picks, is written back so that later waves use it too). Waits until `deadline`, or sooner once
+// the answers decide the path (see trace_settled). supported is false where the system cannot
+// report ICMP errors to an unprivileged TCP connect; error says why a trace could not start.
+struct HopProbes {
+  bool supported = true;
+  std::string error;
+  std::vector<HopAnswer> answers;  // answers[i] is TTL first_ttl + i
+};
+HopProbes probe_hops(const boost::asio::ip::tcp::endpoint& endpoint, unsigned first_ttl,
+                     unsigned count, std::chrono::steady_clock::time_point deadline,
+                     boost::asio::ip::address& source);
 
 }  // namespace vpm::os

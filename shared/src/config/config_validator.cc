@@ -24,12 +24,13 @@ constexpr std::size_t kMaxListedNames = 20;
 
 constexpr std::array<std::string_view, 4> kTopLevelKeys{"defaults", "roles", "flows", "discover"};
 constexpr std::array<std::string_view, 1> kDiscoverKeys{"veeam_agent_export"};
-constexpr std::array<std::string_view, 4> kDefaultsKeys{"timeout", "interval", "concurrency",
-                                                        "per_target_concurrency"};
+constexpr std::array<std::string_view, 6> kDefaultsKeys{
+    "timeout", "interval", "concurrency", "per_target_concurrency", "trace", "trace_interval"};
 constexpr std::array<std::string_view, 2> kRoleKeys{"hosts", "description"};
-constexpr std::array<std::string_view, 16> kFlowKeys{
+constexpr std::array<std::string_view, 17> kFlowKeys{
     "name", "from",    "to",       "protocol", "ports", "expect", "sample", "severity",
-    "note", "timeout", "interval", "enabled",  "check", "tls",    "http",   "starttls"};
+    "note", "timeout", "interval", "enabled",  "check", "tls",    "http",   "starttls",
+    "trace"};
 constexpr std::array<std::string_view, 3> kTlsKeys{"server_name", "ca_file", "verify"};
 constexpr std::array<std::string_view, 2> kHttpKeys{"path", "expect_status"};
 constexpr std::string_view kCheckChoices =
@@ -184,6 +185,10 @@ class ConfigValidator {
     }
     check_interval(defaults.timeout, defaults.interval, timeout, interval, "defaults",
                    "built-in default");
+    if (const Field* f = fields.find("trace")) defaults.trace = read_bool(*f, "defaults.trace");
+    if (const Field* f = fields.find("trace_interval")) {
+      defaults.trace_interval = read_duration(*f, "defaults.trace_interval");
+    }
     return defaults;
   }
 
@@ -376,6 +381,8 @@ class ConfigValidator {
                                         : config.defaults.interval;
     check_interval(flow.timeout, flow.interval, timeout, interval, path, "from defaults");
     if (const Field* f = fields.find("enabled")) flow.enabled = read_bool(*f, path + ".enabled");
+    const Field* trace = fields.find("trace");
+    flow.trace = trace != nullptr ? read_bool(*trace, path + ".trace") : config.defaults.trace;
     read_service_check(fields, path, flow);
     return flow;
   }
