@@ -30,6 +30,6 @@ rm -f "$msi"
 secure=$(msiinfo export "$msi" Property | awk -F'\t' '$1 == "SecureCustomProperties" {print $2}')
 msibuild "$msi" -q "UPDATE Component SET Attributes = 400 WHERE Component = 'TargetFile'" \
   -q "UPDATE InstallExecuteSequence SET Sequence = 1401 WHERE Action = 'RemoveExistingProducts'" \
-  -q "UPDATE Property SET Value = '${secure:+$secure;}ROLE;LISTEN_ADDRESS;CONFIG;FIREWALL_RULE' WHERE Property = 'SecureCustomProperties'"
+  -q "UPDATE Property SET Value = '${secure:+$secure;}ROLE;LISTEN_ADDRESS;CONFIG;FIREWALL_RULE;VEEAM_EXPORT' WHERE Property = 'SecureCustomProperties'"
 rm -rf "$stage"
 echo "$msi"

@@ -28,11 +28,12 @@ has Component -P '^TargetFile\t\{[0-9A-F-]+\}\tDATADIR\t400\t' ||
   fail "targets.yaml's component is not Permanent and NeverOverwrite: $(table Component)"
 has CustomAction -F -- '--service=install-and-start --config.file="[CONFIG]" --role=[ROLE] --web.listen-address=[LISTEN_ADDRESS]' ||
   fail "the service is not registered with ROLE, LISTEN_ADDRESS and CONFIG: $(table CustomAction)"
-for action in 'DefaultConfig\tNOT CONFIG\t1001' 'RegisterService\tNOT REMOVE\t' \
+for action in 'DefaultConfig\tNOT CONFIG\t1001' 'RegisterService\tNOT REMOVE AND NOT VEEAM_EXPORT\t' \
+  'RegisterServiceWithExport\tNOT REMOVE AND VEEAM_EXPORT\t' \
   'UnregisterService\tREMOVE = "ALL"\t'; do
   has InstallExecuteSequence -P "^$action" || fail "InstallExecuteSequence lacks $action: $(table InstallExecuteSequence)"
 done
-for property in 'ROLE\tagent' 'LISTEN_ADDRESS\t:9867' 'SecureCustomProperties\t.*ROLE;LISTEN_ADDRESS;CONFIG;FIREWALL_RULE'; do
+for property in 'ROLE\tagent' 'LISTEN_ADDRESS\t:9867' 'SecureCustomProperties\t.*ROLE;LISTEN_ADDRESS;CONFIG;FIREWALL_RULE;VEEAM_EXPORT'; do
   has Property -P "^$property" || fail "Property lacks $property: $(table Property)"
 done
 has Upgrade WIX_UPGRADE_DETECTED || fail "no MajorUpgrade: $(table Upgrade)"
@@ -47,7 +48,13 @@ c="$WINEPREFIX/drive_c"
 programs="$c/Program Files/veeam-port-monitor"
 targets="$c/ProgramData/veeam-port-monitor/targets.yaml"
 service_key='HKLM\System\CurrentControlSet\Services\veeam_port_exporter'
-image_path() { wine reg query "$service_key" /v ImagePath 2>/dev/null | tr -d '\r' | sed -n 's/.*ImagePath *REG_[A-Z_]* *//p'; }
+# wine_to FILE COMMAND...: a Wine program's output into FILE. Never $(wine ...): a service that
+# Wine starts meanwhile inherits the pipe, and the substitution would wait for it forever.
+wine_to() { local file=$1; shift; wine "$@" >"$file" 2>&1; }
+image_path() {
+  wine_to "$work/reg.out" reg query "$service_key" /v ImagePath || true
+  tr -d '\r' <"$work/reg.out" | sed -n 's/.*ImagePath *REG_[A-Z_]* *//p'
+}
 
 step "install $(basename "$old_msi") /qn ROLE=backup_server LISTEN_ADDRESS=$listen"
 wine msiexec /i "$old_msi" /qn ROLE=backup_server "LISTEN_ADDRESS=$listen" ||
@@ -92,20 +99,35 @@ grep -q '^veeam_port_exporter_build_info' "$work/metrics" 2>/dev/null ||
   fail "the installed service does not serve /metrics on 127.0.0.1:$port"
 step "the service serves /metrics on 127.0.0.1:$port"
 rc=0
-out=$(wine "C:\\Program Files\\veeam-port-monitor\\check_veeam_ports.exe" \
-  --config 'C:\ProgramData\veeam-port-monitor\targets.yaml' --role agent -t 1 2>&1) || rc=$?
+wine_to "$work/check.out" "C:\\Program Files\\veeam-port-monitor\\check_veeam_ports.exe" \
+  --config 'C:\ProgramData\veeam-port-monitor\targets.yaml' --role agent -t 1 || rc=$?
+out=$(tr -d '\r' <"$work/check.out")
 [ "$rc" -le 2 ] && [[ $out == "VEEAM PORTS "* ]] || fail "the installed check: rc $rc: $out"
 step "the installed check: rc $rc: ${out%%$'\n'*}" | cut -c1-150
 
 printf '# edited by the admin\n' >>"$targets"
-# FIREWALL_RULE=1 runs the rule's step (Wine's netsh accepts it and does nothing).
-step "upgrade to $(basename "$new_msi") /qn ROLE=agent FIREWALL_RULE=1"
-wine msiexec /i "$new_msi" /qn ROLE=agent "LISTEN_ADDRESS=$listen" FIREWALL_RULE=1 ||
-  fail "upgrade exited $?"
+# FIREWALL_RULE=1 runs the rule's step (Wine's netsh accepts it and does nothing). VEEAM_EXPORT:
+# an export whose only job's backup server is 127.0.0.1 (nothing beyond loopback is probed).
+cat >"$c/ProgramData/veeam-port-monitor/agent-export.xml" <<'XML'
+<?xml version="1.0" encoding="utf-8"?>
+<ExecutionResult ExitCode="0" Version="6.3.0.177">
+  <Data>
+    <JobInfo JobName="Nightly to VBR" ConfigId="11111111-2222-3333-4444-555555555555">
+      <TargetInfo Type="3" ServerName="127.0.0.1" ServerPort="10005" RemoteRepositoryName="Default"/>
+    </JobInfo>
+  </Data>
+</ExecutionResult>
+XML
+export_file='C:\ProgramData\veeam-port-monitor\agent-export.xml'
+step "upgrade to $(basename "$new_msi") /qn ROLE=agent FIREWALL_RULE=1 VEEAM_EXPORT=$export_file"
+wine msiexec /i "$new_msi" /qn ROLE=agent "LISTEN_ADDRESS=$listen" FIREWALL_RULE=1 \
+  "VEEAM_EXPORT=$export_file" || fail "upgrade exited $?"
 grep -q '^# edited by the admin$' "$targets" || fail "the upgrade overwrote the edited targets.yaml"
 [[ $(image_path) == *'--role=agent '* ]] || fail "after the upgrade, ImagePath: $(image_path)"
-products=$(wine reg query 'HKLM\Software\Microsoft\Windows\CurrentVersion\Uninstall' /s 2>/dev/null |
-  tr -d '\r' | grep -c 'DisplayName.*veeam-port-monitor' || true)
+[[ $(image_path) == *"--veeam.export-file=$export_file"* ]] ||
+  fail "after the upgrade, ImagePath lacks --veeam.export-file: $(image_path)"
+wine_to "$work/uninstall-keys.out" reg query 'HKLM\Software\Microsoft\Windows\CurrentVersion\Uninstall' /s || true
+products=$(tr -d '\r' <"$work/uninstall-keys.out" | grep -c 'DisplayName.*veeam-port-monitor' || true)
 [ "$products" = 1 ] || fail "after the upgrade, $products products named veeam-port-monitor are installed"
 step "upgrade: one product, targets.yaml kept, the service runs with --role=agent"
 
