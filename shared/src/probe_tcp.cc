@@ -103,12 +103,7 @@ class TcpConnectProbe : public std::enable_shared_from_this<TcpConnectProbe> {
   void on_connect(const boost::system::error_code& ec) {
     if (latency_.count() == 0) latency_ = Clock::now() - started_;
     timer_.cancel();
-    // ECONNRESET here means the connection was made (a SYN answered with RST is ECONNREFUSED)
-    // and the peer reset it before this thread looked, which a busy machine allows: the port
-    // is open, and what the peer sent before its reset is still there for a service check.
-    const bool reset_after_connect =
-        ec == boost::asio::error::connection_reset && !deadline_passed_;
-    if (!ec || reset_after_connect) {
+    if (!ec) {
       if (socket_.is_open() && connected_to_itself()) {
         finish(PortState::kRefused, "self-connect: nothing listens");
       } else if (on_connected_) {
