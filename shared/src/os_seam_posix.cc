@@ -116,6 +116,14 @@ ConnectStart begin_connect(const boost::asio::ip::tcp::endpoint& endpoint) {
     // Often already decided on loopback: a pending error here is the RST that came back.
     socklen_t length = sizeof error;
     if (::getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &length) != 0) error = errno;
+    if (error == ECONNRESET) {
+      // Connected and already reset by the peer (a refused SYN is ECONNREFUSED): the port is
+      // open, and what the peer sent before its reset can still be read (reading SO_ERROR
+      // cleared the error), so a service check judges the words, not the reset.
+      start.status = ConnectStart::Status::kConnected;
+      start.handle = fd;
+      return start;
+    }
     if (error == 0) {
       // On loopback the handshake is usually over by now too: a writable socket with no
       // error is connected, and saying so here saves a trip through the reactor (and keeps
