@@ -91,7 +91,7 @@ class FlowScheduler {
   std::size_t never_completed_ = 0;  // entries_ without a completed run yet
   std::function<void()> on_ready_;
   Clock::time_point first_apply_{};  // for the time the first runs took
-  FlowTracer tracer_;                 // last: its worker stops before the rest goes
+  FlowTracer tracer_;                // last: its worker stops before the rest goes
 };
 
 }  // namespace vpm::exporter

@@ -311,10 +311,10 @@ int add_firewall_rule(const ExporterOptions& options) {
     const std::string& address = options.listen_addresses.front();
     port = address.substr(address.rfind(':') + 1);
   }
-  const std::string error = run_netsh(
-      {"advfirewall", "firewall", "add", "rule", std::string("name=") + kFirewallRuleName,
-       "dir=in", "action=allow", "protocol=TCP", "localport=" + port,
-       "program=" + module_path(), "enable=yes"});
+  const std::string error =
+      run_netsh({"advfirewall", "firewall", "add", "rule", std::string("name=") + kFirewallRuleName,
+                 "dir=in", "action=allow", "protocol=TCP", "localport=" + port,
+                 "program=" + module_path(), "enable=yes"});
   if (!error.empty()) return fail("add-firewall-rule: " + error);
   std::cout << "Added the inbound firewall rule \"" << kFirewallRuleName << "\" (TCP " << port
             << ")\n";
@@ -323,8 +323,8 @@ int add_firewall_rule(const ExporterOptions& options) {
 
 int remove_firewall_rule() {
   // netsh fails when no such rule exists: an uninstall must not, so this reports and succeeds.
-  const std::string error = run_netsh({"advfirewall", "firewall", "delete", "rule",
-                                       std::string("name=") + kFirewallRuleName});
+  const std::string error = run_netsh(
+      {"advfirewall", "firewall", "delete", "rule", std::string("name=") + kFirewallRuleName});
   std::cout << (error.empty() ? "Removed" : "No") << " inbound firewall rule \""
             << kFirewallRuleName << "\"\n";
   return 0;

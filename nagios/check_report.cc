@@ -126,8 +126,9 @@ std::string failure_text(const FlowResult& r) {
     text += std::string(to_string(state)) + " (" + failure_reason(r, *example) + ")";
   }
   // With --trace, where the first traced port's path stops.
-  if (!r.traces.empty()) text += ", tcp/" + std::to_string(r.traces.front().port) + " " +
-                                 outcome_text(r.traces.front().path);
+  if (!r.traces.empty())
+    text += ", tcp/" + std::to_string(r.traces.front().port) + " " +
+            outcome_text(r.traces.front().path);
   return text;
 }
 
@@ -287,8 +288,8 @@ void describe_traces(const FlowResult& r, LongOutput& out) {
     out.add(clean("  " + std::to_string(trace.port) + ": " + state + "; " + describe(trace.path)));
   }
   if (!r.untraced.empty()) {
-    out.add("  not traced (over " + std::to_string(TraceLimits{}.max_traces) + " traces per run): tcp/" +
-            ranges_text(to_ranges(r.untraced), kSummaryRanges));
+    out.add("  not traced (over " + std::to_string(TraceLimits{}.max_traces) +
+            " traces per run): tcp/" + ranges_text(to_ranges(r.untraced), kSummaryRanges));
   }
 }
 

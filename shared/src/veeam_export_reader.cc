@@ -1,9 +1,10 @@
 // Reads Veeam Agent's configuration export (`Veeam.Agent.Configurator.exe -export`) into plain
 // data with expat: this file walks the elements; what each TargetInfo type gives is
-// veeam_target.cc, the host and port spellings veeam_endpoint.cc. The file holds credentials (base64 Password/UserName attributes of
-// CredentialsInfo and ServerCredentials): they are never read into our data, messages never
-// quote the file's text (they name elements and the non-secret attributes we use), and every
-// buffer expat used is cleared (xml_memory.h). The file reader clears its own buffer.
+// veeam_target.cc, the host and port spellings veeam_endpoint.cc. The file holds credentials
+// (base64 Password/UserName attributes of CredentialsInfo and ServerCredentials): they are never
+// read into our data, messages never quote the file's text (they name elements and the non-secret
+// attributes we use), and every buffer expat used is cleared (xml_memory.h). The file reader clears
+// its own buffer.
 //
 // Hostile input: a DOCTYPE (and with it any entity declaration, internal or external) stops
 // the parser at once, so nothing is ever expanded; parameter entity parsing stays at expat's

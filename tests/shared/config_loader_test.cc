@@ -712,9 +712,10 @@ TEST(LoadConfigTrace, FlowsTakeTraceFromDefaultsUnlessTheySetIt) {
 
 TEST(LoadConfigTrace, ANonBooleanTraceIsAnErrorWithItsPlace) {
   try {
-    load_config_string("roles: {a: {hosts: [h1]}}\nflows:\n"
-                       "  - {name: f, from: a, to: a, ports: [1], trace: sometimes}\n",
-                       "bad.yaml");
+    load_config_string(
+        "roles: {a: {hosts: [h1]}}\nflows:\n"
+        "  - {name: f, from: a, to: a, ports: [1], trace: sometimes}\n",
+        "bad.yaml");
     FAIL() << "loaded";
   } catch (const ConfigError& e) {
     EXPECT_EQ(std::string(e.what()),

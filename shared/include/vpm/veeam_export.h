@@ -23,7 +23,7 @@ enum class VeeamTargetType {
 std::string_view to_string(VeeamTargetType t);  // "local_disk", "shared_folder", ...
 
 struct VeeamEndpoint {
-  std::string host;                  // host name, FQDN, IPv4 or IPv6 literal (no brackets)
+  std::string host;                   // host name, FQDN, IPv4 or IPv6 literal (no brackets)
   std::optional<std::uint16_t> port;  // unset where the export gives none
   friend bool operator==(const VeeamEndpoint&, const VeeamEndpoint&) = default;
 };
@@ -32,17 +32,17 @@ struct VeeamJob {
   std::string name;       // JobName ("" when missing: then a warning names its line)
   std::string config_id;  // ConfigId
   VeeamTargetType target_type = VeeamTargetType::kUnknown;
-  std::string raw_type;   // TargetInfo/@Type as written, for messages about unknown types
-  std::string share_path; // Type 2: the UNC path as written (never holds credentials)
+  std::string raw_type;    // TargetInfo/@Type as written, for messages about unknown types
+  std::string share_path;  // Type 2: the UNC path as written (never holds credentials)
   std::optional<VeeamEndpoint> share_server;   // Type 2: the server part of the UNC path
   std::optional<VeeamEndpoint> backup_server;  // Type 3: ServerName/ServerPort
   std::string repository_name;                 // Types 3 and 4: RemoteRepositoryName
   std::vector<VeeamEndpoint> cloud_gateways;   // Type 4: GateList, else ServerName/ServerPort
-  int line = 0;           // line of the JobInfo element, 1-based
+  int line = 0;                                // line of the JobInfo element, 1-based
 };
 
 struct VeeamExport {
-  std::string source;                 // file name used in messages
+  std::string source;  // file name used in messages
   std::vector<VeeamJob> jobs;
   std::vector<std::string> warnings;  // "<file>:<line>:<col>: ..." each; never a credential
   std::string version;                // ExecutionResult/@Version, "" when missing

@@ -28,9 +28,8 @@ constexpr std::array<std::string_view, 6> kDefaultsKeys{
     "timeout", "interval", "concurrency", "per_target_concurrency", "trace", "trace_interval"};
 constexpr std::array<std::string_view, 2> kRoleKeys{"hosts", "description"};
 constexpr std::array<std::string_view, 17> kFlowKeys{
-    "name", "from",    "to",       "protocol", "ports", "expect", "sample", "severity",
-    "note", "timeout", "interval", "enabled",  "check", "tls",    "http",   "starttls",
-    "trace"};
+    "name",    "from",     "to",      "protocol", "ports", "expect", "sample",   "severity", "note",
+    "timeout", "interval", "enabled", "check",    "tls",   "http",   "starttls", "trace"};
 constexpr std::array<std::string_view, 3> kTlsKeys{"server_name", "ca_file", "verify"};
 constexpr std::array<std::string_view, 2> kHttpKeys{"path", "expect_status"};
 constexpr std::string_view kCheckChoices =
