@@ -108,9 +108,8 @@ class HopSockets {
     for (int fd : fds_) {
       if (fd < 0) continue;
       // A connection some TTL made to the target ends with RST, not FIN and TIME_WAIT.
-      linger abort_on_close{1, 0};
-      ::setsockopt(fd, SOL_SOCKET, SO_LINGER, &abort_on_close, sizeof abort_on_close);
-      ::close(fd);
+      set_abortive_close(fd);
+      close_socket(fd);
     }
   }
   int& operator[](std::size_t i) { return fds_[i]; }

@@ -80,10 +80,9 @@ class HopSockets {
   ~HopSockets() {
     for (SOCKET s : sockets_) {
       if (s == INVALID_SOCKET) continue;
-      linger abort_on_close{1, 0};
-      ::setsockopt(s, SOL_SOCKET, SO_LINGER, reinterpret_cast<const char*>(&abort_on_close),
-                   sizeof abort_on_close);
-      ::closesocket(s);
+      // A connection some TTL made to the target ends with RST, not FIN and TIME_WAIT.
+      set_abortive_close(s);
+      close_socket(s);
     }
   }
   SOCKET& operator[](std::size_t i) { return sockets_[i]; }
