@@ -82,6 +82,13 @@ LoadedConfig load(const ExporterOptions& options) {
   return loaded;
 }
 
+// The export's jobs, for veeam_job_*: a job runs on the agent computer, so an exporter
+// probing from another role publishes none.
+std::vector<JobNeeds> jobs_to_publish(const LoadedConfig& loaded, const std::string& role) {
+  if (!loaded.discovery || !(role.empty() || role == "agent")) return {};
+  return loaded.discovery->job_needs;
+}
+
 // What discovery produced, a line each, role by role; warnings at warn.
 void log_discovery(Logger& log, const LoadedConfig& loaded) {
   if (!loaded.discovery) return;
@@ -93,6 +100,10 @@ void log_discovery(Logger& log, const LoadedConfig& loaded) {
     }
   };
   lines("job", d.jobs);
+  for (const JobNeeds& needs : d.job_needs) {
+    log.info("Discovered from the Veeam Agent export",
+             {{"file", loaded.export_path}, {"kind", "needs"}, {"detail", describe_needs(needs)}});
+  }
   lines("role", d.roles);
   lines("port", d.ports);
   lines("flow", d.skipped);
@@ -157,6 +168,7 @@ class Exporter {
     ProbeRunner runner(io, limits_);
     ResultStore store;
     store.record_reload(true, std::chrono::system_clock::now());
+    store.set_jobs(jobs_to_publish(loaded, options_.role));
     FlowScheduler scheduler(io, runner, store, log_);
     // The first runs' transient memory (every flow started at once) goes back to the system.
     scheduler.on_ready([] { release_free_memory(); });
@@ -336,6 +348,7 @@ class Exporter {
       watch(loaded.export_path);
     }
     log_discovery(log_, loaded);
+    store.set_jobs(jobs_to_publish(loaded, options_.role));
     const ReloadPlan plan = scheduler.apply(std::move(loaded.specs));
     scheduled = scheduler.flow_count();
     store.record_reload(true, std::chrono::system_clock::now());

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <utility>
 
+#include "job_metrics.h"
 #include "metric_text.h"
 #include "process_metrics.h"
 #include "vpm/duration.h"
@@ -289,6 +290,7 @@ ExporterCollector::ExporterCollector(const ResultStore& store, ModelOptions opti
 std::vector<MetricFamily> ExporterCollector::Collect() const {
   const std::shared_ptr<const Snapshot> snapshot = store_.snapshot();
   std::vector<MetricFamily> out = flow_families(*snapshot, options_);
+  for (MetricFamily& f : job_families(*snapshot)) out.push_back(std::move(f));
   for (MetricFamily& f : exporter_families(*snapshot, options_)) out.push_back(std::move(f));
   for (MetricFamily& f : process_families()) out.push_back(std::move(f));
   return out;
@@ -371,6 +373,7 @@ std::string ExporterCollector::render(const Snapshot& snapshot) const {
     page += parts[i];
     std::string().swap(parts[i]);
   }
+  append_text(page, job_families(snapshot));
   append_text(page, exporter_families(snapshot, options_));
   return page;
 }

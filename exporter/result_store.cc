@@ -60,6 +60,13 @@ void ResultStore::record_reload(bool successful, std::chrono::system_clock::time
   dirty_ = true;
 }
 
+void ResultStore::set_jobs(std::vector<JobNeeds> jobs) {
+  auto entry = std::make_shared<const std::vector<JobNeeds>>(std::move(jobs));
+  const std::lock_guard lock(mutex_);
+  state_.jobs = std::move(entry);
+  dirty_ = true;
+}
+
 std::shared_ptr<const Snapshot> ResultStore::snapshot() const {
   const std::lock_guard lock(mutex_);
   if (dirty_) {

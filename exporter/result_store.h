@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "vpm/flow_result.h"
+#include "vpm/veeam_jobs.h"
 
 namespace vpm::exporter {
 
@@ -25,6 +26,8 @@ struct Snapshot {
   std::array<std::array<std::uint64_t, kPortStateCount>, kProtocolCount> probes_total{};
   bool last_reload_successful = false;
   std::chrono::system_clock::time_point last_reload_success{};  // epoch: never
+  // The export's jobs and the flows each needs; empty without an export (job_metrics.h).
+  std::shared_ptr<const std::vector<JobNeeds>> jobs;
   std::uint64_t generation = 0;  // changes whenever anything above does
 };
 
@@ -45,6 +48,8 @@ class ResultStore {
   void update_traces(const std::string& flow, const std::string& target,
                      const std::vector<PortTrace>& traces);
   void record_reload(bool successful, std::chrono::system_clock::time_point when);
+  // The jobs of the export as last (re)loaded; their readiness is judged at scrape time.
+  void set_jobs(std::vector<JobNeeds> jobs);
 
   // The current state; cheap when nothing changed since the last call.
   std::shared_ptr<const Snapshot> snapshot() const;

@@ -10,10 +10,12 @@
 #include "check_options.h"
 #include "check_report.h"
 #include "firewall_rules.h"
+#include "job_report.h"
 #include "time_limit.h"
 #include "vpm/config.h"
 #include "vpm/plan.h"
 #include "vpm/probe_runner.h"
+#include "vpm/quoted.h"
 #include "vpm/trace_failures.h"
 #include "vpm/veeam_discovery.h"
 
@@ -32,6 +34,7 @@ struct Run {
   std::vector<FlowPlan> plans;
   Limits limits;
   std::vector<std::string> notes;  // what discovery did, for the long output
+  std::vector<JobNeeds> jobs;      // the export's jobs (only --job's), for the long output
 };
 
 // Skipped flows and warnings always (a flow the file lists is not probed: say so); the jobs
@@ -41,12 +44,24 @@ std::vector<std::string> discovery_notes(const DiscoveryResult& d, int verbosity
   const std::string from = "[discovery] ";
   if (verbosity > 0) {
     for (const std::string& line : d.jobs) notes.push_back(from + "job " + line);
+    for (const JobNeeds& n : d.job_needs) notes.push_back(from + "needs " + describe_needs(n));
     for (const std::string& line : d.roles) notes.push_back(from + "role " + line);
     for (const std::string& line : d.ports) notes.push_back(from + "port " + line);
   }
   for (const std::string& line : d.skipped) notes.push_back(from + "flow " + line);
   for (const std::string& line : d.warnings) notes.push_back(from + "warning " + line);
   return notes;
+}
+
+// --job: the selected flows that the job needs.
+std::vector<const Flow*> flows_of_job(const std::vector<const Flow*>& flows, const JobNeeds& job) {
+  std::vector<const Flow*> kept;
+  for (const Flow* flow : flows) {
+    if (std::find(job.flows.begin(), job.flows.end(), flow->name) != job.flows.end()) {
+      kept.push_back(flow);
+    }
+  }
+  return kept;
 }
 
 std::vector<FlowPlan> plan_all(const Config& config, const std::vector<const Flow*>& flows) {
@@ -76,7 +91,7 @@ Run adhoc_run(const CheckOptions& options) {
   flow.timeout = config.defaults.timeout;
   config.flows.push_back(std::move(flow));
   const unsigned concurrency = options.concurrency.value_or(kAdhocConcurrency);
-  return {plan_all(config, {&config.flows.front()}), {concurrency, concurrency}, {}};
+  return {plan_all(config, {&config.flows.front()}), {concurrency, concurrency}, {}, {}};
 }
 
 // Throws ConfigError (file:line:col) or std::invalid_argument (unknown role): both UNKNOWN.
@@ -86,7 +101,22 @@ Run config_run(const CheckOptions& options) {
   if (options.timeout) {
     for (Flow& flow : config.flows) flow.timeout = *options.timeout;
   }
-  const std::vector<const Flow*> flows = select_flows(config, options.role);
+  std::vector<const Flow*> flows = select_flows(config, options.role);
+  std::vector<JobNeeds> jobs;
+  if (loaded.discovery) jobs = loaded.discovery->job_needs;
+  if (!options.job.empty()) {
+    if (!loaded.discovery) {
+      throw std::invalid_argument("--job " + options.job + ": no export named: give " +
+                                  "--veeam-export FILE or " + config.source +
+                                  "'s discover: {veeam_agent_export: FILE}");
+    }
+    jobs = {require_job(jobs, options.job)};
+    flows = flows_of_job(flows, jobs.front());
+  }
+  if (flows.empty() && !options.job.empty()) {
+    throw std::invalid_argument("job " + quoted(options.job) + " needs no enabled flow" +
+                                (options.role.empty() ? "" : " from role \"" + options.role + "\""));
+  }
   if (flows.empty()) {
     // An empty run would print OK while checking nothing.
     throw std::invalid_argument(options.role.empty()
@@ -97,7 +127,7 @@ Run config_run(const CheckOptions& options) {
   if (options.concurrency) limits = {*options.concurrency, *options.concurrency};
   std::vector<std::string> notes;
   if (loaded.discovery) notes = discovery_notes(*loaded.discovery, options.verbosity);
-  return {plan_all(config, flows), limits, std::move(notes)};
+  return {plan_all(config, flows), limits, std::move(notes), std::move(jobs)};
 }
 
 // --trace after the probes, when the traces (each about its flow's timeout) still end within
@@ -138,6 +168,9 @@ Report check(const CheckOptions& options, std::chrono::steady_clock::time_point 
   report_options.cert_warning_days = options.cert_warning_days;
   report_options.cert_critical_days = options.cert_critical_days;
   report_options.discovery_notes = std::move(run.notes);
+  for (std::string& line : job_lines(run.jobs, results, options.verbosity)) {
+    report_options.notes.push_back(std::move(line));
+  }
   return make_report(results, report_options);
 }
 

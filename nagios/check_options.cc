@@ -33,6 +33,7 @@ enum class Opt {
   kHelp,
   kVersion,
   kTrace,
+  kJob,
 };
 
 struct OptionSpec {
@@ -42,7 +43,7 @@ struct OptionSpec {
   bool takes_value;
 };
 
-constexpr std::array<OptionSpec, 20> kOptions = {{
+constexpr std::array<OptionSpec, 21> kOptions = {{
     {Opt::kHostname, 'H', "hostname", true},
     {Opt::kPorts, 'p', "ports", true},
     {Opt::kUdp, '\0', "udp", false},
@@ -63,6 +64,7 @@ constexpr std::array<OptionSpec, 20> kOptions = {{
     {Opt::kHelp, 'h', "help", false},
     {Opt::kVersion, 'V', "version", false},
     {Opt::kTrace, '\0', "trace", false},
+    {Opt::kJob, '\0', "job", true},
 }};
 
 constexpr int kMaxTimeoutSeconds = 3600;
@@ -337,6 +339,9 @@ class Parser {
       case Opt::kTrace:
         options_.trace = true;
         break;
+      case Opt::kJob:
+        options_.job = std::string(text);
+        break;
     }
   }
 
@@ -366,6 +371,16 @@ class Parser {
     if (seen(Opt::kVeeamExport) && !seen(Opt::kConfig)) {
       usage_error(flag_name(Opt::kVeeamExport) +
                   " needs --config: the export fills the roles of a target file");
+    }
+    if (seen(Opt::kJob)) {
+      if (!seen(Opt::kConfig)) {
+        usage_error(flag_name(Opt::kJob) + " needs --config and a Veeam Agent export");
+      }
+      if (seen(Opt::kPrintDiscovery) || seen(Opt::kPrintFirewallRules)) {
+        usage_error(flag_name(Opt::kJob) + " checks a job's flows; it cannot be combined with " +
+                    flag_name(seen(Opt::kPrintDiscovery) ? Opt::kPrintDiscovery
+                                                         : Opt::kPrintFirewallRules));
+      }
     }
     if (seen(Opt::kPrintDiscovery)) {
       if (!seen(Opt::kConfig)) usage_error(flag_name(Opt::kPrintDiscovery) + " needs --config");

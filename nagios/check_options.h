@@ -23,6 +23,8 @@ struct CheckOptions {
   std::string config_path;
   std::string role;
   std::string veeam_export;  // --veeam-export FILE: Veeam Agent's export, merged into the config
+  // --job NAME: only the flows the export's job NAME needs (vpm/veeam_jobs.h)
+  std::string job;
   bool print_discovery = false;  // --print-discovery: what the export gave, role by role; no probes
   std::vector<std::string> hosts;
   std::optional<PortSet> ports;

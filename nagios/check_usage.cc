@@ -23,6 +23,9 @@ Config mode:
                          file's discover: {veeam_agent_export: FILE} does the same; this wins)
   --print-discovery      print what the export gave, job by job and role by role, and the
                          flows it skips; probe nothing, exit 0 (3 when the export is broken)
+  --job NAME             check only the flows the export's job NAME needs (one Nagios service
+                         per job); an unknown NAME is UNKNOWN, naming the jobs there are.
+                         With an export, the long output leads with each job: READY or not
 
 Ad-hoc mode (one flow, severity critical):
   -H, --hostname HOSTS   host names or IP addresses, comma-separated

@@ -26,6 +26,7 @@
 
 #include "vpm/config.h"
 #include "vpm/veeam_export.h"
+#include "vpm/veeam_jobs.h"
 
 namespace vpm {
 
@@ -36,13 +37,15 @@ struct DiscoveryResult {
   std::vector<std::string> ports;     // one line per host whose port differs from the catalogue's
   std::vector<std::string> skipped;   // "<flow>: skipped: not used by this agent's backup jobs ..."
   std::vector<std::string> warnings;  // the reader's and the merge's; never a credential
+  std::vector<JobNeeds> job_needs;    // each named job and the flows it needs (vpm/veeam_jobs.h)
 };
 
 // Merges the export's endpoints into `config` (roles, flows) as described above. Pure: no I/O.
 DiscoveryResult merge_veeam_export(Config& config, const VeeamExport& veeam);
 
-// Every line of `result`, in the order jobs, roles, ports, skipped flows, warnings, each
-// prefixed with what it is ("job", "role", ...): what --config.check and -v print.
+// Every line of `result`, in the order jobs, the flows each job needs, roles, ports, skipped
+// flows, warnings, each prefixed with what it is ("job", "needs", "role", ...): what
+// --print-discovery, --config.check and -v print.
 std::vector<std::string> discovery_lines(const DiscoveryResult& result);
 
 struct DiscoveredConfig {

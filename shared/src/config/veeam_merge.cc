@@ -296,6 +296,8 @@ DiscoveryResult merge_veeam_export(Config& config, const VeeamExport& veeam) {
     merge_hosts(config, source, found, result);
     merge_ports(config, source, found, result);
   }
+  // After the merge: the flows a discovered port added are needed too.
+  result.job_needs = job_needs(config, veeam, result.warnings);
   return result;
 }
 
@@ -305,6 +307,7 @@ std::vector<std::string> discovery_lines(const DiscoveryResult& result) {
     for (const std::string& item : items) lines.push_back(std::string(what) + " " + item);
   };
   add("job", result.jobs);
+  for (const JobNeeds& needs : result.job_needs) lines.push_back("needs " + describe_needs(needs));
   add("role", result.roles);
   add("port", result.ports);
   add("flow", result.skipped);

@@ -1,0 +1,16 @@
+#pragma once
+// veeam_job_* families: the export's jobs and whether every flow each needs is up, judged by
+// vpm::judge_job from the snapshot's last results, the same judgement as the check's --job.
+#include <prometheus/metric_family.h>
+
+#include <vector>
+
+#include "result_store.h"
+
+namespace vpm::exporter {
+
+// veeam_job_info{job,target_type} = 1 and veeam_job_ready{job}, jobs in the export's order.
+// Empty without jobs.
+std::vector<prometheus::MetricFamily> job_families(const Snapshot& snapshot);
+
+}  // namespace vpm::exporter

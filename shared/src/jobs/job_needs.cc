@@ -1,0 +1,92 @@
+// Which flows each job of the export needs; the table is in vpm/veeam_jobs.h.
+#include <algorithm>
+#include <array>
+#include <set>
+#include <stdexcept>
+#include <string>
+
+#include "vpm/quoted.h"
+#include "vpm/veeam_jobs.h"
+
+namespace vpm {
+namespace {
+
+// The role jobs run from: the agent computer.
+constexpr std::string_view kAgentRole = "agent";
+
+bool has_network_target(VeeamTargetType type) {
+  return type == VeeamTargetType::kSharedFolder || type == VeeamTargetType::kBackupRepository ||
+         type == VeeamTargetType::kCloudConnect;
+}
+
+}  // namespace
+
+std::vector<std::string_view> roles_needed_by(VeeamTargetType type) {
+  std::vector<std::string_view> roles{kAgentRole};
+  switch (type) {
+    case VeeamTargetType::kBackupRepository:
+      roles.insert(roles.end(), {"backup_server", "backup_repository", "gateway_server"});
+      break;
+    case VeeamTargetType::kSharedFolder:
+      roles.push_back("smb_share");
+      break;
+    case VeeamTargetType::kCloudConnect:
+      roles.insert(roles.end(), {"cloud_gateway", "cloud_connect_crl"});
+      break;
+    case VeeamTargetType::kLocalDisk:
+    case VeeamTargetType::kUnknown:
+      break;
+  }
+  if (has_network_target(type)) roles.insert(roles.end(), {"dns_server", "domain_controller"});
+  return roles;
+}
+
+std::vector<JobNeeds> job_needs(const Config& config, const VeeamExport& veeam,
+                                std::vector<std::string>& warnings) {
+  std::vector<JobNeeds> jobs;
+  std::set<std::string, std::less<>> names;
+  for (const VeeamJob& job : veeam.jobs) {
+    const std::string where = veeam.source + ":" + std::to_string(job.line);
+    if (job.name.empty()) {
+      warnings.push_back(where + ": a job without JobName has no readiness of its own");
+      continue;
+    }
+    if (!names.insert(job.name).second) {
+      warnings.push_back(where + ": a second job named " + quoted(job.name) +
+                         ": only the first one's readiness is reported");
+      continue;
+    }
+    JobNeeds needs{job.name, job.target_type, {}};
+    const std::vector<std::string_view> roles = roles_needed_by(job.target_type);
+    for (const Flow& flow : config.flows) {
+      if (!flow.enabled || flow.from != kAgentRole) continue;
+      if (std::find(roles.begin(), roles.end(), flow.to) == roles.end()) continue;
+      needs.flows.push_back(flow.name);
+    }
+    jobs.push_back(std::move(needs));
+  }
+  return jobs;
+}
+
+std::string describe_needs(const JobNeeds& needs) {
+  std::string line = quoted(needs.job) + " (" + std::string(to_string(needs.target_type)) + "):";
+  if (needs.flows.empty()) return line + " no flow";
+  bool first = true;
+  for (const std::string& flow : needs.flows) {
+    line += (first ? " " : ", ") + flow;
+    first = false;
+  }
+  return line;
+}
+
+const JobNeeds& require_job(const std::vector<JobNeeds>& jobs, std::string_view name) {
+  for (const JobNeeds& job : jobs) {
+    if (job.job == name) return job;
+  }
+  std::string known;
+  for (const JobNeeds& job : jobs) known += (known.empty() ? "" : ", ") + quoted(job.job);
+  throw std::invalid_argument("no job " + quoted(name) + " in the Veeam Agent export; " +
+                              (known.empty() ? "it names no job" : "its jobs: " + known));
+}
+
+}  // namespace vpm
