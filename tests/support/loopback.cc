@@ -23,7 +23,7 @@ sockaddr_in loopback_address(std::uint16_t port, std::uint8_t last_byte) {
 }
 
 int bound_socket(int type, std::uint16_t* port, std::uint8_t last_byte = 1) {
-  const int fd = ::socket(AF_INET, type, 0);
+  const int fd = ::socket(AF_INET, type | SOCK_CLOEXEC, 0);
   if (fd < 0) throw std::runtime_error(std::string("socket: ") + std::strerror(errno));
   sockaddr_in address = loopback_address(0, last_byte);
   if (::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
