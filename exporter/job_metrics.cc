@@ -47,8 +47,8 @@ std::vector<MetricFamily> job_families(const Snapshot& snapshot) {
       "while a needed flow has not run yet).");
   const ResultsByFlow by_flow = index_snapshot(snapshot);
   for (const JobNeeds& job : *snapshot.jobs) {
-    add(info, {{"job", job.job}, {"target_type", std::string(to_string(job.target_type))}}, 1);
-    add(ready, {{"job", job.job}}, judge_job(job, by_flow).ready ? 1 : 0);
+    add(info, {{"backup_job", job.job}, {"target_type", std::string(to_string(job.target_type))}}, 1);
+    add(ready, {{"backup_job", job.job}}, judge_job(job, by_flow).ready ? 1 : 0);
   }
   std::vector<MetricFamily> out;
   out.push_back(std::move(info));

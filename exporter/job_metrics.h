@@ -9,8 +9,9 @@
 
 namespace vpm::exporter {
 
-// veeam_job_info{job,target_type} = 1 and veeam_job_ready{job}, jobs in the export's order.
-// Empty without jobs.
+// veeam_job_info{backup_job,target_type} = 1 and veeam_job_ready{backup_job}, jobs in the
+// export's order; empty without jobs. The label is backup_job, not job: Prometheus gives every
+// scraped series the scrape config's `job` label, and renames an exposed `job` to exported_job.
 std::vector<prometheus::MetricFamily> job_families(const Snapshot& snapshot);
 
 }  // namespace vpm::exporter

@@ -31,7 +31,7 @@ bool eventually(const std::function<bool()>& condition, std::chrono::millisecond
 
 std::string job_ready(const std::string& metrics, const std::string& job) {
   const std::vector<std::string> found =
-      series(metrics, "veeam_job_ready", {"job=\"" + job + "\""});
+      series(metrics, "veeam_job_ready", {"backup_job=\"" + job + "\""});
   return found.empty() ? "" : value_of(found.front());
 }
 
@@ -63,11 +63,11 @@ TEST(JobExporter, EachJobIsReadyWhileEveryFlowItNeedsIsUp) {
   ASSERT_NE(exporter.port(), 0) << exporter.log();
   const std::string metrics = exporter.metrics();
   EXPECT_EQ(series(metrics, "veeam_job_info",
-                   {"job=\"Nightly to VBR\"", "target_type=\"backup_repository\""})
+                   {"backup_job=\"Nightly to VBR\"", "target_type=\"backup_repository\""})
                 .size(),
             1u)
       << metrics;
-  EXPECT_EQ(series(metrics, "veeam_job_info", {"job=\"Local\"", "target_type=\"local_disk\""})
+  EXPECT_EQ(series(metrics, "veeam_job_info", {"backup_job=\"Local\"", "target_type=\"local_disk\""})
                 .size(),
             1u)
       << metrics;

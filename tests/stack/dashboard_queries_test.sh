@@ -42,7 +42,25 @@ start_listener "$listener"
 write_targets "$STACK_TMP/targets.yaml"
 exporter_port=${FREE_PORTS[0]}
 prometheus_port=${FREE_PORTS[1]}
-start_exporter "$exporter" "$STACK_TMP/targets.yaml" "$exporter_port"
+# A Veeam Agent export with two jobs, for the jobs row: the repository job needs the refused
+# flow (NOT READY); the local-disk job needs no flow of this file (NOT READY too: nothing
+# proves its path).
+cat >"$STACK_TMP/agent.xml" <<'XML'
+<?xml version="1.0" encoding="UTF-8"?>
+<ExecutionResult ExitCode='0' Version='6.1.0.349'>
+  <Data>
+    <JobInfo ConfigId='00000000-0000-4000-8000-000000000001' JobName='Nightly to VBR'>
+      <TargetInfo Type='3' ServerName='127.0.0.1' RemoteRepositoryName='Default Backup Repository'/>
+    </JobInfo>
+    <JobInfo ConfigId='00000000-0000-4000-8000-000000000002' JobName='Local'>
+      <TargetInfo Type='1' DriveName='D:' RelativePath='VeeamBackup'/>
+    </JobInfo>
+  </Data>
+</ExecutionResult>
+XML
+chmod 600 "$STACK_TMP/agent.xml"
+start_exporter "$exporter" "$STACK_TMP/targets.yaml" "$exporter_port" \
+  --veeam.export-file="$STACK_TMP/agent.xml"
 
 cat >"$STACK_TMP/prometheus.yml" <<YAML
 global: {scrape_interval: 1s, evaluation_interval: 1s}
@@ -121,6 +139,12 @@ answer=$(query "$matrix")
   fail "state matrix: agent-to-backup-server is not 1: $answer"
 [ "$(jq -r '.data.result[] | select(.metric.flow == "agent-to-repository") | .value[1]' <<<"$answer")" = 0 ] ||
   fail "state matrix: agent-to-repository is not 0: $answer"
+
+# The jobs table: the repository job NOT READY (its repository flow is refused).
+jobs=$(jq -r '.panels[] | select(.title == "Jobs: ready now") | .targets[0].expr' "$dashboard" | substitute)
+answer=$(query "$jobs")
+[ "$(jq -r '.data.result[] | select(.metric.backup_job == "Nightly to VBR" and .metric.target_type == "backup_repository") | .value[1]' <<<"$answer")" = 0 ] ||
+  fail "jobs table: Nightly to VBR is not 0 (NOT READY): $answer"
 
 # Concrete variable values narrow the queries instead of breaking them.
 narrow=$(jq -r '.panels[] | select(.title == "Latency per flow") | .targets[0].expr' "$dashboard" |

@@ -91,9 +91,10 @@ flows:
 YAML
 }
 
-# start_exporter EXPORTER_BIN TARGETS PORT: starts it on 127.0.0.1:PORT, waits until ready.
+# start_exporter EXPORTER_BIN TARGETS PORT [FLAG...]: starts it on 127.0.0.1:PORT with the extra
+# flags, waits until ready.
 start_exporter() {
-  "$1" --config.file="$2" --role=agent --web.listen-address="127.0.0.1:$3" \
+  "$1" --config.file="$2" --role=agent --web.listen-address="127.0.0.1:$3" "${@:4}" \
     >"$STACK_TMP/exporter.out" 2>"$STACK_TMP/exporter.err" &
   track_pid $!
   wait_for 20 curl -fsS "http://127.0.0.1:$3/-/ready" ||
