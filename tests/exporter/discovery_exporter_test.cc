@@ -31,15 +31,6 @@ std::string backup_server_export(std::uint16_t port) {
                                 std::to_string(port) + "'"}});
 }
 
-bool eventually(const std::function<bool()>& condition, std::chrono::milliseconds limit) {
-  const auto deadline = std::chrono::steady_clock::now() + limit;
-  while (!condition()) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    std::this_thread::sleep_for(50ms);
-  }
-  return true;
-}
-
 std::string flow_up(const std::string& metrics, const std::string& flow) {
   const std::vector<std::string> found =
       series(metrics, "veeam_flow_up", {"flow=\"" + flow + "\""});

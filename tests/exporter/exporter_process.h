@@ -3,9 +3,11 @@
 // its /metrics: what the exporter's end-to-end tests share.
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <regex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "child_process.h"
@@ -15,6 +17,16 @@
 namespace vpm::exporter::test {
 
 using namespace std::chrono_literals;
+
+// Whether `condition` holds within `limit`, looked at every 50 ms.
+inline bool eventually(const std::function<bool()>& condition, std::chrono::milliseconds limit) {
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  while (!condition()) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(50ms);
+  }
+  return true;
+}
 
 // "name{labels} value" lines of a /metrics body that contain every one of `parts`.
 inline std::vector<std::string> series(const std::string& metrics, const std::string& name,

@@ -20,15 +20,6 @@ namespace {
 using vpm::test::TcpListener;
 using vpm::test::veeam_export_xml;
 
-bool eventually(const std::function<bool()>& condition, std::chrono::milliseconds limit) {
-  const auto deadline = std::chrono::steady_clock::now() + limit;
-  while (!condition()) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    std::this_thread::sleep_for(50ms);
-  }
-  return true;
-}
-
 std::string job_ready(const std::string& metrics, const std::string& job) {
   const std::vector<std::string> found =
       series(metrics, "veeam_job_ready", {"backup_job=\"" + job + "\""});
