@@ -21,6 +21,13 @@ object Host "veeam-agent-01" {
   check_command = "dummy"
   address = "127.0.0.1"
   vars.veeam_role = "agent"
+  vars.veeam_export = "C:/ProgramData/Veeam/Endpoint/!Configuration/agent-export.xml"
+  vars.veeam_jobs = [ "Nightly to VBR", "To the share" ]
+}
+object Host "veeam-agent-02" {
+  check_command = "dummy"
+  address = "127.0.0.1"
+  vars.veeam_role = "agent"
 }
 object Host "veeam-backup-01" {
   check_command = "dummy"
@@ -29,21 +36,30 @@ object Host "veeam-backup-01" {
 }
 CONF
 
-icinga2_validate "$d" 3
+icinga2_validate "$d" 6
 
 # The objects icinga2 -C wrote: which host got which service with which role.
 /usr/sbin/icinga2 object list --type Service "${ICINGA2_DEFINES[@]}" >"$d/objects.out" 2>&1 ||
   { cat "$d/objects.out"; fail "icinga2 object list failed"; }
 for expected in 'veeam-agent-01!veeam-flows-agent' 'veeam-backup-01!veeam-flows-backup-server' \
-  'veeam-backup-01!veeam-backup-server-port-10005'; do
+  'veeam-backup-01!veeam-backup-server-port-10005' 'veeam-agent-01!veeam-job-Nightly to VBR' \
+  'veeam-agent-01!veeam-job-To the share' 'veeam-agent-02!veeam-flows-agent'; do
   grep -q "Object '$expected'" "$d/objects.out" || { cat "$d/objects.out"; fail "$expected not applied"; }
 done
+# A service per job, with the job and the export as the check's arguments.
+/usr/sbin/icinga2 object list --type Service --name 'veeam-agent-01!veeam-job-Nightly to VBR' \
+  "${ICINGA2_DEFINES[@]}" >"$d/job.out" 2>&1
+grep -q '\* veeam_ports_job = "Nightly to VBR"' "$d/job.out" || { cat "$d/job.out"; fail "job service lacks veeam_ports_job"; }
+grep -q 'veeam_ports_veeam_export = "C:/ProgramData/Veeam' "$d/job.out" || { cat "$d/job.out"; fail "job service lacks the export"; }
+if grep -q "Object 'veeam-agent-02!veeam-job-" "$d/objects.out"; then
+  fail "a job service was applied to an agent without jobs"
+fi
 if grep -q "Object 'veeam-agent-01!veeam-flows-backup-server'" "$d/objects.out"; then
   fail "the backup_server service was applied to the agent"
 fi
 /usr/sbin/icinga2 object list --type CheckCommand --name veeam_ports "${ICINGA2_DEFINES[@]}" >"$d/command.out" 2>&1
 grep -q "Object 'veeam_ports' of type 'CheckCommand'" "$d/command.out" || { cat "$d/command.out"; fail "CheckCommand veeam_ports missing"; }
-for option in --config --role --hostname --ports --udp --expect --timeout --warning --critical \
+for option in --config --role --veeam-export --job --hostname --ports --udp --expect --timeout --warning --critical \
   --cert-warning-days --cert-critical-days --verbose; do
   grep -q -- "^    \* $option\$" "$d/command.out" || fail "CheckCommand veeam_ports lacks $option"
 done
