@@ -82,10 +82,10 @@ LoadedConfig load(const ExporterOptions& options) {
   return loaded;
 }
 
-// The export's jobs, for veeam_job_*: a job runs on the agent computer, so an exporter
-// probing from another role publishes none.
+// The export's jobs, for veeam_job_*: none from an exporter probing from another role than
+// the agent's, which runs none of their flows.
 std::vector<JobNeeds> jobs_to_publish(const LoadedConfig& loaded, const std::string& role) {
-  if (!loaded.discovery || !(role.empty() || role == "agent")) return {};
+  if (!loaded.discovery || !role_runs_jobs(role)) return {};
   return loaded.discovery->job_needs;
 }
 

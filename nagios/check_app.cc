@@ -103,14 +103,14 @@ Run config_run(const CheckOptions& options) {
   }
   std::vector<const Flow*> flows = select_flows(config, options.role);
   std::vector<JobNeeds> jobs;
-  if (loaded.discovery) jobs = loaded.discovery->job_needs;
+  if (loaded.discovery && role_runs_jobs(options.role)) jobs = loaded.discovery->job_needs;
   if (!options.job.empty()) {
     if (!loaded.discovery) {
-      throw std::invalid_argument("--job " + options.job + ": no export named: give " +
+      throw std::invalid_argument("--job " + quoted(options.job) + ": no export named: give " +
                                   "--veeam-export FILE or " + config.source +
                                   "'s discover: {veeam_agent_export: FILE}");
     }
-    jobs = {require_job(jobs, options.job)};
+    jobs = {require_job(loaded.discovery->job_needs, options.job)};
     flows = flows_of_job(flows, jobs.front());
   }
   if (flows.empty() && !options.job.empty()) {

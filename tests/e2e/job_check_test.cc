@@ -65,7 +65,10 @@ class JobCheck : public ::testing::Test {
                        flow("to-backup-server", "backup_server", backup_server.port()) +
                        flow("to-share", "smb_share", share->port()) +
                        flow("to-dns", "dns_server", dns.port()) +
-                       flow("to-smtp", "smtp_server", closed_tcp_port()));
+                       flow("to-smtp", "smtp_server", closed_tcp_port()) +
+                       "  - {name: backup-server-to-agent, from: backup_server, to: agent, "
+                       "protocol: tcp, expect: open, severity: critical, ports: [" +
+                       std::to_string(agent.port()) + "]}\n");
     veeam.emplace(".xml", veeam_export_xml({
                               {"Nightly to VBR", "Type='3' ServerName='127.0.0.1'"},
                               {"To the share", "Type='2' Path='\\\\127.0.0.1\\backups'"},
@@ -126,7 +129,11 @@ TEST_F(JobCheck, AnUnknownJobIsUnknownNamingTheJobsThatExist) {
   const CommandResult no_export = run_command(shell_quote(CHECK_VEEAM_PORTS_BIN) + " --config " +
                                               shell_quote(config->path()) + " --job Weekly");
   EXPECT_EQ(no_export.exit_code, kUnknown) << no_export.out;
-  EXPECT_TRUE(has(no_export.out, "--job Weekly: no export named")) << no_export.out;
+  EXPECT_TRUE(has(no_export.out, "--job \"Weekly\": no export named")) << no_export.out;
+  // From another role the jobs' flows do not run: no job lines.
+  const CommandResult other_role = check("--role backup_server");
+  EXPECT_EQ(other_role.exit_code, kOk) << other_role.out;
+  EXPECT_FALSE(has(other_role.out, "\njob \"")) << other_role.out;
 }
 
 TEST_F(JobCheck, PrintDiscoveryListsTheFlowsEachJobNeeds) {

@@ -26,6 +26,11 @@
 
 namespace vpm {
 
+// Jobs run on the agent computer: only a run from role `agent` (or from every role) probes the
+// flows they need, so only such a run reports jobs.
+inline constexpr std::string_view kJobRole = "agent";
+inline bool role_runs_jobs(std::string_view role) { return role.empty() || role == kJobRole; }
+
 struct JobNeeds {
   std::string job;  // JobName as the export gives it
   VeeamTargetType target_type = VeeamTargetType::kUnknown;

@@ -11,9 +11,6 @@
 namespace vpm {
 namespace {
 
-// The role jobs run from: the agent computer.
-constexpr std::string_view kAgentRole = "agent";
-
 bool has_network_target(VeeamTargetType type) {
   return type == VeeamTargetType::kSharedFolder || type == VeeamTargetType::kBackupRepository ||
          type == VeeamTargetType::kCloudConnect;
@@ -22,7 +19,7 @@ bool has_network_target(VeeamTargetType type) {
 }  // namespace
 
 std::vector<std::string_view> roles_needed_by(VeeamTargetType type) {
-  std::vector<std::string_view> roles{kAgentRole};
+  std::vector<std::string_view> roles{kJobRole};
   switch (type) {
     case VeeamTargetType::kBackupRepository:
       roles.insert(roles.end(), {"backup_server", "backup_repository", "gateway_server"});
@@ -59,7 +56,7 @@ std::vector<JobNeeds> job_needs(const Config& config, const VeeamExport& veeam,
     JobNeeds needs{job.name, job.target_type, {}};
     const std::vector<std::string_view> roles = roles_needed_by(job.target_type);
     for (const Flow& flow : config.flows) {
-      if (!flow.enabled || flow.from != kAgentRole) continue;
+      if (!flow.enabled || flow.from != kJobRole) continue;
       if (std::find(roles.begin(), roles.end(), flow.to) == roles.end()) continue;
       needs.flows.push_back(flow.name);
     }
