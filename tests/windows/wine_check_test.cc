@@ -120,6 +120,40 @@ TEST_F(WineTest, ReadsAVeeamAgentExport) {
   EXPECT_NE(first_line(broken.out).find("vpm-wine-export.xml:4:"), std::string::npos) << broken.out;
 }
 
+// --job on Windows: the job's flows only, its READY line, and an unknown job named with the
+// jobs there are. The backup server listens on its ServerPort; nothing of the agent's own
+// components listens here, so the job is NOT READY for exactly those.
+TEST_F(WineTest, ChecksOneJobOfTheExport) {
+  const TcpListener backup_server(2);
+  const std::string port = std::to_string(backup_server.port());
+  const std::string path = ::testing::TempDir() + "vpm-wine-job-export.xml";
+  std::ofstream(path) << veeam_export_xml(
+      {{"Nightly to VBR", "Type='3' ServerName='127.0.0.2' ServerPort='" + port + "'"}});
+  const std::string args = "--config " + shell_quote("Z:" VPM_SOURCE_DIR "/config/targets.yaml") +
+                           " --role agent -t 0.5 --veeam-export " + shell_quote("Z:" + path);
+  const CommandResult r = check(args + " --job " + shell_quote("Nightly to VBR"));
+  EXPECT_EQ(r.exit_code, kCritical) << r.out << r.err;
+  EXPECT_NE(r.out.find("\njob \"Nightly to VBR\" (backup_repository): NOT READY: "),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("  failing: agent-local-service -> 127.0.0.1"), std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("[OK] agent-to-backup-server-port-" + port + " -> 127.0.0.2"),
+            std::string::npos)
+      << r.out;
+  EXPECT_EQ(r.out.find("] agent-to-smtp -> "), std::string::npos) << r.out;  // not the job's
+
+  const CommandResult unknown = check(args + " --job Weekly");
+  std::remove(path.c_str());
+  EXPECT_EQ(unknown.exit_code, kUnknown) << unknown.out << unknown.err;
+  EXPECT_EQ(first_line(unknown.out).rfind(
+                "VEEAM PORTS UNKNOWN - no job \"Weekly\" in the Veeam Agent export; its jobs: "
+            "\"Nightly to VBR\"",
+                0),
+            0U)
+      << unknown.out;
+}
+
 // The rules the Windows README tells to paste: the same as the Linux build's golden file.
 TEST_F(WineTest, PrintsThePowerShellFirewallRules) {
   const CommandResult r =
