@@ -39,15 +39,15 @@ ResultsByFlow index_snapshot(const Snapshot& snapshot) {
 std::vector<MetricFamily> job_families(const Snapshot& snapshot) {
   if (!snapshot.jobs || snapshot.jobs->empty()) return {};
   MetricFamily info = gauge_family(
-      "veeam_job_info",
-      "A backup job of the Veeam Agent export, with its target type. Always 1.");
+      "veeam_job_info", "A backup job of the Veeam Agent export, with its target type. Always 1.");
   MetricFamily ready = gauge_family(
       "veeam_job_ready",
       "1 when every flow the job needs was up on every target in its last run, else 0 (also "
       "while a needed flow has not run yet).");
   const ResultsByFlow by_flow = index_snapshot(snapshot);
   for (const JobNeeds& job : *snapshot.jobs) {
-    add(info, {{"backup_job", job.job}, {"target_type", std::string(to_string(job.target_type))}}, 1);
+    add(info, {{"backup_job", job.job}, {"target_type", std::string(to_string(job.target_type))}},
+        1);
     add(ready, {{"backup_job", job.job}}, judge_job(job, by_flow).ready ? 1 : 0);
   }
   std::vector<MetricFamily> out;

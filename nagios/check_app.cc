@@ -114,8 +114,9 @@ Run config_run(const CheckOptions& options) {
     flows = flows_of_job(flows, jobs.front());
   }
   if (flows.empty() && !options.job.empty()) {
-    throw std::invalid_argument("job " + quoted(options.job) + " needs no enabled flow" +
-                                (options.role.empty() ? "" : " from role \"" + options.role + "\""));
+    throw std::invalid_argument(
+        "job " + quoted(options.job) + " needs no enabled flow" +
+        (options.role.empty() ? "" : " from role \"" + options.role + "\""));
   }
   if (flows.empty()) {
     // An empty run would print OK while checking nothing.

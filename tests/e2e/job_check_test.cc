@@ -103,8 +103,9 @@ TEST_F(JobCheck, AJobIsReadyUntilAFlowItNeedsStopsAnswering) {
   share.reset();  // the share's server stops listening: refused
   const CommandResult to_share = check("--job 'To the share'");
   EXPECT_EQ(to_share.exit_code, kCritical) << to_share.out;
-  EXPECT_TRUE(has(to_share.out, "\njob \"To the share\" (shared_folder): NOT READY: 1 of 3 "
-                                "flows not up\n  failing: to-share -> 127.0.0.1\n"))
+  EXPECT_TRUE(has(to_share.out,
+                  "\njob \"To the share\" (shared_folder): NOT READY: 1 of 3 "
+                  "flows not up\n  failing: to-share -> 127.0.0.1\n"))
       << to_share.out;
   vbr = check("--job 'Nightly to VBR'");
   EXPECT_EQ(vbr.exit_code, kOk) << vbr.out;  // its flows do not go to the share
@@ -139,8 +140,9 @@ TEST_F(JobCheck, AnUnknownJobIsUnknownNamingTheJobsThatExist) {
 TEST_F(JobCheck, PrintDiscoveryListsTheFlowsEachJobNeeds) {
   const CommandResult r = check("--print-discovery");
   EXPECT_EQ(r.exit_code, kOk) << r.out;
-  EXPECT_TRUE(has(r.out, "needs \"Nightly to VBR\" (backup_repository): agent-local, "
-                         "to-backup-server, to-dns\n"))
+  EXPECT_TRUE(has(r.out,
+                  "needs \"Nightly to VBR\" (backup_repository): agent-local, "
+                  "to-backup-server, to-dns\n"))
       << r.out;
   EXPECT_TRUE(has(r.out, "needs \"To the share\" (shared_folder): agent-local, to-share, to-dns\n"))
       << r.out;

@@ -36,21 +36,22 @@ TEST(JobExporter, EachJobIsReadyWhileEveryFlowItNeedsIsUp) {
   const TcpListener agent;
   const TcpListener backup_server;
   std::optional<TcpListener> share(std::in_place);
-  const std::string config = dir.write(
-      "targets.yaml",
-      "defaults: {timeout: 1s, interval: 1s}\nroles:\n"
-      "  agent: {hosts: [127.0.0.1]}\n  backup_server: {hosts: [127.0.0.1]}\n"
-      "  smb_share: {hosts: [127.0.0.1]}\nflows:\n" +
-          flow("agent-local", "agent", agent.port()) +
-          flow("to-backup-server", "backup_server", backup_server.port()) +
-          flow("to-share", "smb_share", share->port()));
+  const std::string config =
+      dir.write("targets.yaml",
+                "defaults: {timeout: 1s, interval: 1s}\nroles:\n"
+                "  agent: {hosts: [127.0.0.1]}\n  backup_server: {hosts: [127.0.0.1]}\n"
+                "  smb_share: {hosts: [127.0.0.1]}\nflows:\n" +
+                    flow("agent-local", "agent", agent.port()) +
+                    flow("to-backup-server", "backup_server", backup_server.port()) +
+                    flow("to-share", "smb_share", share->port()));
   const std::string veeam = dir.write(
       "agent.xml", veeam_export_xml({{"Nightly to VBR", "Type='3' ServerName='127.0.0.1'"},
                                      {"To the share", "Type='2' Path='\\\\127.0.0.1\\backups'"},
                                      {"Local", "Type='1' DriveName='D:' RelativePath='B'"}}));
   ::chmod(veeam.c_str(), 0600);
-  ExporterProcess exporter(dir, {"--config.file=" + config, "--role=agent",
-                                 "--veeam.export-file=" + veeam, "--web.listen-address=127.0.0.1:0"});
+  ExporterProcess exporter(
+      dir, {"--config.file=" + config, "--role=agent", "--veeam.export-file=" + veeam,
+            "--web.listen-address=127.0.0.1:0"});
   ASSERT_NE(exporter.port(), 0) << exporter.log();
   const std::string metrics = exporter.metrics();
   EXPECT_EQ(series(metrics, "veeam_job_info",
@@ -58,9 +59,10 @@ TEST(JobExporter, EachJobIsReadyWhileEveryFlowItNeedsIsUp) {
                 .size(),
             1u)
       << metrics;
-  EXPECT_EQ(series(metrics, "veeam_job_info", {"backup_job=\"Local\"", "target_type=\"local_disk\""})
-                .size(),
-            1u)
+  EXPECT_EQ(
+      series(metrics, "veeam_job_info", {"backup_job=\"Local\"", "target_type=\"local_disk\""})
+          .size(),
+      1u)
       << metrics;
   EXPECT_EQ(job_ready(metrics, "Nightly to VBR"), "1") << metrics;
   EXPECT_EQ(job_ready(metrics, "To the share"), "1") << metrics;
@@ -71,8 +73,7 @@ TEST(JobExporter, EachJobIsReadyWhileEveryFlowItNeedsIsUp) {
       << exporter.log();
 
   share.reset();  // the share's server stops listening
-  EXPECT_TRUE(eventually([&] { return job_ready(exporter.metrics(), "To the share") == "0"; },
-                         10s))
+  EXPECT_TRUE(eventually([&] { return job_ready(exporter.metrics(), "To the share") == "0"; }, 10s))
       << exporter.metrics();
   EXPECT_EQ(job_ready(exporter.metrics(), "Nightly to VBR"), "1");
 }

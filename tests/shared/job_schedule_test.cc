@@ -1,6 +1,8 @@
 // next_run on the system's time zone, table-tested in two zones (Europe/Berlin, America/New_York
 // through TZ): across midnight, weekdays, month ends, chosen months, the year's end, and both
 // daylight-saving changes of 2026. Expected instants are written in UTC.
+#include "vpm/job_schedule.h"
+
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -9,8 +11,6 @@
 #include <optional>
 #include <string>
 #include <vector>
-
-#include "vpm/job_schedule.h"
 
 namespace vpm {
 namespace {
@@ -136,15 +136,15 @@ TEST(NextRun, TableInTwoTimeZones) {
        utc(2026, 1, 15, 8, 10), utc(2026, 1, 15, 11, 0)},
       {"every 4 hours, across midnight", "Europe/Berlin", every(std::chrono::hours(4)),
        utc(2026, 1, 15, 22, 0), utc(2026, 1, 15, 23, 0)},
-      {"every 90 minutes", "Europe/Berlin", every(std::chrono::minutes(90)),
-       utc(2026, 1, 15, 0, 0), utc(2026, 1, 15, 0, 30)},
+      {"every 90 minutes", "Europe/Berlin", every(std::chrono::minutes(90)), utc(2026, 1, 15, 0, 0),
+       utc(2026, 1, 15, 0, 30)},
       {"every 30 minutes over the autumn change: 02:00 CEST, then 02:30 CEST", "Europe/Berlin",
        every(std::chrono::minutes(30)), utc(2026, 10, 25, 0, 0), utc(2026, 10, 25, 0, 30)},
       // America/New_York: EST (UTC-5), EDT (UTC-4) from 8 March to 1 November 2026.
       {"02:30 on the spring-forward night runs at 03:30 EDT", "America/New_York", daily(2, 30),
        utc(2026, 3, 8, 5, 0), utc(2026, 3, 8, 7, 30)},
-      {"01:30 on the autumn night runs at the first 01:30 (EDT)", "America/New_York",
-       daily(1, 30), utc(2026, 11, 1, 4, 0), utc(2026, 11, 1, 5, 30)},
+      {"01:30 on the autumn night runs at the first 01:30 (EDT)", "America/New_York", daily(1, 30),
+       utc(2026, 11, 1, 4, 0), utc(2026, 11, 1, 5, 30)},
       {"hourly: the 02:00 slot that does not exist runs at 03:00 EDT", "America/New_York",
        every(std::chrono::hours(1)), utc(2026, 3, 8, 6, 30), utc(2026, 3, 8, 7, 0)},
       {"the year's end", "America/New_York", daily(23, 0), utc(2027, 1, 1, 4, 30),
@@ -153,8 +153,7 @@ TEST(NextRun, TableInTwoTimeZones) {
        utc(2026, 7, 2, 2, 0)},
       // No next run.
       {"manual", "Europe/Berlin", JobSchedule{}, utc(2026, 1, 1, 0, 0), std::nullopt},
-      {"no weekday chosen", "Europe/Berlin", daily(22, 0, 0), utc(2026, 1, 1, 0, 0),
-       std::nullopt},
+      {"no weekday chosen", "Europe/Berlin", daily(22, 0, 0), utc(2026, 1, 1, 0, 0), std::nullopt},
       {"every 0 minutes", "Europe/Berlin", every(std::chrono::minutes(0)), utc(2026, 1, 1, 0, 0),
        std::nullopt},
   };

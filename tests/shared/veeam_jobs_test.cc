@@ -1,5 +1,7 @@
 // job_needs and judge_job on plain data: which flows of the shipped catalogue each job type
 // needs, the message for an unknown --job, and readiness from hand-built results.
+#include "vpm/veeam_jobs.h"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -9,7 +11,6 @@
 
 #include "vpm/config.h"
 #include "vpm/veeam_discovery.h"
-#include "vpm/veeam_jobs.h"
 
 namespace vpm {
 namespace {

@@ -136,8 +136,7 @@ TEST_F(WineTest, ChecksOneJobOfTheExport) {
   EXPECT_NE(r.out.find("\njob \"Nightly to VBR\" (backup_repository): NOT READY: "),
             std::string::npos)
       << r.out;
-  EXPECT_NE(r.out.find("  failing: agent-local-service -> 127.0.0.1"), std::string::npos)
-      << r.out;
+  EXPECT_NE(r.out.find("  failing: agent-local-service -> 127.0.0.1"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("[OK] agent-to-backup-server-port-" + port + " -> 127.0.0.2"),
             std::string::npos)
       << r.out;
@@ -146,11 +145,12 @@ TEST_F(WineTest, ChecksOneJobOfTheExport) {
   const CommandResult unknown = check(args + " --job Weekly");
   std::remove(path.c_str());
   EXPECT_EQ(unknown.exit_code, kUnknown) << unknown.out << unknown.err;
-  EXPECT_EQ(first_line(unknown.out).rfind(
-                "VEEAM PORTS UNKNOWN - no job \"Weekly\" in the Veeam Agent export; its jobs: "
-            "\"Nightly to VBR\"",
-                0),
-            0U)
+  EXPECT_EQ(
+      first_line(unknown.out)
+          .rfind("VEEAM PORTS UNKNOWN - no job \"Weekly\" in the Veeam Agent export; its jobs: "
+                 "\"Nightly to VBR\"",
+                 0),
+      0U)
       << unknown.out;
 }
 

@@ -44,11 +44,11 @@ class SystemTimeZone final : public LocalTimeZone {
 };
 
 enum class ScheduleKind {
-  kManual,      // RunManually: no next run
-  kEventOnly,   // started at lock, log off or storage attach only: no next run
-  kDaily,       // at a time on every day, on weekdays, or on chosen days
-  kMonthly,     // at a time on a day of the month, or on the Nth (or last) weekday of it
-  kPeriodic,    // every N minutes, counted from local midnight
+  kManual,     // RunManually: no next run
+  kEventOnly,  // started at lock, log off or storage attach only: no next run
+  kDaily,      // at a time on every day, on weekdays, or on chosen days
+  kMonthly,    // at a time on a day of the month, or on the Nth (or last) weekday of it
+  kPeriodic,   // every N minutes, counted from local midnight
 };
 
 struct JobSchedule {
@@ -61,7 +61,7 @@ struct JobSchedule {
   int day_of_month = 0;
   int week = 0;
   int weekday = 0;
-  std::uint16_t months = 0xfff;  // kMonthly: bit 0 January .. bit 11 December
+  std::uint16_t months = 0xfff;   // kMonthly: bit 0 January .. bit 11 December
   std::chrono::minutes every{0};  // kPeriodic: 1 minute to 24 hours
 };
 
