@@ -12,8 +12,10 @@
 #include "firewall_rules.h"
 #include "time_limit.h"
 #include "vpm/config.h"
+#include "vpm/flow_metrics.h"
 #include "vpm/plan.h"
 #include "vpm/probe_runner.h"
+#include "vpm/textfile.h"
 #include "vpm/trace_failures.h"
 #include "vpm/veeam_discovery.h"
 
@@ -138,6 +140,13 @@ Report check(const CheckOptions& options, std::chrono::steady_clock::time_point 
   report_options.cert_warning_days = options.cert_warning_days;
   report_options.cert_critical_days = options.cert_critical_days;
   report_options.discovery_notes = std::move(run.notes);
+  if (!options.textfile.empty()) {
+    try {
+      replace_file_contents(options.textfile, flow_metrics_text(results));
+    } catch (const std::exception& e) {
+      report_options.output_error = "--textfile " + options.textfile + ": " + e.what();
+    }
+  }
   return make_report(results, report_options);
 }
 

@@ -33,6 +33,7 @@ enum class Opt {
   kHelp,
   kVersion,
   kTrace,
+  kTextfile,
 };
 
 struct OptionSpec {
@@ -42,7 +43,7 @@ struct OptionSpec {
   bool takes_value;
 };
 
-constexpr std::array<OptionSpec, 20> kOptions = {{
+constexpr std::array<OptionSpec, 21> kOptions = {{
     {Opt::kHostname, 'H', "hostname", true},
     {Opt::kPorts, 'p', "ports", true},
     {Opt::kUdp, '\0', "udp", false},
@@ -63,6 +64,7 @@ constexpr std::array<OptionSpec, 20> kOptions = {{
     {Opt::kHelp, 'h', "help", false},
     {Opt::kVersion, 'V', "version", false},
     {Opt::kTrace, '\0', "trace", false},
+    {Opt::kTextfile, '\0', "textfile", true},
 }};
 
 constexpr int kMaxTimeoutSeconds = 3600;
@@ -337,6 +339,9 @@ class Parser {
       case Opt::kTrace:
         options_.trace = true;
         break;
+      case Opt::kTextfile:
+        options_.textfile = std::string(text);
+        break;
     }
   }
 
@@ -355,9 +360,9 @@ class Parser {
       const std::string print = flag_name(Opt::kPrintFirewallRules);
       if (!seen(Opt::kConfig)) usage_error(print + " needs --config");
       if (!seen(Opt::kRole)) usage_error(print + " needs --role: the rules are for one machine");
-      for (Opt probing :
-           {Opt::kTimeout, Opt::kMaxTime, Opt::kWarning, Opt::kCritical, Opt::kConcurrency,
-            Opt::kCertWarningDays, Opt::kCertCriticalDays, Opt::kVerbose, Opt::kTrace}) {
+      for (Opt probing : {Opt::kTimeout, Opt::kMaxTime, Opt::kWarning, Opt::kCritical,
+                          Opt::kConcurrency, Opt::kCertWarningDays, Opt::kCertCriticalDays,
+                          Opt::kVerbose, Opt::kTrace, Opt::kTextfile}) {
         if (seen(probing)) {
           usage_error(flag_name(probing) + " has no effect with " + print + " (it probes nothing)");
         }
@@ -372,6 +377,10 @@ class Parser {
       if (seen(Opt::kPrintFirewallRules)) {
         usage_error(flag_name(Opt::kPrintDiscovery) + " cannot be combined with " +
                     flag_name(Opt::kPrintFirewallRules));
+      }
+      if (seen(Opt::kTextfile)) {
+        usage_error(flag_name(Opt::kTextfile) + " has no effect with " +
+                    flag_name(Opt::kPrintDiscovery) + " (it probes nothing)");
       }
     }
     if (options_.timeout && *options_.timeout + kEndBeforeDeadline > options_.max_time) {
