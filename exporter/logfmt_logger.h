@@ -20,7 +20,7 @@ struct LogField {
 // or '=', else double-quoted with \" \\ \n \r \t and \xNN escapes.
 std::string logfmt_value(std::string_view value);
 
-// "ts=2024-05-01T12:00:00.123Z level=info msg=Listening address=127.0.0.1:9867" (no newline).
+// "ts=2024-05-01T12:00:00.123Z level=info msg=Listening address=127.0.0.1:10387" (no newline).
 std::string logfmt_line(std::chrono::system_clock::time_point when, LogLevel level,
                         std::string_view message, std::initializer_list<LogField> fields);
 

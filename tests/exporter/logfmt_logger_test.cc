@@ -10,7 +10,7 @@ namespace {
 
 TEST(LogfmtTest, QuotesOnlyWhatNeedsIt) {
   EXPECT_EQ(logfmt_value("agent-to-smtp"), "agent-to-smtp");
-  EXPECT_EQ(logfmt_value("127.0.0.1:9867"), "127.0.0.1:9867");
+  EXPECT_EQ(logfmt_value("127.0.0.1:10387"), "127.0.0.1:10387");
   EXPECT_EQ(logfmt_value(""), "\"\"");
   EXPECT_EQ(logfmt_value("two words"), "\"two words\"");
   EXPECT_EQ(logfmt_value("a=b"), "\"a=b\"");

@@ -33,7 +33,7 @@ for action in 'DefaultConfig\tNOT CONFIG\t1001' 'RegisterService\tNOT REMOVE AND
   'UnregisterService\tREMOVE = "ALL"\t'; do
   has InstallExecuteSequence -P "^$action" || fail "InstallExecuteSequence lacks $action: $(table InstallExecuteSequence)"
 done
-for property in 'ROLE\tagent' 'LISTEN_ADDRESS\t:9867' 'SecureCustomProperties\t.*ROLE;LISTEN_ADDRESS;CONFIG;FIREWALL_RULE;VEEAM_EXPORT'; do
+for property in 'ROLE\tagent' 'LISTEN_ADDRESS\t:10387' 'SecureCustomProperties\t.*ROLE;LISTEN_ADDRESS;CONFIG;FIREWALL_RULE;VEEAM_EXPORT'; do
   has Property -P "^$property" || fail "Property lacks $property: $(table Property)"
 done
 has Upgrade WIX_UPGRADE_DETECTED || fail "no MajorUpgrade: $(table Upgrade)"
