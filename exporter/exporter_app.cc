@@ -395,7 +395,7 @@ int serve(const ExporterOptions& options) {
   Logger stderr_log(options.log_level);
   Logger& log = file_log ? *file_log : stderr_log;
   if (options.config_check) return check_config(options, log);
-  attach_system_log(options, log);
+  attach_system_log(log);
   prepare_process();
   try {
     return Exporter(options, log).run();

@@ -241,7 +241,7 @@ std::optional<std::string> prepare_civetweb_tls() {
   return error;
 }
 
-void attach_system_log(const ExporterOptions& /*options*/, Logger& /*log*/) {}
+void attach_system_log(Logger& /*log*/) {}
 
 int service_command(const ExporterOptions& /*options*/,
                     const std::vector<std::string_view>& /*args*/,

@@ -220,8 +220,8 @@ std::string windows_error_text(unsigned long code) {
   return text + " (" + std::to_string(code) + ")";
 }
 
-void attach_system_log(const ExporterOptions& options, Logger& log) {
-  if (options.service != ServiceAction::kRun) return;
+void attach_system_log(Logger& log) {
+  if (!running_as_service()) return;
   try {
     log.set_event_sink(event_log_sink());
     log.info("Reporting warnings, errors, start, stop and reload to the event log",

@@ -363,6 +363,11 @@ int run(const ExporterOptions& options, const std::function<int(const ExporterOp
 
 }  // namespace
 
+bool running_as_service() {
+  const std::lock_guard lock(g_status_mutex);
+  return g_status_handle != nullptr;
+}
+
 void report_service_running() { set_status(SERVICE_RUNNING); }
 
 void report_service_stopped(int exit_code) { set_status(SERVICE_STOPPED, 0, exit_code); }
