@@ -5,7 +5,8 @@
 #   TLS and found through its RUNPATH $ORIGIN/../lib/veeam-port-monitor),
 #   /usr/lib/nagios/plugins/check_veeam_ports (a symlink), /etc/veeam-port-monitor/targets.yaml
 #   and /etc/default/veeam-port-exporter (conffiles), the systemd unit
-#   veeam-port-exporter.service, and the dashboard, alert rules, Nagios and Icinga 2 definitions
+#   veeam-port-exporter.service, veeam-port-monitor-textfile.service and .timer (disabled), and
+#   the dashboard, alert rules, Nagios and Icinga 2 definitions
 #   under /usr/share/veeam-port-monitor/.
 #
 # /etc and /lib/systemd are absolute destinations: `cmake --install` with another prefix writes
@@ -19,7 +20,10 @@ set(CMAKE_SKIP_INSTALL_ALL_DEPENDENCY TRUE)
 install(FILES ${PROJECT_SOURCE_DIR}/config/targets.yaml DESTINATION /etc/veeam-port-monitor)
 install(FILES ${VPM_PACKAGING_DIR}/debian/veeam-port-exporter.default
         DESTINATION /etc/default RENAME veeam-port-exporter)
+# The textfile service and timer are shipped disabled (the postinst enables the exporter only).
 install(FILES ${VPM_PACKAGING_DIR}/systemd/veeam-port-exporter.service
+              ${VPM_PACKAGING_DIR}/systemd/veeam-port-monitor-textfile.service
+              ${VPM_PACKAGING_DIR}/systemd/veeam-port-monitor-textfile.timer
         DESTINATION /lib/systemd/system)
 
 # The Nagios plugin directory holds a relative symlink to the binary in bin/.

@@ -227,12 +227,12 @@ class Exporter {
       log_.error("Cannot start the HTTP server", {{"err", e.what()}});
       return 1;
     }
-    log_.info("Starting veeam_port_exporter",
-              {{"version", VPM_VERSION},
-               {"revision", VPM_REVISION},
-               {"config", options_.config_file},
-               {"role", options_.role.empty() ? "(all)" : options_.role},
-               {"flows", std::to_string(loaded.specs.size())}});
+    log_.notice("Starting veeam_port_exporter",
+                {{"version", VPM_VERSION},
+                 {"revision", VPM_REVISION},
+                 {"config", options_.config_file},
+                 {"role", options_.role.empty() ? "(all)" : options_.role},
+                 {"flows", std::to_string(loaded.specs.size())}});
     for (const std::string& address : server->bound_addresses()) {
       log_.info("Listening on", {{"address", address},
                                  {"tls", server->tls() ? "true" : "false"},
@@ -313,7 +313,7 @@ class Exporter {
       exit_now(0);  // civetweb's threads would only finish their poll slices
     }
     stopper.join();
-    log_.info("Stopped");
+    log_.notice("Stopped");
     return 0;
   }
 
@@ -353,12 +353,12 @@ class Exporter {
     scheduled = scheduler.flow_count();
     store.record_reload(true, std::chrono::system_clock::now());
     const std::string flows = std::to_string(scheduler.flow_count());
-    log_.info("Reloaded config", {{"file", options_.config_file},
-                                  {"trigger", trigger},
-                                  {"flows", flows},
-                                  {"added", join(plan.added)},
-                                  {"removed", join(plan.removed)},
-                                  {"redefined", join(plan.redefined)}});
+    log_.notice("Reloaded config", {{"file", options_.config_file},
+                                    {"trigger", trigger},
+                                    {"flows", flows},
+                                    {"added", join(plan.added)},
+                                    {"removed", join(plan.removed)},
+                                    {"redefined", join(plan.redefined)}});
     return {true, "Reloaded " + options_.config_file + ": " + flows + " flows (" +
                       std::to_string(plan.added.size()) + " added, " +
                       std::to_string(plan.removed.size()) + " removed, " +
@@ -408,6 +408,7 @@ int serve(const ExporterOptions& options) {
   Logger stderr_log(options.log_level);
   Logger& log = file_log ? *file_log : stderr_log;
   if (options.config_check) return check_config(options, log);
+  attach_system_log(log);
   prepare_process();
   try {
     return Exporter(options, log).run();

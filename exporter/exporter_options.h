@@ -13,7 +13,7 @@ namespace vpm::exporter {
 // Not in the snapshots of Prometheus's default port allocations we could consult (README says
 // more); clear of Veeam's own 93xx-94xx ports (9392, 9401, 9419, 9443) and of windows_exporter's
 // 9182.
-inline constexpr std::uint16_t kDefaultPort = 9867;
+inline constexpr std::uint16_t kDefaultPort = 10387;
 
 enum class LogLevel { kDebug, kInfo, kWarn, kError };
 
@@ -71,8 +71,8 @@ std::string exporter_usage();
 std::vector<std::string> service_run_arguments(const std::vector<std::string_view>& args);
 std::string_view to_string(LogLevel level);
 
-// A Go-style listen address (":9867", "127.0.0.1:9867", "[::1]:9867") as civetweb's
-// listening_ports entry ("9867", "127.0.0.1:9867", "[::1]:9867"), with "s" appended for TLS.
+// A Go-style listen address (":10387", "127.0.0.1:10387", "[::1]:10387") as civetweb's
+// listening_ports entry ("10387", "127.0.0.1:10387", "[::1]:10387"), with "s" appended for TLS.
 // Throws UsageError on anything else.
 std::string civetweb_listening_port(std::string_view address, bool tls);
 

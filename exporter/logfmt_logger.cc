@@ -84,11 +84,35 @@ Logger::Logger(LogLevel threshold) : Logger(threshold, stderr_sink()) {}
 
 Logger::Logger(LogLevel threshold, Sink sink) : threshold_(threshold), sink_(std::move(sink)) {}
 
-void Logger::log(LogLevel level, std::string_view message, std::initializer_list<LogField> fields) {
-  if (!enabled(level)) return;
-  std::string line = logfmt_line(std::chrono::system_clock::now(), level, message, fields);
-  line += '\n';
+void Logger::set_event_sink(EventSink events) {
   const std::lock_guard lock(mutex_);
+  events_ = std::move(events);
+}
+
+void Logger::log(LogLevel level, std::string_view message, std::initializer_list<LogField> fields) {
+  write(level, message, fields, level >= LogLevel::kWarn);
+}
+
+void Logger::notice(std::string_view m, std::initializer_list<LogField> f) {
+  write(LogLevel::kInfo, m, f, true);
+}
+
+void Logger::write(LogLevel level, std::string_view message, std::initializer_list<LogField> fields,
+                   bool event) {
+  const bool to_sink = enabled(level);
+  const std::lock_guard lock(mutex_);
+  const bool to_events = event && events_;
+  if (!to_sink && !to_events) return;
+  const auto now = std::chrono::system_clock::now();
+  std::string line = logfmt_line(now, level, message, fields);
+  if (to_events && !events_(level, line) && !event_failure_logged_) {
+    event_failure_logged_ = true;
+    sink_(logfmt_line(now, LogLevel::kWarn, "Cannot report to the system event log",
+                      {{"event", message}}) +
+          "\n");
+  }
+  if (!to_sink) return;
+  line += '\n';
   sink_(line);
 }
 

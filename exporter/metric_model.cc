@@ -7,6 +7,7 @@
 #include "metric_text.h"
 #include "process_metrics.h"
 #include "vpm/duration.h"
+#include "vpm/flow_metrics.h"
 
 namespace vpm::exporter {
 namespace {
@@ -14,8 +15,6 @@ namespace {
 using prometheus::ClientMetric;
 using prometheus::MetricFamily;
 using prometheus::MetricType;
-
-double seconds(std::chrono::nanoseconds d) { return std::chrono::duration<double>(d).count(); }
 
 double unix_seconds(std::chrono::system_clock::time_point t) {
   return std::chrono::duration<double>(t.time_since_epoch()).count();
@@ -53,176 +52,13 @@ void append_non_empty(std::vector<MetricFamily>& out, MetricFamily f) {
   if (!f.metric.empty()) out.push_back(std::move(f));
 }
 
-// The flow families, always all of them and in this order (empty ones included).
-enum FlowFamily : std::size_t {
-  kInfo,
-  kUp,
-  kLatency,
-  kPorts,
-  kPortUp,
-  kLastRun,
-  kDuration,
-  kInterval,
-  kTlsNotAfter,
-  kTlsVersion,
-  kTlsVerified,
-  kPathHops,
-  kBlockedAt,
-  kFlowFamilyCount
-};
-
-// "Ports of the last run in each state (open, refused, ...)." with every state the core has.
-std::string ports_help() {
-  std::string help = "Ports of the last run in each state (";
-  for (std::size_t i = 0; i < kAllPortStates.size(); ++i) {
-    help += (i == 0 ? "" : ", ") + std::string(to_string(kAllPortStates[i]));
-  }
-  return help + ").";
-}
-
 std::vector<MetricFamily> empty_flow_families() {
-  std::vector<MetricFamily> f(kFlowFamilyCount);
-  f[kInfo] = family("veeam_flow_info",
-                    "A configured flow: where it starts, where it goes, what it expects and how "
-                    "bad a failure is. Always 1.",
-                    MetricType::Gauge);
-  f[kUp] = family("veeam_flow_up",
-                  "1 when every probed port of the flow on the target met its expectation in "
-                  "the last run, else 0.",
-                  MetricType::Gauge);
-  f[kLatency] = family(
-      "veeam_flow_latency_seconds",
-      "Slowest round trip (TCP connect, or UDP reply) among the passing ports of the last run. "
-      "Absent when no port measured a passing round trip.",
-      MetricType::Gauge);
-  f[kPorts] = family("veeam_flow_ports", ports_help(), MetricType::Gauge);
-  f[kPortUp] = family("veeam_flow_port_up",
-                      "1 when the port met the flow's expectation in the last run, else 0. Only "
-                      "for flows with at most --metrics.per-port-limit ports.",
-                      MetricType::Gauge);
-  f[kLastRun] =
-      family("veeam_flow_last_run_timestamp_seconds",
-             "Unix time the last run of the flow against the target ended.", MetricType::Gauge);
-  f[kDuration] =
-      family("veeam_flow_run_duration_seconds",
-             "How long the last run of the flow against the target took.", MetricType::Gauge);
-  f[kInterval] = family("veeam_flow_interval_seconds",
-                        "The flow's configured interval between runs: a run that takes longer "
-                        "(veeam_flow_run_duration_seconds) cannot keep that schedule.",
-                        MetricType::Gauge);
-  f[kTlsNotAfter] = family("veeam_flow_tls_cert_not_after_timestamp_seconds",
-                           "Expiry (Unix time) of the certificate the port presented in the last "
-                           "run's TLS handshake. Absent for ports without a completed handshake.",
-                           MetricType::Gauge);
-  f[kTlsVersion] = family("veeam_flow_tls_version_info",
-                          "The TLS protocol version the port negotiated in the last run. Always 1.",
-                          MetricType::Gauge);
-  f[kTlsVerified] = family("veeam_flow_tls_cert_verified",
-                           "1 when the port's certificate chain verified for the target's name "
-                           "(system store or the flow's ca_file) in the last run, else 0.",
-                           MetricType::Gauge);
-  f[kPathHops] = family("veeam_flow_path_hops",
-                        "Hops that answered the last trace of a failing TCP port (where its path "
-                        "stops: see veeam_flow_blocked_at_info).",
-                        MetricType::Gauge);
-  f[kBlockedAt] = family("veeam_flow_blocked_at_info",
-                         "1 for a failing TCP port whose last trace stopped at `hop` (`address`): "
-                         "outcome blocked_after (nothing answered beyond it) or rejected_by (it "
-                         "answered ICMP unreachable). Gone when the port passes.",
-                         MetricType::Gauge);
+  std::vector<MetricFamily> f;
+  f.reserve(kFlowFamilyCount);
+  for (const FlowFamilyHeader& h : flow_family_headers()) {
+    f.push_back(family(h.name, h.help, MetricType::Gauge));
+  }
   return f;
-}
-
-template <typename Sample>
-void add_trace(const Sample& sample, const std::string& name, const std::string& target,
-               const PortTrace& trace) {
-  const TracePath& path = trace.path;
-  const std::string port = std::to_string(trace.port);
-  const auto answered = std::count_if(path.hops.begin(), path.hops.end(),
-                                      [](const std::string& hop) { return !hop.empty(); });
-  const bool traced = path.outcome != TracePath::Outcome::kNotSupported &&
-                      path.outcome != TracePath::Outcome::kError;
-  if (traced) {
-    sample(kPathHops, {{"flow", name}, {"target", target}, {"port", port}},
-           static_cast<double>(answered));
-  }
-  if (path.outcome == TracePath::Outcome::kBlockedAfter ||
-      path.outcome == TracePath::Outcome::kRejected) {
-    sample(kBlockedAt,
-           {{"flow", name},
-            {"target", target},
-            {"port", port},
-            {"hop", std::to_string(path.hop)},
-            {"address", path.address},
-            {"outcome", outcome_label(path.outcome)}},
-           1);
-  }
-}
-
-// One flow's samples, given to `sample(family, labels, value)` (every flow family is a gauge):
-// flow_families() builds MetricFamilies of them, ExporterCollector::render() writes them as text.
-template <typename Sample>
-void add_flow(const Sample& sample, const std::string& name, const std::vector<FlowResult>& results,
-              const ModelOptions& options) {
-  if (results.empty()) return;
-  const Flow& flow = *results.front().flow;
-  const std::string_view protocol = to_string(flow.protocol);
-  const std::string ports = flow.ports.to_string();
-  sample(kInfo,
-         {{"flow", name},
-          {"from", flow.from},
-          {"to", flow.to},
-          {"protocol", protocol},
-          {"ports", ports},
-          {"expect", to_string(flow.expect)},
-          {"check", to_string(flow.check.kind)},
-          {"severity", to_string(flow.severity)}},
-         1);
-  sample(kInterval, {{"flow", name}}, to_seconds(flow.interval));
-  const bool per_port = flow.ports.size() <= options.per_port_limit;
-  for (const FlowResult& r : results) {
-    const std::initializer_list<LabelView> flow_labels = {{"flow", name},
-                                                          {"from", flow.from},
-                                                          {"to", flow.to},
-                                                          {"target", r.target},
-                                                          {"protocol", protocol}};
-    sample(kUp, flow_labels, r.up ? 1 : 0);
-    if (r.latency) sample(kLatency, flow_labels, seconds(*r.latency));
-    for (const PortState state : kAllPortStates) {
-      sample(kPorts,
-             {{"flow", name},
-              {"target", r.target},
-              {"protocol", protocol},
-              {"state", to_string(state)}},
-             r.count(state));
-    }
-    if (per_port) {
-      for (const PortResult& p : r.ports) {
-        sample(kPortUp,
-               {{"flow", name},
-                {"target", r.target},
-                {"protocol", protocol},
-                {"port", std::to_string(p.port)}},
-               judge(flow.expect, p.state) ? 1 : 0);
-      }
-    }
-    sample(kLastRun, {{"flow", name}, {"target", r.target}}, unix_seconds(r.finished_at));
-    sample(kDuration, {{"flow", name}, {"target", r.target}}, seconds(r.duration));
-    for (const PortResult& p : r.ports) {
-      if (!p.tls) continue;
-      const std::string port = std::to_string(p.port);
-      if (p.tls->not_after) {
-        sample(kTlsNotAfter, {{"flow", name}, {"target", r.target}, {"port", port}},
-               unix_seconds(*p.tls->not_after));
-      }
-      sample(kTlsVersion,
-             {{"flow", name}, {"target", r.target}, {"port", port}, {"version", p.tls->version}},
-             1);
-      sample(kTlsVerified, {{"flow", name}, {"target", r.target}, {"port", port}},
-             p.tls->verified ? 1 : 0);
-    }
-    for (const PortTrace& trace : r.traces) add_trace(sample, name, r.target, trace);
-  }
 }
 
 }  // namespace
@@ -236,7 +72,8 @@ std::vector<MetricFamily> flow_families(const Snapshot& snapshot, const ModelOpt
     for (const LabelView& l : labels) copied.push_back({std::string(l.name), std::string(l.value)});
     add_gauge(f[family], std::move(copied), value);
   };
-  for (const auto& [name, results] : snapshot.flows) add_flow(sample, name, *results, options);
+  for (const auto& [name, results] : snapshot.flows)
+    add_flow_samples(sample, name, *results, options.per_port_limit);
   std::vector<MetricFamily> out;
   for (MetricFamily& family : f) append_non_empty(out, std::move(family));
   return out;
@@ -362,7 +199,8 @@ std::string ExporterCollector::render(const Snapshot& snapshot) const {
                           double value) {
     append_sample(parts[family], flow_families_[family].name, labels, value);
   };
-  for (const auto& [name, results] : snapshot.flows) add_flow(sample, name, *results, options_);
+  for (const auto& [name, results] : snapshot.flows)
+    add_flow_samples(sample, name, *results, options_.per_port_limit);
   std::size_t size = kHeadersAndExporterFamilies;
   for (const std::string& part : parts) size += part.size();
   std::string page;

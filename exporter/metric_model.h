@@ -1,10 +1,8 @@
 #pragma once
 // The metric model: MetricFamilies built from a Snapshot of the last completed runs. Pure
-// functions of their inputs, so a fixed set of FlowResults gives a fixed exposition.
-//
-// veeam_flow_latency_seconds is ABSENT (not NaN) for a flow x target where no port measured a
-// passing round trip: an absent series makes `max by (flow) (...)` and alerts on latency ignore
-// the target instead of propagating NaN, and veeam_flow_up already says why.
+// functions of their inputs, so a fixed set of FlowResults gives a fixed exposition. The
+// veeam_flow_* families themselves (names, HELP, labels, samples) are the core's
+// (vpm/flow_metrics.h), shared with the check's --textfile.
 #include <prometheus/collectable.h>
 #include <prometheus/metric_family.h>
 
@@ -19,11 +17,13 @@
 #include <vector>
 
 #include "result_store.h"
+#include "vpm/flow_metrics.h"
 
 namespace vpm::exporter {
 
 struct ModelOptions {
-  std::size_t per_port_limit = 16;  // veeam_flow_port_up only for flows with <= this many ports
+  std::size_t per_port_limit =
+      kDefaultPerPortLimit;  // veeam_flow_port_up only for flows with <= this many ports
   std::string version = "unknown";
   std::string revision = "unknown";
   // ExporterCollector::text() renders the page again at most this often (0: on every change).

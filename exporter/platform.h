@@ -88,6 +88,11 @@ struct ProcessSample {
 };
 ProcessSample sample_process();
 
+// Windows, inside the service (--service=run): `log`'s warnings, errors and notices go to the
+// Application event log too, under the source veeam_port_exporter (windows_event_log.h), and
+// the log says whether they can. Linux: nothing (systemd's journal already has stderr).
+void attach_system_log(Logger& log);
+
 // --service=install|uninstall|run. `args` is the command line (without argv[0]) that
 // `options` came from; `serve` runs the exporter with options until a stop request and returns
 // its exit code. Windows only: on Linux it explains that and returns 1.

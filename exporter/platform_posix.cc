@@ -241,6 +241,8 @@ std::optional<std::string> prepare_civetweb_tls() {
   return error;
 }
 
+void attach_system_log(Logger& /*log*/) {}
+
 int service_command(const ExporterOptions& /*options*/,
                     const std::vector<std::string_view>& /*args*/,
                     const std::function<int(const ExporterOptions&)>& /*serve*/) {

@@ -18,6 +18,7 @@
 
 #include "basic_auth.h"
 #include "bcrypt.h"
+#include "windows_event_log.h"
 #include "windows_service.h"
 
 namespace vpm::exporter {
@@ -217,6 +218,17 @@ std::string windows_error_text(unsigned long code) {
     text.pop_back();
   }
   return text + " (" + std::to_string(code) + ")";
+}
+
+void attach_system_log(Logger& log) {
+  if (!running_as_service()) return;
+  try {
+    log.set_event_sink(event_log_sink());
+    log.info("Reporting warnings, errors, start, stop and reload to the event log",
+             {{"log", "Application"}, {"source", narrow(kEventSource)}});
+  } catch (const std::exception& e) {
+    log.warn("Cannot report to the event log", {{"err", e.what()}});
+  }
 }
 
 }  // namespace vpm::exporter

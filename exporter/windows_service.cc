@@ -17,6 +17,7 @@
 #include <string>
 
 #include "platform.h"
+#include "windows_event_log.h"
 
 namespace vpm::exporter {
 namespace {
@@ -222,6 +223,10 @@ int install(const ExporterOptions& options, const std::vector<std::string_view>&
     argv.push_back("--log.file=" + log_file);
   }
   const std::string command = windows_command_line(argv);
+  // The event source first: a service that could not report to the event log is not installed.
+  if (const std::string error = register_event_source(module_path()); !error.empty()) {
+    return fail("install: the event log source: " + error + "; run it from an elevated prompt");
+  }
 
   const ScHandle manager(OpenSCManagerW(nullptr, nullptr, SC_MANAGER_CREATE_SERVICE));
   if (manager.handle == nullptr) {
@@ -244,6 +249,7 @@ int install(const ExporterOptions& options, const std::vector<std::string_view>&
   set_description_and_restarts(service.handle);
   std::cout << "Installed the service veeam_port_exporter (automatic start, " << narrow(kAccount)
             << "):\n  " << command << "\nLog: " << log_file
+            << ", and the Application event log (source veeam_port_exporter)"
             << "\nStart it with: sc start veeam_port_exporter\n";
   return and_start ? start_installed(service.handle) : 0;
 }
@@ -259,6 +265,7 @@ int uninstall() {
   if (service.handle == nullptr) {
     const DWORD error = GetLastError();
     if (error == ERROR_SERVICE_DOES_NOT_EXIST) {
+      unregister_event_source();  // a leftover of an interrupted install, if any
       return fail("uninstall: the service veeam_port_exporter is not installed");
     }
     return fail("uninstall: cannot open the service: " + windows_error_text(error));
@@ -276,7 +283,10 @@ int uninstall() {
   if (DeleteService(service.handle) == 0) {
     return fail("uninstall: cannot remove the service: " + windows_error_text(GetLastError()));
   }
-  std::cout << "Removed the service veeam_port_exporter\n";
+  if (const std::string error = unregister_event_source(); !error.empty()) {
+    return fail("uninstall: the event log source: " + error);
+  }
+  std::cout << "Removed the service veeam_port_exporter and its event log source\n";
   return 0;
 }
 
@@ -352,6 +362,11 @@ int run(const ExporterOptions& options, const std::function<int(const ExporterOp
 }
 
 }  // namespace
+
+bool running_as_service() {
+  const std::lock_guard lock(g_status_mutex);
+  return g_status_handle != nullptr;
+}
 
 void report_service_running() { set_status(SERVICE_RUNNING); }
 

@@ -16,6 +16,8 @@ void request_stop(std::string_view what);
 
 // The service's state for the Service Control Manager (windows_service.cc); each does nothing
 // when the process is not running as the service.
+// True inside the service (service_main has registered its control handler).
+bool running_as_service();
 void report_service_running();
 void report_service_stopped(int exit_code);
 

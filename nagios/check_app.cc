@@ -13,9 +13,11 @@
 #include "job_report.h"
 #include "time_limit.h"
 #include "vpm/config.h"
+#include "vpm/flow_metrics.h"
 #include "vpm/plan.h"
 #include "vpm/probe_runner.h"
 #include "vpm/quoted.h"
+#include "vpm/textfile.h"
 #include "vpm/trace_failures.h"
 #include "vpm/veeam_discovery.h"
 
@@ -171,6 +173,13 @@ Report check(const CheckOptions& options, std::chrono::steady_clock::time_point 
   report_options.discovery_notes = std::move(run.notes);
   for (std::string& line : job_lines(run.jobs, results, options.verbosity)) {
     report_options.notes.push_back(std::move(line));
+  }
+  if (!options.textfile.empty()) {
+    try {
+      replace_file_contents(options.textfile, flow_metrics_text(results));
+    } catch (const std::exception& e) {
+      report_options.output_error = "--textfile " + options.textfile + ": " + e.what();
+    }
   }
   return make_report(results, report_options);
 }

@@ -34,6 +34,7 @@ enum class Opt {
   kVersion,
   kTrace,
   kJob,
+  kTextfile,
 };
 
 struct OptionSpec {
@@ -43,7 +44,7 @@ struct OptionSpec {
   bool takes_value;
 };
 
-constexpr std::array<OptionSpec, 21> kOptions = {{
+constexpr std::array<OptionSpec, 22> kOptions = {{
     {Opt::kHostname, 'H', "hostname", true},
     {Opt::kPorts, 'p', "ports", true},
     {Opt::kUdp, '\0', "udp", false},
@@ -65,6 +66,7 @@ constexpr std::array<OptionSpec, 21> kOptions = {{
     {Opt::kVersion, 'V', "version", false},
     {Opt::kTrace, '\0', "trace", false},
     {Opt::kJob, '\0', "job", true},
+    {Opt::kTextfile, '\0', "textfile", true},
 }};
 
 constexpr int kMaxTimeoutSeconds = 3600;
@@ -342,6 +344,9 @@ class Parser {
       case Opt::kJob:
         options_.job = std::string(text);
         break;
+      case Opt::kTextfile:
+        options_.textfile = std::string(text);
+        break;
     }
   }
 
@@ -360,9 +365,9 @@ class Parser {
       const std::string print = flag_name(Opt::kPrintFirewallRules);
       if (!seen(Opt::kConfig)) usage_error(print + " needs --config");
       if (!seen(Opt::kRole)) usage_error(print + " needs --role: the rules are for one machine");
-      for (Opt probing :
-           {Opt::kTimeout, Opt::kMaxTime, Opt::kWarning, Opt::kCritical, Opt::kConcurrency,
-            Opt::kCertWarningDays, Opt::kCertCriticalDays, Opt::kVerbose, Opt::kTrace}) {
+      for (Opt probing : {Opt::kTimeout, Opt::kMaxTime, Opt::kWarning, Opt::kCritical,
+                          Opt::kConcurrency, Opt::kCertWarningDays, Opt::kCertCriticalDays,
+                          Opt::kVerbose, Opt::kTrace, Opt::kTextfile}) {
         if (seen(probing)) {
           usage_error(flag_name(probing) + " has no effect with " + print + " (it probes nothing)");
         }
@@ -387,6 +392,10 @@ class Parser {
       if (seen(Opt::kPrintFirewallRules)) {
         usage_error(flag_name(Opt::kPrintDiscovery) + " cannot be combined with " +
                     flag_name(Opt::kPrintFirewallRules));
+      }
+      if (seen(Opt::kTextfile)) {
+        usage_error(flag_name(Opt::kTextfile) + " has no effect with " +
+                    flag_name(Opt::kPrintDiscovery) + " (it probes nothing)");
       }
     }
     if (options_.timeout && *options_.timeout + kEndBeforeDeadline > options_.max_time) {

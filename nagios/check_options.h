@@ -40,6 +40,8 @@ struct CheckOptions {
   int verbosity = 0;                    // -v, repeatable
   // --print-firewall-rules FORMAT (needs --config and --role): print the role's rules, no probes.
   std::optional<FirewallFormat> firewall_format;
+  // --textfile PATH: the run's results as veeam_flow_* metrics for a textfile collector.
+  std::string textfile;
   bool trace = false;  // --trace: where each filtered or unreachable TCP port's path stops
   bool help = false;
   bool version = false;

@@ -376,6 +376,10 @@ Report make_report(const std::vector<FlowResult>& results, const ReportOptions& 
     summary = unprobed + " (" + with_thousands(planned - not_probed) + " probed: OK)";
     unprobed.clear();
   }
+  if (!options.output_error.empty()) {
+    report.status = worst(report.status, Status::kUnknown);
+    summary = clean(options.output_error) + "; " + summary;
+  }
   const std::size_t room = unprobed.empty() ? kMaxSummary : kMaxSummary - unprobed.size() - 2;
   if (summary.size() > room) summary = summary.substr(0, room - 3) + "...";
   if (!unprobed.empty()) summary += "; " + unprobed;

@@ -53,6 +53,11 @@ Options:
   --trace                trace each failing TCP port that is filtered or unreachable to the
                          hop that stops it (at most 16 per run; no privileges needed; Linux
                          5.8+, Windows 10 2004+ / Server 2022+)
+  --textfile PATH        also write the run's results to PATH as Prometheus metrics (the
+                         exporter's veeam_flow_* families), for node_exporter's or
+                         windows_exporter's textfile collector: PATH ends in .prom and is
+                         replaced whole; a failure to write it makes the status at least
+                         UNKNOWN and the status line says why
   -h, --help             this text (exit 3)
   -V, --version          the version (exit 3)
 

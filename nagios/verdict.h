@@ -34,6 +34,10 @@ struct ReportOptions {
   std::vector<std::string> notes;
   // Lines after the flows' (what discovery did: skipped flows, warnings), in their order.
   std::vector<std::string> discovery_notes;
+  // Why the run's results could not be written where asked (--textfile): the status is then at
+  // least UNKNOWN (CRITICAL stays CRITICAL) and the status line leads with it, so the loss is
+  // seen where the check is watched, not only when the metrics go stale.
+  std::string output_error;
 };
 
 double seconds(std::chrono::nanoseconds d);

@@ -27,6 +27,7 @@ test_tools=(
   nagios-nrpe-server nagios-nrpe-plugin   # the NRPE fragment, run through NRPE and check_nrpe
   chromium                                # the landing page in a headless browser
   jq curl systemd                         # dashboard queries, systemd-analyze verify
+  prometheus-node-exporter                # the check's --textfile read by the textfile collector
 )
 missing_of() {
   local p

@@ -24,7 +24,7 @@ TEST(ExporterOptionsTest, Defaults) {
   const ExporterOptions o = parse({});
   EXPECT_EQ(o.config_file, "targets.yaml");
   EXPECT_EQ(o.role, "");
-  EXPECT_EQ(o.listen_addresses, (std::vector<std::string>{":9867"}));
+  EXPECT_EQ(o.listen_addresses, (std::vector<std::string>{":10387"}));
   EXPECT_EQ(o.telemetry_path, "/metrics");
   EXPECT_EQ(o.log_level, LogLevel::kInfo);
   EXPECT_EQ(o.per_port_limit, 16u);

@@ -322,6 +322,23 @@ TEST(MetricModelTest, SerializesTheTextFormat) {
             std::string::npos);
 }
 
+// The check's --textfile writes the core's flow families: the same bytes as the exporter's
+// flow families for the same results, whatever order the results come in.
+TEST(MetricModelTest, TheChecksTextfileHasTheExportersFlowFamilies) {
+  const Snapshot snapshot = fixed_snapshot();
+  std::vector<FlowResult> results;
+  for (auto it = snapshot.flows.rbegin(); it != snapshot.flows.rend(); ++it) {
+    results.insert(results.end(), it->second->begin(), it->second->end());
+  }
+  EXPECT_EQ(flow_metrics_text(results), serialize(flow_families(snapshot, ModelOptions{})));
+  EXPECT_EQ(flow_metrics_text(results, 2), serialize(flow_families(snapshot, [] {
+              ModelOptions o;
+              o.per_port_limit = 2;
+              return o;
+            }())));
+  EXPECT_EQ(flow_metrics_text({}), "");
+}
+
 TEST(ExporterCollectorTest, CollectsTheStoreAtScrapeTimeAndFollowsRemovals) {
   ResultStore store;
   const ExporterCollector collector(store, ModelOptions{});

@@ -279,6 +279,20 @@ TEST(CheckOptionsTest, VeeamExportAndPrintDiscovery) {
             "--print-discovery cannot be combined with --print-firewall-rules");
 }
 
+TEST(CheckOptionsTest, Textfile) {
+  EXPECT_TRUE(parse({"-H", "::1", "-p", "1"}).textfile.empty());
+  EXPECT_EQ(parse({"-H", "::1", "-p", "1", "--textfile", "/var/lib/x/veeam.prom"}).textfile,
+            "/var/lib/x/veeam.prom");
+  EXPECT_EQ(parse({"--config=t.yaml", "--textfile=C:\\textfile_inputs\\veeam.prom"}).textfile,
+            "C:\\textfile_inputs\\veeam.prom");
+  EXPECT_EQ(error_of({"--config", "t.yaml", "--textfile", ""}), "--textfile needs a value");
+  EXPECT_EQ(error_of({"--config", "t.yaml", "--print-discovery", "--textfile", "v.prom"}),
+            "--textfile has no effect with --print-discovery (it probes nothing)");
+  EXPECT_EQ(error_of({"--config", "t.yaml", "--role", "agent", "--print-firewall-rules", "nftables",
+                      "--textfile", "v.prom"}),
+            "--textfile has no effect with --print-firewall-rules (it probes nothing)");
+}
+
 TEST(CheckOptionsTest, PrintFirewallRules) {
   const CheckOptions o =
       parse({"--config", "t.yaml", "--role", "agent", "--print-firewall-rules", "powershell"});
@@ -317,9 +331,10 @@ TEST(CheckOptionsTest, PrintFirewallRules) {
 
 TEST(CheckOptionsTest, UsageMentionsEveryFlag) {
   const std::string usage = check_usage();
-  for (const char* flag : {"--hostname", "--ports", "--udp", "--expect", "--timeout", "--max-time",
-                           "--warning", "--critical", "--config", "--role", "--concurrency",
-                           "--verbose", "--help", "--version", "--print-firewall-rules"}) {
+  for (const char* flag :
+       {"--hostname", "--ports", "--udp", "--expect", "--timeout", "--max-time", "--warning",
+        "--critical", "--config", "--role", "--concurrency", "--verbose", "--help", "--version",
+        "--print-firewall-rules", "--textfile"}) {
     EXPECT_NE(usage.find(flag), std::string::npos) << flag;
   }
 }

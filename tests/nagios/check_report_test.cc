@@ -193,6 +193,27 @@ TEST(CheckReportTest, RefusedPortIsCriticalAndNamed) {
   EXPECT_EQ(lines[3], "  10006: 1 refused");
 }
 
+TEST(CheckReportTest, AnOutputErrorLeadsTheStatusLineAndIsAtLeastUnknown) {
+  ReportOptions options;
+  options.output_error = "--textfile /x/v.prom: cannot create /x/.v.prom.1.tmp: No such file";
+  const Flow flow = make_flow("agent-to-backup-server-control");
+  const Report ok = make_report({result(flow, {port(10005, PortState::kOpen)})}, options);
+  EXPECT_EQ(ok.status, Status::kUnknown);
+  EXPECT_EQ(lines_of(ok.output)[0].rfind("VEEAM PORTS UNKNOWN - --textfile /x/v.prom: cannot "
+                                         "create /x/.v.prom.1.tmp: No such file; 1 flow OK (1 "
+                                         "port on 1 target) | ",
+                                         0),
+            0u)
+      << ok.output;
+  // What failed is worse news than the lost file: CRITICAL stays, the line still says both.
+  const Report critical = make_report({result(flow, {port(10006, PortState::kRefused)})}, options);
+  EXPECT_EQ(critical.status, Status::kCritical);
+  EXPECT_EQ(lines_of(critical.output)[0].rfind("VEEAM PORTS CRITICAL - --textfile /x/v.prom: ", 0),
+            0u)
+      << critical.output;
+  EXPECT_NE(critical.output.find("tcp/10006 refused"), std::string::npos) << critical.output;
+}
+
 TEST(CheckReportTest, ProbeReasonIsPreferredToTheDefaultWording) {
   const Report report = make_report(
       {result(make_flow("f"),

@@ -31,6 +31,8 @@ grep -q '\./usr/lib/nagios/plugins/check_veeam_ports -> \.\./\.\./\.\./bin/check
 expect_entry '-rw.r--r--' /etc/veeam-port-monitor/targets.yaml
 expect_entry '-rw.r--r--' /etc/default/veeam-port-exporter
 expect_entry '-rw.r--r--' /lib/systemd/system/veeam-port-exporter.service
+expect_entry '-rw.r--r--' /lib/systemd/system/veeam-port-monitor-textfile.service
+expect_entry '-rw.r--r--' /lib/systemd/system/veeam-port-monitor-textfile.timer
 for f in grafana/veeam-ports.json prometheus/veeam-port-monitor.rules.yml prometheus/prometheus.yml \
   nagios/veeam-port-monitor-commands.cfg nagios/veeam-port-monitor-services.cfg \
   icinga2/veeam-port-monitor-command.conf icinga2/veeam-port-monitor-services.conf \
@@ -163,8 +165,22 @@ if command -v runuser >/dev/null && runuser -u veeam-port-monitor -- /bin/true 2
 else
   echo "note: an unprivileged user cannot run programs here; service-user check not run"
 fi
+# The textfile timer is shipped disabled, and its service's command line writes the file.
+[ ! -e /etc/systemd/system/timers.target.wants/veeam-port-monitor-textfile.timer ] ||
+  fail "the package enabled veeam-port-monitor-textfile.timer"
+textfile_unit=/lib/systemd/system/veeam-port-monitor-textfile.service
+exec_start=$(sed -n 's/^ExecStart=//p' "$textfile_unit")
+exec_start=${exec_start//'${VPM_ROLE}'/agent}
+exec_start=${exec_start//'${VPM_TEXTFILE}'/$d/veeam_port_monitor.prom}
+textfile_rc=0
+$exec_start >"$d/textfile.out" || textfile_rc=$?
+[ "$textfile_rc" -le 2 ] || { cat "$d/textfile.out"; fail "the textfile service's command: rc $textfile_rc"; }
+grep -q '^veeam_flow_up{' "$d/veeam_port_monitor.prom" ||
+  fail "the textfile service's command wrote no veeam_flow_up"
+echo "textfile timer: disabled; its command wrote $(grep -cv '^#' "$d/veeam_port_monitor.prom") samples"
 if command -v systemd-analyze >/dev/null; then
-  systemd-analyze verify /lib/systemd/system/veeam-port-exporter.service >"$d/verify.log" 2>&1 ||
+  systemd-analyze verify /lib/systemd/system/veeam-port-exporter.service "$textfile_unit" \
+    /lib/systemd/system/veeam-port-monitor-textfile.timer >"$d/verify.log" 2>&1 ||
     { cat "$d/verify.log"; fail "systemd-analyze verify failed"; }
   [ -s "$d/verify.log" ] && { cat "$d/verify.log"; fail "systemd-analyze verify warned"; }
   echo "systemd-analyze verify: clean"

@@ -33,8 +33,12 @@ for action in 'DefaultConfig\tNOT CONFIG\t1001' 'RegisterService\tNOT REMOVE AND
   'UnregisterService\tREMOVE = "ALL"\t'; do
   has InstallExecuteSequence -P "^$action" || fail "InstallExecuteSequence lacks $action: $(table InstallExecuteSequence)"
 done
-for property in 'ROLE\tagent' 'LISTEN_ADDRESS\t:9867' 'SecureCustomProperties\t.*ROLE;LISTEN_ADDRESS;CONFIG;FIREWALL_RULE;VEEAM_EXPORT'; do
+for property in 'ROLE\tagent' 'LISTEN_ADDRESS\t:10387' 'SecureCustomProperties\t.*ROLE;LISTEN_ADDRESS;CONFIG;FIREWALL_RULE;VEEAM_EXPORT'; do
   has Property -P "^$property" || fail "Property lacks $property: $(table Property)"
+done
+for value in 'EventMessageFile\t\[#veeam_port_exporter.exe\]\tExporter' 'TypesSupported\t#7\tExporter'; do
+  has Registry -P "^reg[0-9A-F]+\t2\tSYSTEM\\\\CurrentControlSet\\\\Services\\\\EventLog\\\\Application\\\\veeam_port_exporter\\\\?\t$value" ||
+    fail "Registry lacks the event source's $value: $(table Registry)"
 done
 has Upgrade WIX_UPGRADE_DETECTED || fail "no MajorUpgrade: $(table Upgrade)"
 has InstallExecuteSequence -P '^RemoveExistingProducts\t\t1401\r?$' ||
@@ -51,6 +55,11 @@ service_key='HKLM\System\CurrentControlSet\Services\veeam_port_exporter'
 # wine_to FILE COMMAND...: a Wine program's output into FILE. Never $(wine ...): a service that
 # Wine starts meanwhile inherits the pipe, and the substitution would wait for it forever.
 wine_to() { local file=$1; shift; wine "$@" >"$file" 2>&1; }
+event_source_key='HKLM\System\CurrentControlSet\Services\EventLog\Application\veeam_port_exporter'
+event_message_file() {
+  wine_to "$work/reg-event.out" reg query "$event_source_key" /v EventMessageFile || true
+  tr -d '\r' <"$work/reg-event.out" | sed -n 's/.*EventMessageFile *REG_[A-Z_]* *//p'
+}
 image_path() {
   wine_to "$work/reg.out" reg query "$service_key" /v ImagePath || true
   tr -d '\r' <"$work/reg.out" | sed -n 's/.*ImagePath *REG_[A-Z_]* *//p'
@@ -81,6 +90,10 @@ step "ImagePath: $path"
 [[ $path == *"--web.listen-address=$listen "* ]] || fail "ImagePath lacks the listen address"
 [[ $path == *'--config.file=C:\ProgramData\veeam-port-monitor\targets.yaml '* ]] ||
   fail "ImagePath's --config.file is not the installed target file"
+# The event source, registered by the MSI's Registry table and the service's install.
+[ "$(event_message_file)" = 'C:\Program Files\veeam-port-monitor\veeam_port_exporter.exe' ] ||
+  fail "the event source's EventMessageFile is not the installed exporter: $(cat "$work/reg-event.out")"
+step "event source: $event_source_key"
 # The service runs. Wine's installer locks the Service Control Manager, so the install could
 # not start it (on Windows it does), and Wine runs services only while another Wine program
 # runs in the prefix: a console exporter keeps the session while sc starts the service.
@@ -109,6 +122,12 @@ curl -fsS "http://127.0.0.1:$port/metrics" >"$work/metrics" || true
 grep -q '^veeam_port_exporter_build_info' "$work/metrics" 2>/dev/null ||
   fail "the installed service does not serve /metrics on 127.0.0.1:$port"
 step "the service serves /metrics on 127.0.0.1:$port"
+# RegisterEventSourceW succeeded, and no ReportEventW failed (Wine keeps no event log to read:
+# its ReportEventW only traces the strings, so the events themselves are not checked).
+grep -q 'msg="Reporting warnings, errors, start, stop and reload to the event log"' "$log" ||
+  fail "the service does not report to the event log: $(grep -i 'event log' "$log")"
+! grep -q 'Cannot report to' "$log" || fail "the event log refused a report: $(grep 'Cannot report' "$log")"
+step "the service reports to the event log (source veeam_port_exporter)"
 rc=0
 wine_to "$work/check.out" "C:\\Program Files\\veeam-port-monitor\\check_veeam_ports.exe" \
   --config 'C:\ProgramData\veeam-port-monitor\targets.yaml' --role agent -t 1 || rc=$?
@@ -148,6 +167,7 @@ wine msiexec /x "$new_msi" /qn || fail "msiexec /x exited $?"
 [ ! -e "$programs/veeam_port_exporter.exe" ] || fail "uninstall left the exporter"
 [ ! -e "$programs/check_veeam_ports.exe" ] || fail "uninstall left the check"
 [ -z "$(image_path)" ] || fail "uninstall left the service"
+[ -z "$(event_message_file)" ] || fail "uninstall left the event source"
 grep -q '^# edited by the admin$' "$targets" || fail "uninstall removed the edited targets.yaml"
 step "uninstall: programs and service gone, targets.yaml kept"
 echo "msi: PASS"

@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <regex>
 #include <string>
 
 #include "support/loopback.h"
@@ -152,6 +153,60 @@ TEST_F(WineTest, ChecksOneJobOfTheExport) {
                  0),
       0U)
       << unknown.out;
+}
+
+std::string read_binary(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+// The measured values (latency, duration, when the run ended) differ between two runs.
+std::string without_timings(const std::string& text) {
+  static const std::regex timing(
+      "^(veeam_flow_(latency_seconds|run_duration_seconds|last_run_timestamp_seconds)\\{[^}]*\\}) "
+      "[^\n]*$",
+      std::regex::multiline);
+  return std::regex_replace(text, timing, "$1 X");
+}
+
+// --textfile under Wine: the file the Windows check writes (through MoveFileExW) is byte for
+// byte what the Linux check writes for the same ports (LF line ends, no BOM), timings aside; a
+// folder that does not exist is UNKNOWN, naming the flag and the path.
+TEST_F(WineTest, WritesTheTextfileAsTheLinuxCheckDoes) {
+  const TcpListener listener;
+  const std::string ports =
+      std::to_string(listener.port()) + "," + std::to_string(closed_tcp_port());
+  const std::string windows_file = ::testing::TempDir() + "vpm-wine-textfile.prom";
+  const std::string linux_file = ::testing::TempDir() + "vpm-linux-textfile.prom";
+  std::remove(windows_file.c_str());
+  const std::string args = "-H 127.0.0.1 -t 5 -p " + ports + " --textfile ";
+  const CommandResult windows = check(args + shell_quote("Z:" + windows_file));
+  EXPECT_EQ(windows.exit_code, kCritical) << windows.out << windows.err;
+  const CommandResult native =
+      run_command(shell_quote(VPM_NATIVE_CHECK) + " " + args + shell_quote(linux_file),
+                  std::chrono::seconds(60));
+  EXPECT_EQ(native.exit_code, kCritical) << native.out << native.err;
+  const std::string written = read_binary(windows_file);
+  const std::string expected = read_binary(linux_file);
+  std::remove(windows_file.c_str());
+  std::remove(linux_file.c_str());
+  ASSERT_FALSE(written.empty()) << "no file written: " << windows.out;
+  EXPECT_EQ(written.find('\r'), std::string::npos);
+  EXPECT_EQ(written.back(), '\n');
+  EXPECT_EQ(without_timings(written), without_timings(expected));
+  EXPECT_NE(written.find("veeam_flow_up{flow=\"adhoc\",from=\"local\",to=\"target\",target="
+                         "\"127.0.0.1\",protocol=\"tcp\"} 0\n"),
+            std::string::npos)
+      << written;
+
+  const CommandResult missing = check("-H 127.0.0.1 -p " + std::to_string(listener.port()) +
+                                      " --textfile Z:/nonexistent/veeam.prom");
+  EXPECT_EQ(missing.exit_code, kUnknown) << missing.out << missing.err;
+  EXPECT_EQ(
+      first_line(missing.out)
+          .rfind("VEEAM PORTS UNKNOWN - --textfile Z:/nonexistent/veeam.prom: cannot create ", 0),
+      0U)
+      << missing.out;
 }
 
 // The rules the Windows README tells to paste: the same as the Linux build's golden file.

@@ -293,11 +293,28 @@ TEST_F(WineExporterTest, RunsAsAWindowsService) {
   ASSERT_EQ(install.exit_code, 0) << install.out << install.err;
   EXPECT_NE(install.out.find("--service=run --config.file=Z:"), std::string::npos) << install.out;
 
+  // The event source, registered by the install: its message table is the exporter's .exe.
+  const std::string event_source =
+      shell_quote(wine_) +
+      " reg query 'HKLM\\System\\CurrentControlSet\\Services\\EventLog\\Application\\"
+      "veeam_port_exporter' /v EventMessageFile";
+  const CommandResult registered = run_command(event_source, 60s);
+  EXPECT_EQ(registered.exit_code, 0) << registered.out << registered.err;
+  EXPECT_NE(registered.out.find("veeam_port_exporter.exe"), std::string::npos) << registered.out;
+
   const std::string sc = shell_quote(wine_) + " sc ";
   const CommandResult started = run_command(sc + "start veeam_port_exporter", 60s);
   EXPECT_EQ(started.exit_code, 0) << started.out << started.err;
   EXPECT_NE(wait_for_text(log, "msg=\"Ready:", kStartLimit).find("msg=\"Ready:"), std::string::npos)
       << read_text_file(log);
+  // RegisterEventSourceW succeeded and no ReportEventW failed (the start was reported). Wine
+  // keeps no event log to read back: its ReportEventW only traces the strings.
+  const std::string service_log = read_text_file(log);
+  EXPECT_NE(service_log.find("msg=\"Reporting warnings, errors, start, stop and reload to the "
+                             "event log\" log=Application source=veeam_port_exporter"),
+            std::string::npos)
+      << service_log;
+  EXPECT_EQ(service_log.find("Cannot report to"), std::string::npos) << service_log;
   const HttpResponse metrics = http_get(port, "/metrics");
   EXPECT_EQ(sample(metrics.body, "veeam_flow_up", "flow=\"open-flow\""), "1") << metrics.error;
   EXPECT_EQ(sample(metrics.body, "veeam_flow_up", "flow=\"refused-flow\""), "0");
@@ -312,6 +329,7 @@ TEST_F(WineExporterTest, RunsAsAWindowsService) {
 
   const CommandResult removed = run_exe("--service=uninstall");
   EXPECT_EQ(removed.exit_code, 0) << removed.out << removed.err;
+  EXPECT_NE(run_command(event_source, 60s).exit_code, 0) << "the uninstall left the event source";
   const CommandResult again = run_exe("--service=uninstall");
   EXPECT_EQ(again.exit_code, 1);
   EXPECT_NE(again.err.find("is not installed"), std::string::npos) << again.err;

@@ -71,4 +71,14 @@ HopProbes probe_hops(const boost::asio::ip::tcp::endpoint& endpoint, unsigned fi
                      unsigned count, std::chrono::steady_clock::time_point deadline,
                      boost::asio::ip::address& source);
 
+// Files (os_file_posix.cc, os_file_windows.cc).
+
+// This process's id: names a temporary file that no other process picks.
+unsigned long process_id();
+
+// Renames `from` over `to` in one step, replacing `to` when it exists: a reader opening `to`
+// gets the old file or the new one, never a part (rename(2); MoveFileExW with
+// MOVEFILE_REPLACE_EXISTING). Both in one folder. Empty on success, else the system's reason.
+std::string replace_file(const std::string& from, const std::string& to);
+
 }  // namespace vpm::os
