@@ -33,6 +33,7 @@
 #include "result_store.h"
 #include "vpm/config.h"
 #include "vpm/probe_runner.h"
+#include "vpm/source_address.h"
 #include "vpm/veeam_discovery.h"
 
 #ifndef VPM_VERSION
@@ -99,6 +100,24 @@ void log_discovery(Logger& log, const LoadedConfig& loaded) {
   for (const std::string& warning : d.warnings) {
     log.warn("Veeam Agent export", {{"file", loaded.export_path}, {"warning", warning}});
   }
+}
+
+// A flow's source that this machine cannot send from, said when the file is read; the runs
+// then report its ports as errors with the same words until the address appears.
+void log_unbindable_sources(Logger& log, const LoadedConfig& loaded) {
+  for (const FlowSpec& spec : loaded.specs) {
+    std::string problem;
+    const auto source = parse_source_address(spec.flow->source, &problem);
+    if (source) problem = source_bind_problem(*source);
+    if (!spec.flow->source.empty() && !problem.empty()) {
+      log.warn("Flow source unusable", {{"flow", spec.flow->name}, {"err", problem}});
+    }
+  }
+}
+
+void log_loaded(Logger& log, const LoadedConfig& loaded) {
+  log_discovery(log, loaded);
+  log_unbindable_sources(log, loaded);
 }
 
 // What tells that a file changed: its size and modification time; nullopt when it cannot be
@@ -226,7 +245,7 @@ class Exporter {
                                  {"tls", server->tls() ? "true" : "false"},
                                  {"basic_auth", web.basic_auth_users.empty() ? "false" : "true"}});
     }
-    log_discovery(log_, loaded);
+    log_loaded(log_, loaded);
     if (loaded.specs.empty()) {
       log_.warn("No enabled flows for this role: nothing will be probed",
                 {{"role", options_.role.empty() ? "(all)" : options_.role}});
@@ -335,7 +354,7 @@ class Exporter {
     } else {
       watch(loaded.export_path);
     }
-    log_discovery(log_, loaded);
+    log_loaded(log_, loaded);
     const ReloadPlan plan = scheduler.apply(std::move(loaded.specs));
     scheduled = scheduler.flow_count();
     store.record_reload(true, std::chrono::system_clock::now());
@@ -370,7 +389,7 @@ int check_config(const ExporterOptions& options, Logger& log) {
   try {
     const LoadedConfig loaded = load(options);
     if (!options.web_config_file.empty()) load_web_config_file(options.web_config_file);
-    log_discovery(log, loaded);
+    log_loaded(log, loaded);
     log.info("Config is valid", {{"file", options.config_file},
                                  {"role", options.role.empty() ? "(all)" : options.role},
                                  {"flows", std::to_string(loaded.specs.size())}});

@@ -58,7 +58,8 @@ std::vector<FlowPlan> plan_all(const Config& config, const std::vector<const Flo
   return plans;
 }
 
-// One flow "adhoc" from role "local" to role "target", as -H, -p, --udp and --expect describe.
+// One flow "adhoc" from role "local" to role "target", as -H, -p, --udp, --expect and
+// --source describe.
 Run adhoc_run(const CheckOptions& options) {
   Config config;
   config.source = "command line";
@@ -72,6 +73,7 @@ Run adhoc_run(const CheckOptions& options) {
   flow.protocol = options.protocol;
   flow.ports = options.ports.value_or(PortSet());
   flow.expect = options.expect;
+  flow.source = options.source;
   flow.severity = Severity::kCritical;
   flow.timeout = config.defaults.timeout;
   config.flows.push_back(std::move(flow));

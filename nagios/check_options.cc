@@ -8,6 +8,7 @@
 
 #include "vpm/probe_runner.h"
 #include "vpm/quoted.h"
+#include "vpm/source_address.h"
 
 namespace vpm::nagios {
 namespace {
@@ -33,6 +34,7 @@ enum class Opt {
   kHelp,
   kVersion,
   kTrace,
+  kSource,
 };
 
 struct OptionSpec {
@@ -42,7 +44,7 @@ struct OptionSpec {
   bool takes_value;
 };
 
-constexpr std::array<OptionSpec, 20> kOptions = {{
+constexpr std::array<OptionSpec, 21> kOptions = {{
     {Opt::kHostname, 'H', "hostname", true},
     {Opt::kPorts, 'p', "ports", true},
     {Opt::kUdp, '\0', "udp", false},
@@ -63,6 +65,7 @@ constexpr std::array<OptionSpec, 20> kOptions = {{
     {Opt::kHelp, 'h', "help", false},
     {Opt::kVersion, 'V', "version", false},
     {Opt::kTrace, '\0', "trace", false},
+    {Opt::kSource, '\0', "source", true},
 }};
 
 constexpr int kMaxTimeoutSeconds = 3600;
@@ -337,6 +340,12 @@ class Parser {
       case Opt::kTrace:
         options_.trace = true;
         break;
+      case Opt::kSource: {
+        std::string problem;
+        if (!parse_source_address(text, &problem)) usage_error(flag_name(option) + ": " + problem);
+        options_.source = std::string(text);
+        break;
+      }
     }
   }
 
@@ -387,7 +396,7 @@ class Parser {
                   flag_name(Opt::kUdp));
     }
     if (seen(Opt::kConfig)) {
-      for (Opt adhoc : {Opt::kHostname, Opt::kPorts, Opt::kUdp, Opt::kExpect}) {
+      for (Opt adhoc : {Opt::kHostname, Opt::kPorts, Opt::kUdp, Opt::kExpect, Opt::kSource}) {
         if (seen(adhoc)) {
           usage_error(flag_name(Opt::kConfig) + " cannot be combined with " + flag_name(adhoc) +
                       " (ad-hoc mode)");

@@ -28,6 +28,7 @@ struct CheckOptions {
   std::optional<PortSet> ports;
   Protocol protocol = Protocol::kTcp;  // --udp
   Expectation expect = Expectation::kOpen;
+  std::string source;                   // --source ADDRESS: the probes leave from it (ad-hoc)
   std::optional<Duration> timeout;      // -t/--timeout SECONDS: per-probe, overrides the config
   Duration max_time = kDefaultMaxTime;  // -T/--max-time SECONDS: the whole run
   std::optional<NagiosRange> warning;   // -w/--warning: latency in seconds

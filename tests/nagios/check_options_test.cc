@@ -72,6 +72,20 @@ TEST(CheckOptionsTest, ProtocolAndExpectation) {
   EXPECT_EQ(parse({"-H", "::1", "-p", "1", "--expect", "closed"}).expect, Expectation::kClosed);
 }
 
+TEST(CheckOptionsTest, SourceAddressInAdHocMode) {
+  EXPECT_EQ(parse({"-H", "::1", "-p", "1", "--source", "::1"}).source, "::1");
+  EXPECT_EQ(parse({"-H", "127.0.0.1", "-p", "1", "--source=127.0.0.2"}).source, "127.0.0.2");
+  EXPECT_EQ(parse({"-H", "::1", "-p", "1"}).source, "");
+  EXPECT_EQ(error_of({"-H", "::1", "-p", "1", "--source", "eth1"}),
+            "--source: \"eth1\" is not an IP address (give the IPv4 or IPv6 address of this "
+            "machine the probes leave from)");
+  EXPECT_EQ(error_of({"-H", "::1", "-p", "1", "--source", "::"}),
+            "--source: \"::\" is the unspecified address (leave source out to let the routing "
+            "table choose)");
+  EXPECT_EQ(error_of({"--config", "t.yaml", "--source", "127.0.0.2"}),
+            "--config cannot be combined with --source (ad-hoc mode)");
+}
+
 TEST(CheckOptionsTest, TimeoutInDecimalSeconds) {
   EXPECT_EQ(parse({"-H", "::1", "-p", "1", "-t", "0.5"}).timeout, Duration(500));
   EXPECT_EQ(parse({"-H", "::1", "-p", "1", "-t10"}).timeout, Duration(10000));
