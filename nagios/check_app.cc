@@ -10,6 +10,7 @@
 #include "check_options.h"
 #include "check_report.h"
 #include "firewall_rules.h"
+#include "prometheus_sd.h"
 #include "time_limit.h"
 #include "vpm/config.h"
 #include "vpm/plan.h"
@@ -168,6 +169,12 @@ int run_check(const std::vector<std::string_view>& args, std::ostream& out) {
       }
       for (const std::string& line : discovery_lines(*loaded.discovery)) out << line << "\n";
       out << std::flush;
+      return static_cast<int>(Status::kOk);
+    }
+    if (options.print_prometheus_sd) {
+      const Config config =
+          load_discovered_config(options.config_path, options.veeam_export).config;
+      out << format_prometheus_sd(config, options.role, options.exporter_port) << std::flush;
       return static_cast<int>(Status::kOk);
     }
     if (options.firewall_format) {

@@ -35,6 +35,8 @@ enum class Opt {
   kVersion,
   kTrace,
   kSource,
+  kPrintPrometheusSd,
+  kExporterPort,
 };
 
 struct OptionSpec {
@@ -44,7 +46,7 @@ struct OptionSpec {
   bool takes_value;
 };
 
-constexpr std::array<OptionSpec, 21> kOptions = {{
+constexpr std::array<OptionSpec, 23> kOptions = {{
     {Opt::kHostname, 'H', "hostname", true},
     {Opt::kPorts, 'p', "ports", true},
     {Opt::kUdp, '\0', "udp", false},
@@ -66,6 +68,8 @@ constexpr std::array<OptionSpec, 21> kOptions = {{
     {Opt::kVersion, 'V', "version", false},
     {Opt::kTrace, '\0', "trace", false},
     {Opt::kSource, '\0', "source", true},
+    {Opt::kPrintPrometheusSd, '\0', "print-prometheus-sd", false},
+    {Opt::kExporterPort, '\0', "exporter-port", true},
 }};
 
 constexpr int kMaxTimeoutSeconds = 3600;
@@ -168,8 +172,9 @@ NagiosRange parse_range(Opt id, std::string_view text) {
   return *range;
 }
 
-unsigned parse_concurrency(std::string_view text) {
-  const std::string prefix = flag_name(Opt::kConcurrency) + ": " + quoted(text);
+// --concurrency and --exporter-port: a whole number from 1 to 65535.
+unsigned parse_1_to_65535(Opt id, std::string_view text) {
+  const std::string prefix = flag_name(id) + ": " + quoted(text);
   unsigned value = 0;
   const char* end = text.data() + text.size();
   const auto [ptr, ec] = std::from_chars(text.data(), end, value);
@@ -306,7 +311,7 @@ class Parser {
         options_.role = std::string(text);
         break;
       case Opt::kConcurrency:
-        options_.concurrency = parse_concurrency(text);
+        options_.concurrency = parse_1_to_65535(option.id, text);
         break;
       case Opt::kCertWarningDays:
         options_.cert_warning_days = parse_cert_days(option.id, text);
@@ -340,6 +345,12 @@ class Parser {
       case Opt::kTrace:
         options_.trace = true;
         break;
+      case Opt::kPrintPrometheusSd:
+        options_.print_prometheus_sd = true;
+        break;
+      case Opt::kExporterPort:
+        options_.exporter_port = static_cast<std::uint16_t>(parse_1_to_65535(option.id, text));
+        break;
       case Opt::kSource: {
         std::string problem;
         if (!parse_source_address(text, &problem)) usage_error(flag_name(option) + ": " + problem);
@@ -370,6 +381,17 @@ class Parser {
         if (seen(probing)) {
           usage_error(flag_name(probing) + " has no effect with " + print + " (it probes nothing)");
         }
+      }
+    }
+    if (seen(Opt::kExporterPort) && !seen(Opt::kPrintPrometheusSd)) {
+      usage_error(flag_name(Opt::kExporterPort) + " needs " + flag_name(Opt::kPrintPrometheusSd));
+    }
+    if (seen(Opt::kPrintPrometheusSd)) {
+      const std::string print = flag_name(Opt::kPrintPrometheusSd);
+      if (!seen(Opt::kConfig)) usage_error(print + " needs --config");
+      if (!seen(Opt::kRole)) usage_error(print + " needs --role: the hosts whose exporters to list");
+      for (Opt other : {Opt::kPrintFirewallRules, Opt::kPrintDiscovery}) {
+        if (seen(other)) usage_error(print + " cannot be combined with " + flag_name(other));
       }
     }
     if (seen(Opt::kVeeamExport) && !seen(Opt::kConfig)) {

@@ -1,5 +1,6 @@
 #pragma once
 // The command line of check_veeam_ports.
+#include <cstdint>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -9,6 +10,7 @@
 #include "firewall_rules.h"
 #include "nagios_range.h"
 #include "vpm/config.h"
+#include "vpm/exporter_port.h"
 #include "vpm/port_set.h"
 
 namespace vpm::nagios {
@@ -39,6 +41,10 @@ struct CheckOptions {
   int verbosity = 0;                    // -v, repeatable
   // --print-firewall-rules FORMAT (needs --config and --role): print the role's rules, no probes.
   std::optional<FirewallFormat> firewall_format;
+  // --print-prometheus-sd (needs --config and --role): file_sd JSON of the role's exporters at
+  // --exporter-port (default the exporter's), no probes.
+  bool print_prometheus_sd = false;
+  std::uint16_t exporter_port = kExporterDefaultPort;
   bool trace = false;  // --trace: where each filtered or unreachable TCP port's path stops
   bool help = false;
   bool version = false;

@@ -18,6 +18,10 @@ Config mode:
                          print the firewall rules ROLE needs (powershell: New-NetFirewallRule
                          commands; nftables: an nft -f script), probe nothing, exit 0;
                          needs --config and --role
+  --print-prometheus-sd [--exporter-port N]
+                         print a Prometheus file_sd JSON list of ROLE's hosts, each at its
+                         exporter's port (the exporter's default, or N), labelled role=ROLE;
+                         probe nothing, exit 0; needs --config and --role
   --veeam-export FILE    Veeam Agent's configuration export (Veeam.Agent.Configurator.exe
                          -export): its jobs' backup server, shared folder and cloud gateways
                          fill the roles backup_server, smb_share and cloud_gateway (the target

@@ -293,6 +293,31 @@ TEST(CheckOptionsTest, VeeamExportAndPrintDiscovery) {
             "--print-discovery cannot be combined with --print-firewall-rules");
 }
 
+TEST(CheckOptionsTest, PrintPrometheusSd) {
+  const CheckOptions o = parse({"--config", "t.yaml", "--role", "agent", "--print-prometheus-sd"});
+  EXPECT_TRUE(o.print_prometheus_sd);
+  EXPECT_EQ(o.exporter_port, kExporterDefaultPort);
+  EXPECT_EQ(parse({"--config", "t.yaml", "--role", "agent", "--print-prometheus-sd",
+                   "--exporter-port", "19867"})
+                .exporter_port,
+            19867);
+  EXPECT_EQ(error_of({"--config", "t.yaml", "--print-prometheus-sd"}),
+            "--print-prometheus-sd needs --role: the hosts whose exporters to list");
+  EXPECT_EQ(error_of({"--role", "agent", "--print-prometheus-sd"}),
+            "--print-prometheus-sd needs --config");
+  EXPECT_EQ(error_of({"--config", "t.yaml", "--role", "agent", "--exporter-port", "1"}),
+            "--exporter-port needs --print-prometheus-sd");
+  EXPECT_EQ(error_of({"--config", "t.yaml", "--role", "agent", "--print-prometheus-sd",
+                      "--exporter-port", "65536"}),
+            "--exporter-port: \"65536\" must be from 1 to 65535");
+  EXPECT_EQ(error_of({"--config", "t.yaml", "--role", "agent", "--print-prometheus-sd",
+                      "--exporter-port", "http"}),
+            "--exporter-port: \"http\" is not a whole number");
+  EXPECT_EQ(error_of({"--config", "t.yaml", "--role", "agent", "--print-prometheus-sd",
+                      "--print-firewall-rules", "nftables"}),
+            "--print-prometheus-sd cannot be combined with --print-firewall-rules");
+}
+
 TEST(CheckOptionsTest, PrintFirewallRules) {
   const CheckOptions o =
       parse({"--config", "t.yaml", "--role", "agent", "--print-firewall-rules", "powershell"});
@@ -333,7 +358,8 @@ TEST(CheckOptionsTest, UsageMentionsEveryFlag) {
   const std::string usage = check_usage();
   for (const char* flag : {"--hostname", "--ports", "--udp", "--expect", "--timeout", "--max-time",
                            "--warning", "--critical", "--config", "--role", "--concurrency",
-                           "--verbose", "--help", "--version", "--print-firewall-rules"}) {
+                           "--verbose", "--help", "--version", "--print-firewall-rules",
+                           "--source", "--print-prometheus-sd", "--exporter-port"}) {
     EXPECT_NE(usage.find(flag), std::string::npos) << flag;
   }
 }
