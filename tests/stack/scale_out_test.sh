@@ -4,11 +4,13 @@
 # list that `check_veeam_ports --print-prometheus-sd` makes from the same target file, and must
 # see all of them up with every flow; a second real Prometheus federating from the first
 # (/federate, honor_labels) must see every instance and flow too.
-# Usage: scale_out_test.sh CHECK EXPORTER LISTENER
+# The shipped dashboard's panels, narrowed to each instance in turn, return data for all 20.
+# Usage: scale_out_test.sh CHECK EXPORTER LISTENER SOURCE_DIR
 set -euo pipefail
 check=$1
 exporter=$2
 listener=$3
+dashboard=$4/dashboards/grafana/veeam-ports.json
 source "$(dirname "$0")/lib.sh"
 
 need prometheus prometheus
@@ -29,7 +31,7 @@ roles:
   backup_server: {hosts: [127.0.0.1]}
 flows:
   - {name: agent-to-backup-server, from: agent, to: backup_server, ports: [$OPEN_PORT]}
-  - {name: agent-to-repository, from: agent, to: backup_server, ports: [$REFUSED_PORT],
+  - {name: agent-to-repository, from: agent, to: backup_server, ports: [$REFUSED_PORT, ${FREE_PORTS[2]}],
      severity: warning}
 YAML
 
@@ -104,4 +106,26 @@ wait_for 90 all_seen "$global_port" ||
 # honor_labels kept the exporters' own instance and job, not the site Prometheus's.
 [ "$(value "$global_port" 'count(veeam_flow_up{instance="127.0.1.20:9867",site="test"})')" = 2 ] ||
   fail "federated series lost their instance label"
+# The dashboard per instance (the panels that may be empty as in dashboard_queries_test.sh).
+may_be_empty='TLS certificate days left|Where failing flows stop (traces)'
+empty=0
+queries=0
+while IFS=$'\t' read -r title expr; do
+  grep -qxF "$title" <<<"${may_be_empty//|/$'\n'}" && continue
+  for k in $(seq 1 "$exporters"); do
+    promql=$(printf '%s' "$expr" | base64 -d |
+      sed -e "s/\\\$instance\b/127.0.1.$k:$exporter_port/g" \
+        -e 's/\$__rate_interval/1m/g; s/\$__interval/15s/g; s/\$__range/5m/g' \
+        -e 's/\$\(job\|from\|to\|target\)\b/.*/g')
+    queries=$((queries + 1))
+    answer=$(curl -sS --max-time 10 "http://127.0.0.1:$site_port/api/v1/query" --data-urlencode "query=$promql")
+    if [ "$(jq '.data.result | length' <<<"$answer")" = 0 ]; then
+      echo "NO DATA [$title] for 127.0.1.$k: $promql" >&2
+      empty=$((empty + 1))
+    fi
+  done
+done < <(jq -r '.panels[] | select(.type != "row") | .title as $t | .targets[] | [$t, (.expr | @base64)] | @tsv' "$dashboard")
+[ "$empty" = 0 ] || fail "$empty of $queries per-instance dashboard queries returned no data"
+echo "ok: $queries dashboard queries, each panel per instance, all with data"
+
 echo "PASS: $exporters exporters through file_sd, all flows seen by the site and, federated, the global Prometheus"
