@@ -389,7 +389,8 @@ class Parser {
     if (seen(Opt::kPrintPrometheusSd)) {
       const std::string print = flag_name(Opt::kPrintPrometheusSd);
       if (!seen(Opt::kConfig)) usage_error(print + " needs --config");
-      if (!seen(Opt::kRole)) usage_error(print + " needs --role: the hosts whose exporters to list");
+      if (!seen(Opt::kRole))
+        usage_error(print + " needs --role: the hosts whose exporters to list");
       for (Opt other : {Opt::kPrintFirewallRules, Opt::kPrintDiscovery}) {
         if (seen(other)) usage_error(print + " cannot be combined with " + flag_name(other));
       }
