@@ -1,7 +1,7 @@
 #include "vpm/source_address.h"
 
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/udp.hpp>
+#include <boost/asio/ip/tcp.hpp>
 #include <utility>  // before Asio: Boost 1.74 uses std::exchange without including it
 
 #include "vpm/os_seam.h"
@@ -35,12 +35,13 @@ std::string bind_failure(const boost::asio::ip::address& source, const std::stri
 }
 
 std::string source_bind_problem(const boost::asio::ip::address& source) {
-  // A UDP socket bound to port 0 asks the system the same question a probe's bind would,
-  // without sending anything or holding a port.
+  // A TCP socket bound to port 0 and closed asks the system the same question a probe's bind
+  // would, sending nothing. (TCP: Wine emulates a UDP socket's bind to an address with its
+  // interface, and would say yes to any address.)
   boost::asio::io_context io;
-  boost::asio::ip::udp::socket socket(io);
+  boost::asio::ip::tcp::socket socket(io);
   boost::system::error_code ec;
-  socket.open(source.is_v4() ? boost::asio::ip::udp::v4() : boost::asio::ip::udp::v6(), ec);
+  socket.open(source.is_v4() ? boost::asio::ip::tcp::v4() : boost::asio::ip::tcp::v6(), ec);
   if (!ec) ec = os::bind_source(socket.native_handle(), source);
   return ec ? bind_failure(source, ec.message()) : std::string();
 }

@@ -16,8 +16,24 @@
 #include "vpm/probe_runner.h"
 #include "vpm/source_address.h"
 
+#ifdef _WIN32
+#include <windows.h>
+#endif
+
 namespace vpm {
 namespace {
+
+// Wine binds a UDP socket to any address with the interface of the one asked for (so that it
+// gets broadcasts), and a UDP datagram then leaves from the interface's first address, whatever
+// the bind said; Windows itself keeps the address. The UDP source tests skip there.
+bool udp_bind_is_emulated() {
+#ifdef _WIN32
+  const HMODULE ntdll = ::GetModuleHandleA("ntdll.dll");
+  return ntdll != nullptr && ::GetProcAddress(ntdll, "wine_get_version") != nullptr;
+#else
+  return false;
+#endif
+}
 
 using boost::asio::ip::make_address;
 using boost::asio::ip::tcp;
@@ -55,6 +71,7 @@ TEST(ProbeSource, TcpConnectLeavesFromTheSource) {
 }
 
 TEST(ProbeSource, UdpLeavesFromTheSource) {
+  if (udp_bind_is_emulated()) GTEST_SKIP() << "Wine binds UDP sockets to any address";
   boost::asio::io_context io;
   udp::socket echo(io, udp::endpoint(make_address("127.0.0.1"), 0));
   std::string caller;
@@ -78,11 +95,15 @@ TEST(ProbeSource, UdpLeavesFromTheSource) {
 // 192.0.2.0/24 is documentation only, never this machine's: the bind fails and nothing is sent.
 TEST(ProbeSource, AnAddressNotOfThisMachineIsAnErrorWithTheSystemsWords) {
   for (ProbeFn probe : {&probe_tcp_connect, &probe_udp}) {
+    if (probe == &probe_udp && udp_bind_is_emulated()) continue;
     const PortResult r = probe_from(probe, "192.0.2.77", 9, CheckKind::kConnect, 1s);
     EXPECT_EQ(r.state, PortState::kError);
     EXPECT_EQ(r.reason.rfind("cannot bind 192.0.2.77: ", 0), 0U) << r.reason;
     EXPECT_GT(r.reason.size(), std::string("cannot bind 192.0.2.77: ").size());
   }
+}
+
+TEST(ProbeSource, TheSourceCheckAsksTheSystem) {
   EXPECT_EQ(source_bind_problem(make_address("127.0.0.2")), "");
   EXPECT_EQ(source_bind_problem(make_address("192.0.2.77")).rfind("cannot bind 192.0.2.77: ", 0),
             0U);
