@@ -196,7 +196,7 @@ class Exporter {
       return ResponseBody{head->bytes, tail.bytes + gzip_trailer(head->meta, tail), "gzip"};
     };
     routes.ready = [&store] { return store.ready(); };
-    routes.landing_page = [&] {
+    routes.landing_page = [&](std::string_view query) {
       LandingInfo info{VPM_VERSION,
                        VPM_REVISION,
                        options_.config_file,
@@ -205,7 +205,7 @@ class Exporter {
                        scheduled.load(),
                        store.ready(),
                        std::chrono::system_clock::now()};
-      return landing_page(*store.snapshot(), info);
+      return landing_page(*store.snapshot(), info, parse_landing_filter(query));
     };
     routes.reload = [&]() -> ReloadOutcome {
       auto promise = std::make_shared<std::promise<ReloadOutcome>>();

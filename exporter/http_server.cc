@@ -307,7 +307,8 @@ int HttpServer::handle(mg_connection* conn) {
   }
   if (path == "/") {
     if (!get) return respond(conn, 405, kTextType, "Method Not Allowed\n", false, allow_get);
-    return respond(conn, 200, kHtmlType, routes_.landing_page(), head);
+    const char* query = request->query_string;
+    return respond(conn, 200, kHtmlType, routes_.landing_page(query != nullptr ? query : ""), head);
   }
   if (path == "/-/healthy") {
     if (!get) return respond(conn, 405, kTextType, "Method Not Allowed\n", false, allow_get);
