@@ -11,6 +11,7 @@
 #include "support/source_link.h"
 #include "support/subprocess.h"
 #include "vpm/probe_runner.h"
+#include "vpm/trace.h"
 
 namespace vpm {
 namespace {
@@ -145,6 +146,28 @@ TEST_F(NetnsSource, ConfigCheckBindsEachFlowToItsSource) {
   const auto by_flow = check("--config " + path + " --role by-flow");
   EXPECT_EQ(by_flow.exit_code, 2) << by_flow.out;
   EXPECT_NE(by_flow.out.find("filtered"), std::string::npos) << by_flow.out;
+}
+
+// The trace of a failing port leaves from the flow's source too: from the admitted address the
+// server answers at hop 1; from the other nothing answers.
+TEST_F(NetnsSource, TheTraceLeavesFromTheSource) {
+  const auto trace_from = [](const char* source) {
+    TraceRequest request;
+    request.address = boost::asio::ip::make_address(SourceLink::kServer4);
+    request.port = SourceLink::kListening;
+    request.timeout = 500ms;
+    request.max_hops = 3;
+    request.source = boost::asio::ip::make_address(source);
+    TracePath path;
+    link_->client().run_inside([&] { path = trace_tcp_path(request); });
+    return path;
+  };
+  const TracePath admitted = trace_from(SourceLink::kAdmitted4);
+  if (admitted.outcome == TracePath::Outcome::kNotSupported) GTEST_SKIP() << "no trace here";
+  EXPECT_EQ(admitted.outcome, TracePath::Outcome::kReached) << describe(admitted);
+  EXPECT_EQ(admitted.hop, 1U);
+  const TracePath blocked = trace_from(SourceLink::kBlocked4);
+  EXPECT_EQ(blocked.outcome, TracePath::Outcome::kNoAnswer) << describe(blocked);
 }
 
 }  // namespace

@@ -64,8 +64,8 @@ TEST(ProbeSource, TcpConnectLeavesFromTheSource) {
     tcp::socket peer = acceptor.accept(ec);
     if (!ec) caller = peer.remote_endpoint(ec).address().to_string();
   });
-  const PortResult r = probe_from(&probe_smtp, "127.0.0.2", acceptor.local_endpoint().port(),
-                                  CheckKind::kSmtp, 2s);
+  const PortResult r =
+      probe_from(&probe_smtp, "127.0.0.2", acceptor.local_endpoint().port(), CheckKind::kSmtp, 2s);
   server.join();
   EXPECT_EQ(caller, "127.0.0.2") << r.reason;
 }
@@ -85,8 +85,8 @@ TEST(ProbeSource, UdpLeavesFromTheSource) {
       echo.send_to(boost::asio::buffer(buffer.data(), n), from, 0, ec);
     }
   });
-  const PortResult r = probe_from(&probe_udp, "127.0.0.3", echo.local_endpoint().port(),
-                                  CheckKind::kConnect, 2s);
+  const PortResult r =
+      probe_from(&probe_udp, "127.0.0.3", echo.local_endpoint().port(), CheckKind::kConnect, 2s);
   responder.join();
   EXPECT_EQ(r.state, PortState::kOpen) << r.reason;
   EXPECT_EQ(caller, "127.0.0.3");
