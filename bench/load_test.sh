@@ -111,6 +111,29 @@ round() {  # round NAME: one load round; prints its figures
   echo "lone scrapes beside the slow clients: worst ${lone_worst}s, $lone_bad failed"
   echo "RSS after: $(rss) KiB, threads $(threads)"
 }
+# A lone Prometheus-like scrape (gzip) every 0.5 s while wrk -c 256 floods /metrics alone:
+# connections beyond the workers must wait in civetweb's queue, not be dropped by the kernel
+# and retried a second later (issue 16: target: no lone scrape waits more than 100 ms).
+flood() {
+  local secs=10
+  ( end=$((SECONDS + secs)); while [ $SECONDS -lt $end ]; do
+      curl -s -o /dev/null -m 10 -H 'Accept-Encoding: gzip' -w '%{http_code} %{time_total}\n' \
+        "$url/metrics" || echo "000 10"
+      sleep 0.5; done ) > "$work/lone-flood" &
+  local lone_pid=$!
+  wrk -t 2 -c 256 -d "${secs}s" --timeout 5s -H 'Accept-Encoding: gzip' "$url/metrics" \
+    > "$work/wrk-flood.txt"
+  wait "$lone_pid" 2>/dev/null || true
+  local worst bad
+  worst=$(sort -k2 -g "$work/lone-flood" | tail -1 | awk '{print $2}')
+  bad=$(grep -vc '^200 ' "$work/lone-flood" || true)
+  echo "== flood: wrk -t 2 -c 256 -d ${secs}s (gzip) on /metrics, a lone gzip scrape every 0.5 s"
+  echo "lone scrapes: $(wc -l < "$work/lone-flood"), worst ${worst}s, $bad failed   target <= 0.100s" \
+    "$(awk -v w="$worst" 'BEGIN {print (w <= 0.1) ? "PASS" : "FAIL"}')"
+  echo "wrk: $(awk '/requests in/ {print $1}' "$work/wrk-flood.txt") requests," \
+    "socket errors: $(awk '/Socket errors/ {print}' "$work/wrk-flood.txt")"
+}
+flood
 round first
 rss_first=$(rss)
 round second

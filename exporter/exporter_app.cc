@@ -33,6 +33,7 @@
 #include "result_store.h"
 #include "vpm/config.h"
 #include "vpm/probe_runner.h"
+#include "vpm/source_address.h"
 #include "vpm/veeam_discovery.h"
 
 #ifndef VPM_VERSION
@@ -112,6 +113,24 @@ void log_discovery(Logger& log, const LoadedConfig& loaded) {
   }
 }
 
+// A flow's source that this machine cannot send from, said when the file is read; the runs
+// then report its ports as errors with the same words until the address appears.
+void log_unbindable_sources(Logger& log, const LoadedConfig& loaded) {
+  for (const FlowSpec& spec : loaded.specs) {
+    std::string problem;
+    const auto source = parse_source_address(spec.flow->source, &problem);
+    if (source) problem = source_bind_problem(*source);
+    if (!spec.flow->source.empty() && !problem.empty()) {
+      log.warn("Flow source unusable", {{"flow", spec.flow->name}, {"err", problem}});
+    }
+  }
+}
+
+void log_loaded(Logger& log, const LoadedConfig& loaded) {
+  log_discovery(log, loaded);
+  log_unbindable_sources(log, loaded);
+}
+
 // What tells that a file changed: its size and modification time; nullopt when it cannot be
 // read (a missing file is a change too, and the reload says what is wrong).
 struct FileStamp {
@@ -189,7 +208,7 @@ class Exporter {
       return ResponseBody{head->bytes, tail.bytes + gzip_trailer(head->meta, tail), "gzip"};
     };
     routes.ready = [&store] { return store.ready(); };
-    routes.landing_page = [&] {
+    routes.landing_page = [&](std::string_view query) {
       LandingInfo info{VPM_VERSION,
                        VPM_REVISION,
                        options_.config_file,
@@ -198,7 +217,7 @@ class Exporter {
                        scheduled.load(),
                        store.ready(),
                        std::chrono::system_clock::now()};
-      return landing_page(*store.snapshot(), info);
+      return landing_page(*store.snapshot(), info, parse_landing_filter(query));
     };
     routes.reload = [&]() -> ReloadOutcome {
       auto promise = std::make_shared<std::promise<ReloadOutcome>>();
@@ -238,7 +257,7 @@ class Exporter {
                                  {"tls", server->tls() ? "true" : "false"},
                                  {"basic_auth", web.basic_auth_users.empty() ? "false" : "true"}});
     }
-    log_discovery(log_, loaded);
+    log_loaded(log_, loaded);
     if (loaded.specs.empty()) {
       log_.warn("No enabled flows for this role: nothing will be probed",
                 {{"role", options_.role.empty() ? "(all)" : options_.role}});
@@ -347,7 +366,7 @@ class Exporter {
     } else {
       watch(loaded.export_path);
     }
-    log_discovery(log_, loaded);
+    log_loaded(log_, loaded);
     store.set_jobs(jobs_to_publish(loaded, options_.role));
     const ReloadPlan plan = scheduler.apply(std::move(loaded.specs));
     scheduled = scheduler.flow_count();
@@ -383,7 +402,7 @@ int check_config(const ExporterOptions& options, Logger& log) {
   try {
     const LoadedConfig loaded = load(options);
     if (!options.web_config_file.empty()) load_web_config_file(options.web_config_file);
-    log_discovery(log, loaded);
+    log_loaded(log, loaded);
     log.info("Config is valid", {{"file", options.config_file},
                                  {"role", options.role.empty() ? "(all)" : options.role},
                                  {"flows", std::to_string(loaded.specs.size())}});

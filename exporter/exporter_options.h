@@ -8,12 +8,11 @@
 #include <string_view>
 #include <vector>
 
+#include "vpm/exporter_port.h"
+
 namespace vpm::exporter {
 
-// Not in the snapshots of Prometheus's default port allocations we could consult (README says
-// more); clear of Veeam's own 93xx-94xx ports (9392, 9401, 9419, 9443) and of windows_exporter's
-// 9182.
-inline constexpr std::uint16_t kDefaultPort = 10387;
+inline constexpr std::uint16_t kDefaultPort = kExporterDefaultPort;  // vpm/exporter_port.h
 
 enum class LogLevel { kDebug, kInfo, kWarn, kError };
 

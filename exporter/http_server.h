@@ -36,7 +36,7 @@ struct ResponseBody {
 struct HttpRoutes {
   // The exposition text; gzip-compressed when the argument says the client accepts gzip.
   std::function<ResponseBody(bool gzip)> metrics;
-  std::function<std::string()> landing_page;  // HTML
+  std::function<std::string(std::string_view query)> landing_page;  // HTML; the query string
   std::function<bool()> ready;
   std::function<ReloadOutcome()> reload;  // blocks until applied or rejected
 };

@@ -1,8 +1,10 @@
 #include "landing_page.h"
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <ctime>
+#include <vector>
 
 #include "platform.h"
 #include "vpm/flow_result.h"
@@ -65,6 +67,104 @@ std::string reasons(const FlowResult& r) {
   return text;
 }
 
+std::string result_row(const std::string& name, const FlowResult& r, const LandingInfo& info) {
+  const Flow& f = *r.flow;
+  std::string html = r.up ? "<tr class=\"up\">" : "<tr class=\"down\">";
+  html += "<td>" + html_escape(name) + "</td>";
+  html += "<td>" + html_escape(f.from) + " &rarr; " + html_escape(f.to) + "</td>";
+  html += "<td>" + html_escape(to_string(f.protocol)) + "</td>";
+  html += "<td>" + html_escape(f.ports.to_string()) +
+          (f.sample ? " (" + std::to_string(*f.sample) + " per run)" : std::string()) + "</td>";
+  html += "<td>" + html_escape(to_string(f.expect)) + "</td>";
+  html += "<td>" + html_escape(to_string(f.severity)) + "</td>";
+  html += "<td>" + html_escape(r.target) + "</td>";
+  html += "<td>" + html_escape(r.address.empty() ? "-" : r.address) + "</td>";
+  html += std::string("<td>") + (r.up ? "UP" : "DOWN") + "</td>";
+  html += "<td>" + html_escape(state_counts(r)) + "</td>";
+  html += "<td>" + reasons(r) + "</td>";
+  html +=
+      "<td class=\"num\">" +
+      (r.latency ? fixed(std::chrono::duration<double, std::milli>(*r.latency).count(), 3) + " ms"
+                 : std::string("-")) +
+      "</td>";
+  html += "<td>" + utc(r.finished_at) + " (" + age(r.finished_at, info.now) + ")</td>";
+  html += "<td class=\"num\">" +
+          fixed(std::chrono::duration<double, std::milli>(r.duration).count(), 1) +
+          " ms</td></tr>\n";
+  return html;
+}
+
+// One row per flow: its targets up and down and its ports by state, failing flows first, each
+// linking to its failing rows.
+std::string flow_summary(const Snapshot& snapshot) {
+  struct Counts {
+    const std::string* name;
+    const Flow* flow;
+    std::size_t up = 0;
+    std::size_t down = 0;
+    std::array<std::size_t, kPortStateCount> ports{};
+  };
+  std::vector<Counts> flows;
+  for (const auto& [name, results] : snapshot.flows) {
+    if (results->empty()) continue;
+    Counts c{&name, results->front().flow.get()};
+    for (const FlowResult& r : *results) {
+      ++(r.up ? c.up : c.down);
+      for (const PortState state : kAllPortStates) {
+        c.ports[static_cast<std::size_t>(state)] += r.count(state);
+      }
+    }
+    flows.push_back(c);
+  }
+  std::stable_sort(flows.begin(), flows.end(),
+                   [](const Counts& a, const Counts& b) { return a.down > 0 && b.down == 0; });
+  std::string html =
+      "<h2>Flows</h2>\n<table>\n<thead><tr><th>Flow</th><th>From &rarr; To</th>"
+      "<th>Targets up</th><th>Targets down</th><th>Ports by state</th></tr></thead>\n<tbody>\n";
+  for (const Counts& c : flows) {
+    std::string states;
+    for (const PortState state : kAllPortStates) {
+      const std::size_t n = c.ports[static_cast<std::size_t>(state)];
+      if (n == 0) continue;
+      states +=
+          (states.empty() ? "" : ", ") + std::to_string(n) + " " + std::string(to_string(state));
+    }
+    const std::string link = "?flow=" + html_escape(url_encode(*c.name));
+    html += c.down == 0 ? "<tr class=\"up\">" : "<tr class=\"down\">";
+    html += "<td><a href=\"" + link + "\">" + html_escape(*c.name) + "</a></td><td>" +
+            html_escape(c.flow->from) + " &rarr; " + html_escape(c.flow->to) +
+            "</td><td class=\"num\">" + std::to_string(c.up) + "</td><td class=\"num\">" +
+            (c.down == 0
+                 ? "0"
+                 : "<a href=\"" + link + "&amp;show=down\">" + std::to_string(c.down) + "</a>") +
+            "</td><td>" + html_escape(states.empty() ? "none probed" : states) + "</td></tr>\n";
+  }
+  return html + "</tbody>\n</table>\n";
+}
+
+std::string selected(bool yes) { return yes ? " selected" : ""; }
+
+// A GET form: the server filters, no script needed.
+std::string filter_form(const Snapshot& snapshot, const LandingFilter& filter) {
+  std::string html =
+      "<h2>Flows &times; targets</h2>\n<form method=\"get\" action=\"/\">"
+      "<label>Flow <select name=\"flow\"><option value=\"\">(all)</option>";
+  for (const auto& [name, results] : snapshot.flows) {
+    html += "<option" + selected(name == filter.flow) + ">" + html_escape(name) + "</option>";
+  }
+  html +=
+      "</select></label> <label>Target <input name=\"target\" value=\"" +
+      html_escape(filter.target) + "\"></label> <label>Show <select name=\"show\">" +
+      "<option value=\"all\"" + selected(filter.show == LandingFilter::Show::kAll) +
+      ">all</option><option value=\"down\"" + selected(filter.show == LandingFilter::Show::kDown) +
+      ">down</option><option value=\"up\"" + selected(filter.show == LandingFilter::Show::kUp) +
+      ">up</option></select></label> " + "<label>Rows <input name=\"limit\" size=\"5\" value=\"" +
+      (filter.limit == static_cast<std::size_t>(-1) ? std::string("all")
+                                                    : std::to_string(filter.limit)) +
+      "\"></label> <button>Filter</button></form>\n";
+  return html;
+}
+
 }  // namespace
 
 std::string html_escape(std::string_view text) {
@@ -94,14 +194,15 @@ std::string html_escape(std::string_view text) {
   return out;
 }
 
-std::string landing_page(const Snapshot& snapshot, const LandingInfo& info) {
+std::string landing_page(const Snapshot& snapshot, const LandingInfo& info,
+                         const LandingFilter& filter) {
   std::size_t up = 0, down = 0;
   for (const auto& [name, results] : snapshot.flows) {
     for (const FlowResult& r : *results) ++(r.up ? up : down);
   }
   const std::string metrics = html_escape(info.telemetry_path);
   std::string html;
-  html.reserve(4096 + snapshot.flows.size() * 600);
+  html.reserve(8192 + std::min(filter.limit, up + down) * 600);
   html +=
       "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
       "<title>Veeam Port Exporter</title>\n<style>\n"
@@ -109,7 +210,8 @@ std::string landing_page(const Snapshot& snapshot, const LandingInfo& info) {
       "table{border-collapse:collapse;font-size:90%}\n"
       "th,td{border:1px solid #ccc;padding:.3em .6em;text-align:left;vertical-align:top}\n"
       "th{background:#eee}\n.up{background:#dfd}\n.down{background:#fdd}\n"
-      "td.num{text-align:right}\n</style>\n</head>\n<body>\n<h1>Veeam Port Exporter</h1>\n<p>";
+      "td.num{text-align:right}\nform{margin:1em 0}\n</style>\n</head>\n<body>\n"
+      "<h1>Veeam Port Exporter</h1>\n<p>";
   html += "Version " + html_escape(info.version) + " (revision " + html_escape(info.revision) +
           "). Config <code>" + html_escape(info.config_file) + "</code>, role <code>" +
           html_escape(info.role.empty() ? "(all)" : info.role) + "</code>, " +
@@ -123,6 +225,30 @@ std::string landing_page(const Snapshot& snapshot, const LandingInfo& info) {
   html += "<p><a href=\"" + metrics +
           "\">Metrics</a> &middot; <a href=\"/-/healthy\">Health</a>"
           " &middot; <a href=\"/-/ready\">Readiness</a></p>\n";
+  html += flow_summary(snapshot);
+  html += filter_form(snapshot, filter);
+
+  // The rows that match, failing first; at most filter.limit of them.
+  std::vector<std::pair<const std::string*, const FlowResult*>> rows;
+  for (const auto& [name, results] : snapshot.flows) {
+    if (!filter.flow.empty() && name != filter.flow) continue;
+    for (const FlowResult& r : *results) {
+      if (filter.show == LandingFilter::Show::kDown && r.up) continue;
+      if (filter.show == LandingFilter::Show::kUp && !r.up) continue;
+      if (!filter.target.empty() && r.target.find(filter.target) == std::string::npos &&
+          r.address.find(filter.target) == std::string::npos) {
+        continue;
+      }
+      rows.emplace_back(&name, &r);
+    }
+  }
+  std::stable_sort(rows.begin(), rows.end(),
+                   [](const auto& a, const auto& b) { return !a.second->up && b.second->up; });
+  const std::size_t shown = std::min(rows.size(), filter.limit);
+  html += "<p>" + std::to_string(shown) + " of " + std::to_string(rows.size()) +
+          " matching rows (flow &times; target), failing first";
+  if (shown < rows.size()) html += "; narrow them with the filter, or ask for more with limit";
+  html += ".</p>\n";
   html +=
       "<table>\n<thead><tr><th>Flow</th><th>From &rarr; To</th><th>Protocol</th><th>Ports</th>"
       "<th>Expect</th><th>Severity</th><th>Target</th><th>Address</th><th>State</th>"
@@ -132,33 +258,7 @@ std::string landing_page(const Snapshot& snapshot, const LandingInfo& info) {
     html +=
         "<tr><td colspan=\"14\">No results yet: flows appear after their first run.</td></tr>\n";
   }
-  for (const auto& [name, results] : snapshot.flows) {
-    for (const FlowResult& r : *results) {
-      const Flow& f = *r.flow;
-      html += r.up ? "<tr class=\"up\">" : "<tr class=\"down\">";
-      html += "<td>" + html_escape(name) + "</td>";
-      html += "<td>" + html_escape(f.from) + " &rarr; " + html_escape(f.to) + "</td>";
-      html += "<td>" + html_escape(to_string(f.protocol)) + "</td>";
-      html += "<td>" + html_escape(f.ports.to_string()) +
-              (f.sample ? " (" + std::to_string(*f.sample) + " per run)" : std::string()) + "</td>";
-      html += "<td>" + html_escape(to_string(f.expect)) + "</td>";
-      html += "<td>" + html_escape(to_string(f.severity)) + "</td>";
-      html += "<td>" + html_escape(r.target) + "</td>";
-      html += "<td>" + html_escape(r.address.empty() ? "-" : r.address) + "</td>";
-      html += std::string("<td>") + (r.up ? "UP" : "DOWN") + "</td>";
-      html += "<td>" + html_escape(state_counts(r)) + "</td>";
-      html += "<td>" + reasons(r) + "</td>";
-      html += "<td class=\"num\">" +
-              (r.latency
-                   ? fixed(std::chrono::duration<double, std::milli>(*r.latency).count(), 3) + " ms"
-                   : std::string("-")) +
-              "</td>";
-      html += "<td>" + utc(r.finished_at) + " (" + age(r.finished_at, info.now) + ")</td>";
-      html += "<td class=\"num\">" +
-              fixed(std::chrono::duration<double, std::milli>(r.duration).count(), 1) +
-              " ms</td></tr>\n";
-    }
-  }
+  for (std::size_t i = 0; i < shown; ++i) html += result_row(*rows[i].first, *rows[i].second, info);
   html += "</tbody>\n</table>\n</body>\n</html>\n";
   return html;
 }

@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include "landing_filter.h"
 #include "result_store.h"
 
 namespace vpm::exporter {
@@ -25,6 +26,9 @@ struct LandingInfo {
 // & < > " ' as entities.
 std::string html_escape(std::string_view text);
 
-std::string landing_page(const Snapshot& snapshot, const LandingInfo& info);
+// Flows first (targets up and down, ports by state, failing flows first), a filter form, then
+// the flow x target rows that `filter` matches, failing first, at most filter.limit of them.
+std::string landing_page(const Snapshot& snapshot, const LandingInfo& info,
+                         const LandingFilter& filter = {});
 
 }  // namespace vpm::exporter

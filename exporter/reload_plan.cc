@@ -23,7 +23,7 @@ bool same_probe(const FlowSpec& a, const FlowSpec& b) {
   const Flow& y = *b.flow;
   return x.name == y.name && x.from == y.from && x.to == y.to && x.protocol == y.protocol &&
          x.ports == y.ports && x.expect == y.expect && x.sample == y.sample &&
-         x.timeout == y.timeout && x.check == y.check && a.hosts == b.hosts;
+         x.timeout == y.timeout && x.check == y.check && x.source == y.source && a.hosts == b.hosts;
 }
 
 ReloadPlan plan_reload(const std::vector<FlowSpec>& before, const std::vector<FlowSpec>& after) {

@@ -11,6 +11,7 @@
 #include "check_report.h"
 #include "firewall_rules.h"
 #include "job_report.h"
+#include "prometheus_sd.h"
 #include "time_limit.h"
 #include "vpm/config.h"
 #include "vpm/flow_metrics.h"
@@ -75,7 +76,8 @@ std::vector<FlowPlan> plan_all(const Config& config, const std::vector<const Flo
   return plans;
 }
 
-// One flow "adhoc" from role "local" to role "target", as -H, -p, --udp and --expect describe.
+// One flow "adhoc" from role "local" to role "target", as -H, -p, --udp, --expect and
+// --source describe.
 Run adhoc_run(const CheckOptions& options) {
   Config config;
   config.source = "command line";
@@ -89,6 +91,7 @@ Run adhoc_run(const CheckOptions& options) {
   flow.protocol = options.protocol;
   flow.ports = options.ports.value_or(PortSet());
   flow.expect = options.expect;
+  flow.source = options.source;
   flow.severity = Severity::kCritical;
   flow.timeout = config.defaults.timeout;
   config.flows.push_back(std::move(flow));
@@ -209,6 +212,12 @@ int run_check(const std::vector<std::string_view>& args, std::ostream& out) {
       }
       for (const std::string& line : discovery_lines(*loaded.discovery)) out << line << "\n";
       out << std::flush;
+      return static_cast<int>(Status::kOk);
+    }
+    if (options.print_prometheus_sd) {
+      const Config config =
+          load_discovered_config(options.config_path, options.veeam_export).config;
+      out << format_prometheus_sd(config, options.role, options.exporter_port) << std::flush;
       return static_cast<int>(Status::kOk);
     }
     if (options.firewall_format) {

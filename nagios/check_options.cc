@@ -8,6 +8,7 @@
 
 #include "vpm/probe_runner.h"
 #include "vpm/quoted.h"
+#include "vpm/source_address.h"
 
 namespace vpm::nagios {
 namespace {
@@ -35,6 +36,9 @@ enum class Opt {
   kTrace,
   kJob,
   kTextfile,
+  kSource,
+  kPrintPrometheusSd,
+  kExporterPort,
 };
 
 struct OptionSpec {
@@ -44,7 +48,7 @@ struct OptionSpec {
   bool takes_value;
 };
 
-constexpr std::array<OptionSpec, 22> kOptions = {{
+constexpr std::array<OptionSpec, 25> kOptions = {{
     {Opt::kHostname, 'H', "hostname", true},
     {Opt::kPorts, 'p', "ports", true},
     {Opt::kUdp, '\0', "udp", false},
@@ -67,6 +71,9 @@ constexpr std::array<OptionSpec, 22> kOptions = {{
     {Opt::kTrace, '\0', "trace", false},
     {Opt::kJob, '\0', "job", true},
     {Opt::kTextfile, '\0', "textfile", true},
+    {Opt::kSource, '\0', "source", true},
+    {Opt::kPrintPrometheusSd, '\0', "print-prometheus-sd", false},
+    {Opt::kExporterPort, '\0', "exporter-port", true},
 }};
 
 constexpr int kMaxTimeoutSeconds = 3600;
@@ -169,8 +176,9 @@ NagiosRange parse_range(Opt id, std::string_view text) {
   return *range;
 }
 
-unsigned parse_concurrency(std::string_view text) {
-  const std::string prefix = flag_name(Opt::kConcurrency) + ": " + quoted(text);
+// --concurrency and --exporter-port: a whole number from 1 to 65535.
+unsigned parse_1_to_65535(Opt id, std::string_view text) {
+  const std::string prefix = flag_name(id) + ": " + quoted(text);
   unsigned value = 0;
   const char* end = text.data() + text.size();
   const auto [ptr, ec] = std::from_chars(text.data(), end, value);
@@ -307,7 +315,7 @@ class Parser {
         options_.role = std::string(text);
         break;
       case Opt::kConcurrency:
-        options_.concurrency = parse_concurrency(text);
+        options_.concurrency = parse_1_to_65535(option.id, text);
         break;
       case Opt::kCertWarningDays:
         options_.cert_warning_days = parse_cert_days(option.id, text);
@@ -347,6 +355,18 @@ class Parser {
       case Opt::kTextfile:
         options_.textfile = std::string(text);
         break;
+      case Opt::kPrintPrometheusSd:
+        options_.print_prometheus_sd = true;
+        break;
+      case Opt::kExporterPort:
+        options_.exporter_port = static_cast<std::uint16_t>(parse_1_to_65535(option.id, text));
+        break;
+      case Opt::kSource: {
+        std::string problem;
+        if (!parse_source_address(text, &problem)) usage_error(flag_name(option) + ": " + problem);
+        options_.source = std::string(text);
+        break;
+      }
     }
   }
 
@@ -371,6 +391,18 @@ class Parser {
         if (seen(probing)) {
           usage_error(flag_name(probing) + " has no effect with " + print + " (it probes nothing)");
         }
+      }
+    }
+    if (seen(Opt::kExporterPort) && !seen(Opt::kPrintPrometheusSd)) {
+      usage_error(flag_name(Opt::kExporterPort) + " needs " + flag_name(Opt::kPrintPrometheusSd));
+    }
+    if (seen(Opt::kPrintPrometheusSd)) {
+      const std::string print = flag_name(Opt::kPrintPrometheusSd);
+      if (!seen(Opt::kConfig)) usage_error(print + " needs --config");
+      if (!seen(Opt::kRole))
+        usage_error(print + " needs --role: the hosts whose exporters to list");
+      for (Opt other : {Opt::kPrintFirewallRules, Opt::kPrintDiscovery}) {
+        if (seen(other)) usage_error(print + " cannot be combined with " + flag_name(other));
       }
     }
     if (seen(Opt::kVeeamExport) && !seen(Opt::kConfig)) {
@@ -411,7 +443,7 @@ class Parser {
                   flag_name(Opt::kUdp));
     }
     if (seen(Opt::kConfig)) {
-      for (Opt adhoc : {Opt::kHostname, Opt::kPorts, Opt::kUdp, Opt::kExpect}) {
+      for (Opt adhoc : {Opt::kHostname, Opt::kPorts, Opt::kUdp, Opt::kExpect, Opt::kSource}) {
         if (seen(adhoc)) {
           usage_error(flag_name(Opt::kConfig) + " cannot be combined with " + flag_name(adhoc) +
                       " (ad-hoc mode)");

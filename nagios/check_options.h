@@ -1,5 +1,6 @@
 #pragma once
 // The command line of check_veeam_ports.
+#include <cstdint>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -9,6 +10,7 @@
 #include "firewall_rules.h"
 #include "nagios_range.h"
 #include "vpm/config.h"
+#include "vpm/exporter_port.h"
 #include "vpm/port_set.h"
 
 namespace vpm::nagios {
@@ -30,6 +32,7 @@ struct CheckOptions {
   std::optional<PortSet> ports;
   Protocol protocol = Protocol::kTcp;  // --udp
   Expectation expect = Expectation::kOpen;
+  std::string source;                   // --source ADDRESS: the probes leave from it (ad-hoc)
   std::optional<Duration> timeout;      // -t/--timeout SECONDS: per-probe, overrides the config
   Duration max_time = kDefaultMaxTime;  // -T/--max-time SECONDS: the whole run
   std::optional<NagiosRange> warning;   // -w/--warning: latency in seconds
@@ -42,6 +45,10 @@ struct CheckOptions {
   std::optional<FirewallFormat> firewall_format;
   // --textfile PATH: the run's results as veeam_flow_* metrics for a textfile collector.
   std::string textfile;
+  // --print-prometheus-sd (needs --config and --role): file_sd JSON of the role's exporters at
+  // --exporter-port (default the exporter's), no probes.
+  bool print_prometheus_sd = false;
+  std::uint16_t exporter_port = kExporterDefaultPort;
   bool trace = false;  // --trace: where each filtered or unreachable TCP port's path stops
   bool help = false;
   bool version = false;

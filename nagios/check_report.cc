@@ -5,10 +5,12 @@
 #include <cmath>
 #include <cstddef>
 #include <ctime>
+#include <map>
 #include <optional>
 #include <set>
 #include <string_view>
 
+#include "host_summary.h"
 #include "perfdata.h"
 #include "time_limit.h"
 #include "vpm/duration.h"
@@ -23,7 +25,9 @@ constexpr std::size_t kMaxFirstLine = 6144;  // perfdata is cut before the long 
 constexpr std::size_t kNamedProblems = 3;    // problems named on the status line
 constexpr std::size_t kSummaryRanges = 3;    // port ranges named per problem
 constexpr std::size_t kQuietRunLines = 8;    // port-range lines per flow x target without -v
-constexpr std::size_t kMaxSummary = 1024;    // the status line's text, before perfdata
+constexpr std::size_t kMaxSummary = 1024;
+constexpr std::size_t kPerTargetPerfdata =
+    16;  // a flow's targets with a latency datum each    // the status line's text, before perfdata
 
 // Free text on the status line or in long output: a '|' would start perfdata, a line break
 // a new line of output.
@@ -101,10 +105,11 @@ std::string ranges_text(const std::vector<PortRange>& ranges, std::size_t limit)
   return text;
 }
 
-// "flow 127.0.0.1 tcp/10005 refused (connection refused), tcp/10006 filtered (no answer in 2s)"
-std::string failure_text(const FlowResult& r) {
-  std::string text = r.flow->name + " " + r.target;
-  if (r.ports.empty()) return text + " no ports probed";
+// "tcp/10005 refused (connection refused), tcp/10006 filtered (no answer in 2s)": the same
+// words wherever the same failure happens, so that targets can be grouped by them.
+std::string failure_how(const FlowResult& r) {
+  std::string text;
+  if (r.ports.empty()) return "no ports probed";
   const std::string proto(to_string(r.flow->protocol));
   bool first = true;
   for (PortState state : kAllPortStates) {
@@ -117,7 +122,7 @@ std::string failure_text(const FlowResult& r) {
     }
     if (example == nullptr) continue;
     std::sort(ports.begin(), ports.end());
-    text += first ? " " : ", ";
+    text += first ? "" : ", ";
     first = false;
     // A name that did not resolve fails every port alike: the ports add nothing.
     if (state != PortState::kDnsError) {
@@ -132,6 +137,11 @@ std::string failure_text(const FlowResult& r) {
   return text;
 }
 
+// "flow 127.0.0.1 tcp/10005 refused (connection refused)"
+std::string failure_text(const FlowResult& r) {
+  return r.flow->name + " " + r.target + " " + failure_how(r);
+}
+
 struct Problem {
   Status status;
   std::string flow;
@@ -143,14 +153,37 @@ std::string summary_line(const std::vector<Judged>& judged) {
   std::set<std::string> targets;
   std::size_t ports = 0;
   std::vector<Problem> problems;
+  // Per flow: its targets and its failing ones. A flow failing on more targets than the line
+  // names is one problem, its targets grouped by how they fail (host_summary.h).
+  std::map<std::string, std::pair<std::size_t, std::vector<const Judged*>>> failing_by_flow;
+  for (const Judged& j : judged) {
+    auto& [flow_targets, failing] = failing_by_flow[j.result->flow->name];
+    ++flow_targets;
+    if (j.failure != Status::kOk) failing.push_back(&j);
+  }
   for (const Judged& j : judged) {
     const FlowResult& r = *j.result;
     if (std::find(flow_names.begin(), flow_names.end(), r.flow->name) == flow_names.end()) {
       flow_names.push_back(r.flow->name);
+      const auto& [flow_targets, failing] = failing_by_flow[r.flow->name];
+      if (failing.size() > kNamedProblems) {
+        std::vector<TargetFailure> failures;
+        failures.reserve(failing.size());
+        Status worst = Status::kOk;
+        for (const Judged* f : failing) {
+          failures.push_back({f->result->target, failure_how(*f->result)});
+          if (rank(f->failure) > rank(worst)) worst = f->failure;
+        }
+        problems.push_back({worst, r.flow->name,
+                            summarise_by_host(r.flow->name, flow_targets, failures, kNamedProblems,
+                                              kNamedProblems)});
+      }
     }
     targets.insert(r.target);
     ports += r.ports.size();
-    if (j.failure != Status::kOk) problems.push_back({j.failure, r.flow->name, failure_text(r)});
+    if (j.failure != Status::kOk && failing_by_flow[r.flow->name].second.size() <= kNamedProblems) {
+      problems.push_back({j.failure, r.flow->name, failure_text(r)});
+    }
     if (j.latency.status != Status::kOk) {
       problems.push_back(
           {j.latency.status, r.flow->name, r.flow->name + "@" + r.target + " " + j.latency.text});
@@ -184,6 +217,20 @@ std::string summary_line(const std::vector<Judged>& judged) {
   return text;
 }
 
+// 'label'=latency in seconds, with -w/-c, from 0 to the flow's timeout.
+std::string latency_datum(std::string label, std::chrono::nanoseconds latency, const FlowResult& r,
+                          const ReportOptions& options) {
+  PerfDatum datum;
+  datum.label = std::move(label);
+  datum.value = seconds(latency);
+  datum.unit = "s";
+  datum.warn = options.warning ? options.warning->text : "";
+  datum.crit = options.critical ? options.critical->text : "";
+  datum.min = 0;
+  datum.max = to_seconds(r.flow->timeout);
+  return format_perf_datum(datum);
+}
+
 std::string perfdata(const std::vector<Judged>& judged, const ReportOptions& options,
                      std::size_t budget) {
   // Per flow, in first-seen order: its latency per target, then its failed-port count.
@@ -195,29 +242,30 @@ std::string perfdata(const std::vector<Judged>& judged, const ReportOptions& opt
     }
   }
   std::vector<std::string> data;
+  std::map<std::string_view, std::size_t> targets_of_flow;
+  for (const Judged& j : judged) ++targets_of_flow[j.result->flow->name];
   for (const std::string& name : flow_names) {
     unsigned failed = 0;
     std::size_t probed = 0;
     std::size_t planned = 0;
+    // Past kPerTargetPerfdata targets a flow's latency is one datum, its slowest target's
+    // ('<flow>_latency_max'), so the counts of every flow fit and the data stay bounded.
+    const bool per_target = targets_of_flow[name] <= kPerTargetPerfdata;
+    std::optional<std::chrono::nanoseconds> slowest;
+    const FlowResult* any = nullptr;
     for (const Judged& j : judged) {
       const FlowResult& r = *j.result;
       if (r.flow->name != name) continue;
+      any = &r;
       failed += r.failed;
       probed += r.ports.size();
       planned += r.ports.size() + r.not_probed;
+      if (!per_target && r.latency) slowest = std::max(slowest.value_or(*r.latency), *r.latency);
       // A target that measured no latency (every port failed) gets no latency datum: the
       // guidelines allow "U", but Icinga 2's perfdata parser rejects it and its metric
       // writers drop the value with a warning on every check. The _failed count says it.
-      if (r.latency) {
-        PerfDatum latency;
-        latency.label = r.flow->name + "@" + r.target;
-        latency.value = seconds(*r.latency);
-        latency.unit = "s";
-        latency.warn = options.warning ? options.warning->text : "";
-        latency.crit = options.critical ? options.critical->text : "";
-        latency.min = 0;
-        latency.max = to_seconds(r.flow->timeout);
-        data.push_back(format_perf_datum(latency));
+      if (per_target && r.latency) {
+        data.push_back(latency_datum(r.flow->name + "@" + r.target, *r.latency, r, options));
       }
       if (j.certificate.days_left) {
         // Days left, whatever the status (check_tcp -D prints none when it alerts). The
@@ -229,6 +277,9 @@ std::string perfdata(const std::vector<Judged>& judged, const ReportOptions& opt
         days.crit = std::to_string(options.cert_critical_days) + ":";
         data.push_back(format_perf_datum(days));
       }
+    }
+    if (slowest && any != nullptr) {
+      data.push_back(latency_datum(name + "_latency_max", *slowest, *any, options));
     }
     PerfDatum failed_ports;
     failed_ports.label = name + "_failed";

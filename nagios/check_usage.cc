@@ -5,7 +5,8 @@ namespace vpm::nagios {
 std::string check_usage() {
   return R"(Usage:
   check_veeam_ports --config FILE [--role ROLE] [options]
-  check_veeam_ports -H HOST[,HOST...] -p PORTS [--udp] [--expect open|reachable|closed] [options]
+  check_veeam_ports -H HOST[,HOST...] -p PORTS [--udp] [--expect open|reachable|closed]
+                    [--source ADDRESS] [options]
 
 Checks the TCP and UDP flows that Veeam Agent for Windows needs, and reports them in the
 Monitoring Plugins format (exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN).
@@ -17,6 +18,10 @@ Config mode:
                          print the firewall rules ROLE needs (powershell: New-NetFirewallRule
                          commands; nftables: an nft -f script), probe nothing, exit 0;
                          needs --config and --role
+  --print-prometheus-sd [--exporter-port N]
+                         print a Prometheus file_sd JSON list of ROLE's hosts, each at its
+                         exporter's port (the exporter's default, or N), labelled role=ROLE;
+                         probe nothing, exit 0; needs --config and --role
   --veeam-export FILE    Veeam Agent's configuration export (Veeam.Agent.Configurator.exe
                          -export): its jobs' backup server, shared folder and cloud gateways
                          fill the roles backup_server, smb_share and cloud_gateway (the target
@@ -32,6 +37,8 @@ Ad-hoc mode (one flow, severity critical):
   -p, --ports LIST       ports and ranges, e.g. 10005,2500-3300
   --udp                  probe UDP instead of TCP
   --expect STATE         open (default), reachable (open or refused) or closed
+  --source ADDRESS       bind the probes to ADDRESS, an address of this machine (e.g. the
+                         backup network's); a flow's source: in the target file does the same
 
 Options:
   -t, --timeout SECONDS  per-probe timeout, e.g. 0.5 (default 2, or the config's); max 3600

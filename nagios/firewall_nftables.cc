@@ -50,15 +50,29 @@ std::string address_set(const std::vector<std::string>& addresses) {
   return addresses.size() == 1 ? addresses.front() : "{ " + join(addresses) + " }";
 }
 
+bool is_v6(const std::string& address) { return address.find(':') != std::string::npos; }
+
 // One line per address family of the scope ("ip daddr ...", "ip6 daddr ..."), or the match
-// alone when the rule is unscoped.
+// alone when the rule is unscoped. With a local address (the flow's source, outbound) only its
+// family's line remains, led by "ip saddr ADDRESS" (or ip6).
 std::vector<std::string> scoped_lines(const std::vector<std::string>& addresses, bool outbound,
-                                      const std::string& match) {
+                                      const std::string& match, const std::string& local) {
+  if (!local.empty()) {
+    const std::string family = is_v6(local) ? "ip6" : "ip";
+    std::vector<std::string> same_family;
+    for (const std::string& address : addresses) {
+      if (is_v6(address) == is_v6(local)) same_family.push_back(address);
+    }
+    if (addresses.empty()) return {family + " saddr " + local + " " + match};
+    if (same_family.empty()) return {};
+    return {family + " saddr " + local + " " + family + " daddr " + address_set(same_family) + " " +
+            match};
+  }
   if (addresses.empty()) return {match};
   std::vector<std::string> v4;
   std::vector<std::string> v6;
   for (const std::string& address : addresses) {
-    (address.find(':') == std::string::npos ? v4 : v6).push_back(address);
+    (is_v6(address) ? v6 : v4).push_back(address);
   }
   const std::string field = outbound ? " daddr " : " saddr ";
   std::vector<std::string> lines;
@@ -84,7 +98,12 @@ std::string chain(const FirewallRuleSet& set, Direction direction) {
     std::string match = rule.protocol == Protocol::kTcp ? "tcp dport " : "udp dport ";
     match += port_match(rule.ports) + " accept comment " +
              comment(rule.note.empty() ? rule.name : rule.name + ": " + rule.note);
-    for (const std::string& line : scoped_lines(rule.addresses, outbound, match)) {
+    const auto lines = scoped_lines(rule.addresses, outbound, match, rule.local_address);
+    if (lines.empty()) {
+      out += "\t\t#   no rule: no host on the other end is in the family of source " +
+             rule.local_address + "\n";
+    }
+    for (const std::string& line : lines) {
       out +=
           rule.enabled ? "\t\t" + line + "\n" : "\t\t# disabled (enabled: false): " + line + "\n";
     }

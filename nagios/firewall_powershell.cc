@@ -83,6 +83,7 @@ std::string format_powershell(const FirewallRuleSet& set) {
     out += outbound ? " -Direction Outbound" : " -Direction Inbound";
     out += rule.protocol == Protocol::kTcp ? " -Protocol TCP" : " -Protocol UDP";
     out += (outbound ? " -RemotePort " : " -LocalPort ") + port_list(rule.ports);
+    if (!rule.local_address.empty()) out += " -LocalAddress " + rule.local_address;
     if (!rule.addresses.empty()) out += " -RemoteAddress " + join(rule.addresses);
     out += " -Action Allow";
     if (!rule.enabled) out += " -Enabled False";

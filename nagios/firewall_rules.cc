@@ -135,7 +135,8 @@ FirewallRuleSet select_firewall_rules(const Config& config, std::string_view rol
                         flow.enabled,
                         {},
                         {},
-                        {}};
+                        {},
+                        direction == Direction::kOutbound ? flow.source : std::string()};
       scope(rule, lookup);
       set.rules.push_back(std::move(rule));
     };

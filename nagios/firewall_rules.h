@@ -38,6 +38,8 @@ struct FirewallRule {
   std::vector<std::string> addresses;
   std::string unscoped_reason;
   std::vector<std::string> resolved;  // "vbr01 -> 192.0.2.5, 2001:db8::5", for a comment
+  // Outbound: the flow's `source`, the local address its traffic leaves from; empty: any.
+  std::string local_address;
 };
 
 // The addresses a host of a role stands for in a rule, or why there are none.

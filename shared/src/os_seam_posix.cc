@@ -98,13 +98,37 @@ thread_local SpareSockets spare_sockets;
 
 }  // namespace
 
-ConnectStart begin_connect(const boost::asio::ip::tcp::endpoint& endpoint) {
+boost::system::error_code bind_source(int handle, const boost::asio::ip::address& source) {
+#ifdef IP_BIND_ADDRESS_NO_PORT
+  // The port is chosen at connect(), per destination, instead of reserved here for good.
+  const int no_port = 1;
+  if (source.is_v4()) {
+    ::setsockopt(handle, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &no_port, sizeof no_port);
+  }
+#endif
+  const boost::asio::ip::tcp::endpoint local(source, 0);
+  if (::bind(handle, local.data(), static_cast<socklen_t>(local.size())) == 0) return {};
+  return boost::system::error_code(errno, boost::system::system_category());
+}
+
+ConnectStart begin_connect(const boost::asio::ip::tcp::endpoint& endpoint,
+                           const SourceAddress& source) {
   ConnectStart start;
   const int family = endpoint.protocol().family();
-  const int fd = spare_sockets.take(family);
+  // A spare socket is unbound; a bound one is made fresh and closed after (see give_back).
+  const int fd = source ? ::socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0)
+                        : spare_sockets.take(family);
   if (fd < 0) {
     start.error = boost::system::error_code(errno, boost::system::system_category());
     return start;
+  }
+  if (source) {
+    if (const boost::system::error_code bind_error = bind_source(fd, *source)) {
+      ::close(fd);
+      start.error = bind_error;
+      start.bind_failed = true;
+      return start;
+    }
   }
   if (::connect(fd, endpoint.data(), static_cast<socklen_t>(endpoint.size())) == 0) {
     start.status = ConnectStart::Status::kConnected;
@@ -136,7 +160,7 @@ ConnectStart begin_connect(const boost::asio::ip::tcp::endpoint& endpoint) {
       return start;
     }
   }
-  if (error == ECONNREFUSED) {
+  if (error == ECONNREFUSED && !source) {
     spare_sockets.give_back(fd, family);
   } else {
     ::close(fd);
@@ -145,7 +169,8 @@ ConnectStart begin_connect(const boost::asio::ip::tcp::endpoint& endpoint) {
   return start;
 }
 
-bool finish_open_connect(int handle, const boost::asio::ip::tcp::endpoint& endpoint) {
+bool finish_open_connect(int handle, const boost::asio::ip::tcp::endpoint& endpoint,
+                         const SourceAddress& source) {
   sockaddr_storage local{};
   socklen_t length = sizeof local;
   bool itself = false;
@@ -156,6 +181,11 @@ bool finish_open_connect(int handle, const boost::asio::ip::tcp::endpoint& endpo
       local_endpoint.resize(length);
       itself = local_endpoint == endpoint;
     }
+  }
+  if (source) {
+    set_abortive_close(handle);
+    ::close(handle);
+    return itself;
   }
   // connect(AF_UNSPEC) on an established socket resets it, like close() with SO_LINGER {1, 0},
   // and leaves the socket ready for the next connect.

@@ -74,7 +74,14 @@ unsigned socket_budget() {
   return 1024;
 }
 
-ConnectStart begin_connect(const boost::asio::ip::tcp::endpoint& endpoint) {
+boost::system::error_code bind_source(Handle handle, const boost::asio::ip::address& source) {
+  const boost::asio::ip::tcp::endpoint local(source, 0);
+  if (::bind(handle, local.data(), static_cast<int>(local.size())) == 0) return {};
+  return wsa_error(::WSAGetLastError());
+}
+
+ConnectStart begin_connect(const boost::asio::ip::tcp::endpoint& endpoint,
+                           const SourceAddress& source) {
   ConnectStart start;
   const int family = endpoint.protocol().family();
   const SOCKET s = ::WSASocketW(family, SOCK_STREAM, IPPROTO_TCP, nullptr, 0,
@@ -94,6 +101,14 @@ ConnectStart begin_connect(const boost::asio::ip::tcp::endpoint& endpoint) {
   DWORD fail_on_icmp = 1;
   ::setsockopt(s, IPPROTO_TCP, TCP_FAIL_CONNECT_ON_ICMP_ERROR,
                reinterpret_cast<const char*>(&fail_on_icmp), sizeof fail_on_icmp);
+  if (source) {
+    if (const boost::system::error_code bind_error = bind_source(s, *source)) {
+      ::closesocket(s);
+      start.error = bind_error;
+      start.bind_failed = true;
+      return start;
+    }
+  }
 
   if (::connect(s, endpoint.data(), static_cast<int>(endpoint.size())) == 0) {
     start.status = ConnectStart::Status::kConnected;
@@ -111,7 +126,8 @@ ConnectStart begin_connect(const boost::asio::ip::tcp::endpoint& endpoint) {
   return start;
 }
 
-bool finish_open_connect(Handle handle, const boost::asio::ip::tcp::endpoint& endpoint) {
+bool finish_open_connect(Handle handle, const boost::asio::ip::tcp::endpoint& endpoint,
+                         const SourceAddress& /*source*/) {
   sockaddr_storage local{};
   int length = sizeof local;
   bool itself = false;

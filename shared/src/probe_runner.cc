@@ -9,6 +9,7 @@
 
 #include "host_resolver.h"
 #include "vpm/os_seam.h"
+#include "vpm/source_address.h"
 
 namespace vpm {
 namespace {
@@ -29,6 +30,8 @@ struct Batch {
     Clock::time_point finished{};
   };
   std::vector<FlowPlan> flows;
+  std::vector<std::optional<boost::asio::ip::address>> sources;  // per flow: its `source`
+  std::vector<std::string> source_problems;  // per flow: why it cannot leave from its source
   std::vector<Slot> slots;
   std::size_t remaining_slots = 0;
   Clock::time_point started = Clock::now();
@@ -42,6 +45,38 @@ struct Batch {
     if (--slot.remaining == 0) {
       slot.finished = Clock::now();
       if (--remaining_slots == 0) complete();
+    }
+  }
+
+  // Every port of a slot gets the same result without a probe (a failed lookup or bind).
+  void fail_slot(std::size_t slot_index, PortState state, const std::string& reason) {
+    Slot& slot = slots[slot_index];
+    const FlowPlan& plan = flows[slot.flow];
+    for (std::size_t i = 0; i < plan.ports.size(); ++i) {
+      slot.ports[i] = PortResult{plan.ports[i], state, {}, reason};
+      slot.probed[i] = true;
+    }
+    slot.remaining = 1;
+    port_done(slot_index);
+  }
+
+  // Each flow's source, parsed and asked of the system once per run (one bind per address):
+  // an address that is not this machine's fails the flow's ports, it never falls back.
+  void check_sources() {
+    std::map<std::string, std::string> problem_of;
+    sources.resize(flows.size());
+    source_problems.resize(flows.size());
+    for (std::size_t f = 0; f < flows.size(); ++f) {
+      const std::string& text = flows[f].flow->source;
+      if (text.empty()) continue;
+      std::string problem;
+      sources[f] = parse_source_address(text, &problem);
+      if (sources[f]) {
+        const auto [known, fresh] = problem_of.try_emplace(text);
+        if (fresh) known->second = source_bind_problem(*sources[f]);
+        problem = known->second;
+      }
+      source_problems[f] = std::move(problem);
     }
   }
 
@@ -88,6 +123,7 @@ void ProbeRunner::run(std::vector<FlowPlan> flows, RunDone done, RunDeadline dea
   auto batch = std::make_shared<Batch>(io_);
   batch->flows = std::move(flows);
   batch->done = std::move(done);
+  batch->check_sources();
 
   // Hosts are resolved once per run, however many flows point at them.
   std::map<std::string, std::vector<std::size_t>> slots_by_host;
@@ -132,20 +168,24 @@ void ProbeRunner::run(std::vector<FlowPlan> flows, RunDone done, RunDeadline dea
             Batch::Slot& slot = batch->slots[s];
             const FlowPlan& plan = batch->flows[slot.flow];
             if (!resolved.address) {
-              for (std::size_t i = 0; i < plan.ports.size(); ++i) {
-                slot.ports[i] = PortResult{plan.ports[i], PortState::kDnsError, {}, resolved.error};
-                slot.probed[i] = true;
-              }
-              slot.remaining = 1;
-              batch->port_done(s);
+              batch->fail_slot(s, PortState::kDnsError, resolved.error);
               continue;
             }
             slot.address = resolved.address->to_string();
+            const auto& source = batch->sources[slot.flow];
+            std::string source_problem = batch->source_problems[slot.flow];
+            if (source && source_problem.empty()) {
+              source_problem = source_family_problem(*source, *resolved.address);
+            }
+            if (!source_problem.empty()) {
+              batch->fail_slot(s, PortState::kError, source_problem);
+              continue;
+            }
             const ProbeFn probe = probe_for(*plan.flow);
             for (std::size_t i = 0; i < plan.ports.size(); ++i) {
               Job job{probe,
                       ProbeRequest{*resolved.address, plan.ports[i], plan.flow->timeout, host,
-                                   plan.flow->check},
+                                   plan.flow->check, source},
                       [batch, s, i](std::optional<PortResult> result) {
                         if (result && !batch->completed) {
                           batch->slots[s].ports[i] = std::move(*result);

@@ -12,6 +12,7 @@
 #include "tcp_connect.h"
 #include "vpm/os_seam.h"
 #include "vpm/probe.h"
+#include "vpm/source_address.h"
 
 namespace vpm {
 namespace {
@@ -32,11 +33,22 @@ class TcpConnectProbe : public std::enable_shared_from_this<TcpConnectProbe> {
   void start() {
     const tcp::endpoint endpoint(request_.address, request_.port);
     started_ = Clock::now();
-    const os::ConnectStart begun = os::begin_connect(endpoint);
+    if (request_.source) {
+      if (std::string problem = source_family_problem(*request_.source, request_.address);
+          !problem.empty()) {
+        post_failure(std::move(problem));
+        return;
+      }
+    }
+    const os::ConnectStart begun = os::begin_connect(endpoint, request_.source);
+    if (begun.bind_failed) {
+      post_failure(bind_failure(*request_.source, begun.error.message()));
+      return;
+    }
     if (begun.status == os::ConnectStart::Status::kConnected && !on_connected_) {
       // Open, and nothing more to ask: the socket never needs the reactor.
       latency_ = Clock::now() - started_;
-      const bool itself = os::finish_open_connect(begun.handle, endpoint);
+      const bool itself = os::finish_open_connect(begun.handle, endpoint, request_.source);
       boost::asio::post(socket_.get_executor(), [self = shared_from_this(), itself] {
         self->timer_.cancel();
         // Inside the ephemeral range a connect to a port nobody listens on can pick that
@@ -85,6 +97,14 @@ class TcpConnectProbe : public std::enable_shared_from_this<TcpConnectProbe> {
   }
 
  private:
+  // The probe could not be made as asked (its source): the state error, never a fallback.
+  void post_failure(std::string reason) {
+    boost::asio::post(socket_.get_executor(),
+                      [self = shared_from_this(), reason = std::move(reason)]() mutable {
+                        self->finish(PortState::kError, std::move(reason));
+                      });
+  }
+
   void post_outcome(const boost::system::error_code& ec) {
     latency_ = Clock::now() - started_;
     boost::asio::post(socket_.get_executor(),

@@ -16,6 +16,7 @@
 #include "udp_payloads.h"
 #include "vpm/os_seam.h"
 #include "vpm/probe.h"
+#include "vpm/source_address.h"
 
 namespace vpm {
 namespace {
@@ -42,6 +43,21 @@ class UdpProbe : public std::enable_shared_from_this<UdpProbe> {
   void start() {
     boost::system::error_code ec;
     socket_.open(request_.address.is_v4() ? udp::v4() : udp::v6(), ec);
+    if (!ec && request_.source) {
+      std::string problem = source_family_problem(*request_.source, request_.address);
+      if (problem.empty()) {
+        const boost::system::error_code bind_error =
+            os::bind_source(socket_.native_handle(), *request_.source);
+        if (bind_error) problem = bind_failure(*request_.source, bind_error.message());
+      }
+      if (!problem.empty()) {
+        boost::asio::post(socket_.get_executor(),
+                          [self = shared_from_this(), problem = std::move(problem)]() mutable {
+                            self->finish(PortState::kError, std::move(problem));
+                          });
+        return;
+      }
+    }
     if (!ec) os::prepare_udp_socket(socket_.native_handle());
     if (!ec) socket_.connect(udp::endpoint(request_.address, request_.port), ec);
     if (ec) {

@@ -171,7 +171,8 @@ TracePath trace_tcp_path(const TraceRequest& request) {
   const boost::asio::ip::tcp::endpoint endpoint(request.address, request.port);
   // select() on Windows waits for at most 64 sockets; a wave never needs more.
   const unsigned wave = std::clamp(request.max_in_flight, 1U, 64U);
-  boost::asio::ip::address source = request.address.is_v6()
+  boost::asio::ip::address source = request.source ? *request.source
+                                    : request.address.is_v6()
                                         ? boost::asio::ip::address(boost::asio::ip::address_v6())
                                         : boost::asio::ip::address(boost::asio::ip::address_v4());
   std::vector<HopAnswer> answers;

@@ -6,6 +6,8 @@
 #include <system_error>
 #include <thread>
 
+#include "vpm/source_address.h"
+
 namespace vpm {
 
 std::vector<Port> traceable_ports(const FlowResult& result) {
@@ -46,6 +48,8 @@ void trace_failures(std::vector<FlowResult>& results, const TraceLimits& limits)
       request.timeout = result.flow->timeout;
       request.max_hops = limits.max_hops;
       request.max_in_flight = hops_at_once;
+      std::string unusable;
+      request.source = parse_source_address(result.flow->source, &unusable);  // "": none
       jobs.push_back({&result, request, {}});
     }
   }

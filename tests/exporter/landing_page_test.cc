@@ -101,5 +101,50 @@ TEST(LandingPageTest, SaysSoWhenNothingRanYetOrTheLastReloadFailed) {
   EXPECT_NE(html.find("Not ready yet"), std::string::npos);
 }
 
+TEST(LandingFilterTest, ReadsTheQueryStringAndIgnoresWhatDoesNotParse) {
+  const LandingFilter f = parse_landing_filter("flow=restore&target=127.0.2&show=down&limit=50");
+  EXPECT_EQ(f.flow, "restore");
+  EXPECT_EQ(f.target, "127.0.2");
+  EXPECT_EQ(f.show, LandingFilter::Show::kDown);
+  EXPECT_EQ(f.limit, 50u);
+  EXPECT_EQ(parse_landing_filter("").limit, kDefaultLandingRows);
+  EXPECT_EQ(parse_landing_filter("limit=all").limit, static_cast<std::size_t>(-1));
+  EXPECT_EQ(parse_landing_filter("limit=-3&show=sideways&x=1").limit, kDefaultLandingRows);
+  EXPECT_EQ(parse_landing_filter("show=sideways").show, LandingFilter::Show::kAll);
+  EXPECT_EQ(parse_landing_filter("target=a+b%2Fc%zz").target, "a b/c%zz");
+  EXPECT_EQ(url_encode("a b/c-d"), "a%20b%2Fc-d");
+}
+
+// A backup server watching 1,000 agents: the flows table counts them, the rows come failing
+// first and stop at the limit, and the page stays small.
+TEST(LandingPageTest, AtFleetSizeFailingFirstCountsPerFlowAndALimit) {
+  Snapshot s;
+  const Flow restore = make_flow("restore", "135");
+  std::vector<FlowResult> results;
+  for (int t = 0; t < 1000; ++t) {
+    const bool failing = t == 700 || t == 900;
+    results.push_back(result(restore, "agent-" + std::to_string(t),
+                             {port(135, failing ? PortState::kFiltered : PortState::kOpen)}));
+  }
+  s.flows["restore"] = std::make_shared<const std::vector<FlowResult>>(std::move(results));
+  const std::string html = landing_page(s, info());
+  EXPECT_LT(html.size(), 200000u);
+  EXPECT_NE(html.find("<td class=\"num\">998</td>"), std::string::npos) << "targets up";
+  EXPECT_NE(html.find(">2</a></td>"), std::string::npos) << "targets down, linked";
+  EXPECT_NE(html.find("200 of 1000 matching rows"), std::string::npos);
+  const std::size_t first_row = html.find("<tr class=\"down\"><td>restore</td>");
+  ASSERT_NE(first_row, std::string::npos);
+  EXPECT_LT(first_row, html.find("<tr class=\"up\"><td>restore</td>")) << "failing first";
+  EXPECT_LT(html.find("agent-700"), html.find("agent-0<"));
+
+  LandingFilter only;
+  only.target = "agent-90";
+  only.show = LandingFilter::Show::kDown;
+  const std::string filtered = landing_page(s, info(), only);
+  EXPECT_NE(filtered.find("1 of 1 matching rows"), std::string::npos);
+  EXPECT_NE(filtered.find("<td>agent-900</td>"), std::string::npos);
+  EXPECT_EQ(filtered.find("<td>agent-700</td>"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace vpm::exporter

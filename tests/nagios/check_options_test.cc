@@ -72,6 +72,20 @@ TEST(CheckOptionsTest, ProtocolAndExpectation) {
   EXPECT_EQ(parse({"-H", "::1", "-p", "1", "--expect", "closed"}).expect, Expectation::kClosed);
 }
 
+TEST(CheckOptionsTest, SourceAddressInAdHocMode) {
+  EXPECT_EQ(parse({"-H", "::1", "-p", "1", "--source", "::1"}).source, "::1");
+  EXPECT_EQ(parse({"-H", "127.0.0.1", "-p", "1", "--source=127.0.0.2"}).source, "127.0.0.2");
+  EXPECT_EQ(parse({"-H", "::1", "-p", "1"}).source, "");
+  EXPECT_EQ(error_of({"-H", "::1", "-p", "1", "--source", "eth1"}),
+            "--source: \"eth1\" is not an IP address (give the IPv4 or IPv6 address of this "
+            "machine the probes leave from)");
+  EXPECT_EQ(error_of({"-H", "::1", "-p", "1", "--source", "::"}),
+            "--source: \"::\" is the unspecified address (leave source out to let the routing "
+            "table choose)");
+  EXPECT_EQ(error_of({"--config", "t.yaml", "--source", "127.0.0.2"}),
+            "--config cannot be combined with --source (ad-hoc mode)");
+}
+
 TEST(CheckOptionsTest, TimeoutInDecimalSeconds) {
   EXPECT_EQ(parse({"-H", "::1", "-p", "1", "-t", "0.5"}).timeout, Duration(500));
   EXPECT_EQ(parse({"-H", "::1", "-p", "1", "-t10"}).timeout, Duration(10000));
@@ -293,6 +307,31 @@ TEST(CheckOptionsTest, Textfile) {
             "--textfile has no effect with --print-firewall-rules (it probes nothing)");
 }
 
+TEST(CheckOptionsTest, PrintPrometheusSd) {
+  const CheckOptions o = parse({"--config", "t.yaml", "--role", "agent", "--print-prometheus-sd"});
+  EXPECT_TRUE(o.print_prometheus_sd);
+  EXPECT_EQ(o.exporter_port, kExporterDefaultPort);
+  EXPECT_EQ(parse({"--config", "t.yaml", "--role", "agent", "--print-prometheus-sd",
+                   "--exporter-port", "19867"})
+                .exporter_port,
+            19867);
+  EXPECT_EQ(error_of({"--config", "t.yaml", "--print-prometheus-sd"}),
+            "--print-prometheus-sd needs --role: the hosts whose exporters to list");
+  EXPECT_EQ(error_of({"--role", "agent", "--print-prometheus-sd"}),
+            "--print-prometheus-sd needs --config");
+  EXPECT_EQ(error_of({"--config", "t.yaml", "--role", "agent", "--exporter-port", "1"}),
+            "--exporter-port needs --print-prometheus-sd");
+  EXPECT_EQ(error_of({"--config", "t.yaml", "--role", "agent", "--print-prometheus-sd",
+                      "--exporter-port", "65536"}),
+            "--exporter-port: \"65536\" must be from 1 to 65535");
+  EXPECT_EQ(error_of({"--config", "t.yaml", "--role", "agent", "--print-prometheus-sd",
+                      "--exporter-port", "http"}),
+            "--exporter-port: \"http\" is not a whole number");
+  EXPECT_EQ(error_of({"--config", "t.yaml", "--role", "agent", "--print-prometheus-sd",
+                      "--print-firewall-rules", "nftables"}),
+            "--print-prometheus-sd cannot be combined with --print-firewall-rules");
+}
+
 TEST(CheckOptionsTest, PrintFirewallRules) {
   const CheckOptions o =
       parse({"--config", "t.yaml", "--role", "agent", "--print-firewall-rules", "powershell"});
@@ -331,10 +370,10 @@ TEST(CheckOptionsTest, PrintFirewallRules) {
 
 TEST(CheckOptionsTest, UsageMentionsEveryFlag) {
   const std::string usage = check_usage();
-  for (const char* flag :
-       {"--hostname", "--ports", "--udp", "--expect", "--timeout", "--max-time", "--warning",
-        "--critical", "--config", "--role", "--concurrency", "--verbose", "--help", "--version",
-        "--print-firewall-rules", "--textfile"}) {
+  for (const char* flag : {"--hostname", "--ports", "--udp", "--expect", "--timeout", "--max-time",
+                           "--warning", "--critical", "--config", "--role", "--concurrency",
+                           "--verbose", "--help", "--version", "--print-firewall-rules",
+                           "--source", "--print-prometheus-sd", "--exporter-port", "--textfile", "--job"}) {
     EXPECT_NE(usage.find(flag), std::string::npos) << flag;
   }
 }

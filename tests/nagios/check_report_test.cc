@@ -525,11 +525,55 @@ TEST(CheckReportTest, ManyTargetsKeepWholePerfdataUnderTheCap) {
   EXPECT_LT(report.output.size(), 8192u);
   const std::string line = first_line(report);
   EXPECT_LT(line.size(), 8192u);
-  // Whatever perfdata fits is whole: every datum parses.
-  for (const ParsedDatum& d : parse_perfdata(line)) {
-    EXPECT_FALSE(d.value.empty()) << d.label;
-    EXPECT_EQ(d.max, "2") << d.label;
+  // Past 16 targets the flow's latency is one datum, its slowest target's, so the counts fit.
+  const std::vector<ParsedDatum> data = parse_perfdata(line);
+  ASSERT_EQ(data.size(), 3u) << line;
+  EXPECT_EQ(data[0].label, "agent-to-backup-server-control_latency_max");
+  EXPECT_EQ(data[0].value, "0.0001");
+  EXPECT_EQ(data[0].max, "2");
+  EXPECT_EQ(data[1].label, "agent-to-backup-server-control_failed");
+  EXPECT_EQ(data[1].max, "300");
+  EXPECT_EQ(data[2].label, "agent-to-backup-server-control_probed");
+  EXPECT_EQ(data[2].value, "300");
+}
+
+TEST(CheckReportTest, UpToSixteenTargetsKeepALatencyEach) {
+  std::vector<FlowResult> results;
+  for (int t = 0; t < 16; ++t) {
+    results.push_back(result(make_flow("f"), {port(10005, PortState::kOpen, microseconds(100))},
+                             "h" + std::to_string(t)));
   }
+  const std::vector<ParsedDatum> data = parse_perfdata(first_line(make_report(results, {})));
+  ASSERT_EQ(data.size(), 18u);
+  EXPECT_EQ(data[0].label, "f@h0");
+  EXPECT_EQ(data[15].label, "f@h15");
+}
+
+// A backup server watching a fleet: a flow failing on many agents is summarised by how they
+// fail, largest group first, naming the targets of the small groups.
+TEST(CheckReportTest, AFlowFailingOnManyTargetsIsSummarisedByHost) {
+  std::vector<FlowResult> results;
+  for (int t = 0; t < 1000; ++t) {
+    const std::string host = "127.0." + std::to_string(t / 256) + "." + std::to_string(t % 256);
+    if (t == 529 || t == 772) {
+      results.push_back(result(make_flow("restore"),
+                               {port(135, PortState::kFiltered), port(445, PortState::kOpen)},
+                               host));
+    } else if (t < 996) {
+      results.push_back(result(make_flow("restore"),
+                               {port(135, PortState::kRefused), port(445, PortState::kRefused)},
+                               host));
+    } else {
+      results.push_back(result(make_flow("restore"),
+                               {port(135, PortState::kOpen), port(445, PortState::kOpen)}, host));
+    }
+  }
+  const Report report = make_report(results, {});
+  EXPECT_EQ(report.status, Status::kCritical);
+  EXPECT_EQ(summary_of(report),
+            "restore: 996 of 1,000 targets failing: tcp/135,445 refused (connection refused) on "
+            "994; tcp/135 filtered (no answer in 2s) on 2: 127.0.2.17, 127.0.3.4");
+  EXPECT_LT(report.output.size(), 8192u);
 }
 
 TEST(CheckReportTest, NoResultsIsUnknown) {

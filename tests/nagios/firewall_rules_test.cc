@@ -324,5 +324,45 @@ TEST(FirewallFormatNames, RoundTrip) {
   EXPECT_EQ(parse_firewall_format("iptables"), std::nullopt);
 }
 
+// A flow's source limits its outbound rule to that local address: -LocalAddress, and
+// "ip saddr" on nftables' output chain (only the source's family can carry the flow).
+TEST(FirewallRuleSource, OutboundRulesLeaveFromTheFlowsSource) {
+  const Config config = load_config_string(
+      "defaults: {source: 127.0.0.5}\n"
+      "roles:\n"
+      "  agent: {hosts: [127.0.0.1]}\n"
+      "  backup_server: {hosts: [127.0.0.2, '::1']}\n"
+      "flows:\n"
+      "  - {name: out, from: agent, to: backup_server, ports: [10005]}\n"
+      "  - {name: out6, from: agent, to: backup_server, ports: [10006], source: '::1'}\n"
+      "  - {name: in, from: backup_server, to: agent, ports: [6183]}\n",
+      "targets.yaml");
+  const FirewallRuleSet agent = select_firewall_rules(config, "agent", literal_addresses);
+  const std::string powershell = format_powershell(agent);
+  EXPECT_NE(powershell.find("-Direction Outbound -Protocol TCP -RemotePort 10005 -LocalAddress "
+                            "127.0.0.5 -RemoteAddress 127.0.0.2, ::1"),
+            std::string::npos)
+      << powershell;
+  EXPECT_NE(powershell.find("-RemotePort 10006 -LocalAddress ::1 -RemoteAddress"),
+            std::string::npos)
+      << powershell;
+  // Inbound: the rule is the receiving end's; the local address stays any.
+  EXPECT_NE(powershell.find("-LocalPort 6183 -RemoteAddress 127.0.0.2, ::1 -Action Allow"),
+            std::string::npos)
+      << powershell;
+  const std::string nft = format_nftables(agent);
+  EXPECT_NE(nft.find("\t\tip saddr 127.0.0.5 ip daddr 127.0.0.2 tcp dport 10005 accept"),
+            std::string::npos)
+      << nft;
+  EXPECT_NE(nft.find("\t\tip6 saddr ::1 ip6 daddr ::1 tcp dport 10006 accept"), std::string::npos)
+      << nft;
+  EXPECT_EQ(nft.find("ip6 daddr ::1 tcp dport 10005"), std::string::npos) << nft;
+  if (::geteuid() != 0 || test::run_command("command -v nft").exit_code != 0) return;
+  const std::string path = ::testing::TempDir() + "firewall_source.nft";
+  std::ofstream(path) << nft;
+  const test::CommandResult r = test::run_command("nft -c -f " + test::shell_quote(path) + " 2>&1");
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+}
+
 }  // namespace
 }  // namespace vpm::nagios

@@ -46,11 +46,14 @@ const std::vector<InvalidFile> kInvalidFiles = {
     {"defaults_duplicate_key.yaml",
      ":4:3: duplicate key \"timeout\" in defaults (first at line 2)"},
     {"defaults_not_mapping.yaml", ":1:11: defaults: expected a mapping, got a list"},
+    {"defaults_source_unspecified.yaml",
+     ":2:11: defaults.source: \"0.0.0.0\" is the unspecified address (leave source out to let "
+     "the routing table choose)"},
     {"defaults_unknown_key.yaml",
      ":2:3: unknown key \"tmeout\" in defaults (did you mean \"timeout\"?)"},
     {"defaults_unknown_key_no_match.yaml",
      ":3:3: unknown key \"retries\" in defaults (allowed keys: timeout, interval, concurrency, "
-     "per_target_concurrency, trace, trace_interval)"},
+     "per_target_concurrency, trace, trace_interval, source)"},
     {"discover_export_empty.yaml", ":5:32: discover.veeam_agent_export: empty value"},
     {"discover_export_missing.yaml",
      ":5:11: discover: missing required key \"veeam_agent_export\""},
@@ -91,6 +94,11 @@ const std::vector<InvalidFile> kInvalidFiles = {
      "\"2000\""},
     {"flow_http_with_tls_check.yaml",
      ":9:5: flows[0] (f).http: only with check: http (the flow's check is tls)"},
+    {"flow_source_interface_name.yaml",
+     ":8:13: flows[0] (ssh).source: \"eth1\" is not an IP address (give the IPv4 or IPv6 "
+     "address of this machine the probes leave from)"},
+    {"flow_source_list.yaml",
+     ":8:13: flows[0] (ssh).source: expected an IP address of this machine, got a list"},
     {"flow_starttls_maybe.yaml",
      ":9:15: flows[0] (f).starttls: expected true or false, got \"maybe\""},
     {"flow_starttls_without_smtp.yaml",
@@ -536,7 +544,7 @@ TEST(LoadConfigString, LimitsTheNumberOfFlows) {
   for (int i = 0; i < 10001; ++i) items += "1,";
   EXPECT_EQ(error_for("defaults: {flows: [" + items + "]}\n"),
             "test.yaml:1:12: unknown key \"flows\" in defaults (allowed keys: timeout, interval, "
-            "concurrency, per_target_concurrency, trace, trace_interval)");
+            "concurrency, per_target_concurrency, trace, trace_interval, source)");
 }
 
 // A million nodes as written, no alias: too large, and the message does not blame aliases.
@@ -689,6 +697,26 @@ TEST(Config, FindsRolesByName) {
 
 namespace vpm {
 namespace {
+
+// `source:` on flows and in defaults (issue 16): the flow's own wins, defaults' otherwise.
+TEST(LoadConfigSource, FlowsTakeTheSourceFromDefaultsUnlessTheySetIt) {
+  const Config config = load_config_string(
+      "defaults: {source: 192.0.2.10}\n"
+      "roles: {a: {hosts: [h1]}, b: {hosts: [h2]}}\n"
+      "flows:\n"
+      "  - {name: inherits, from: a, to: b, ports: [1]}\n"
+      "  - {name: own, from: a, to: b, ports: [2], source: '2001:db8::7'}\n",
+      "source.yaml");
+  EXPECT_EQ(config.defaults.source, "192.0.2.10");
+  EXPECT_EQ(config.flows[0].source, "192.0.2.10");
+  EXPECT_EQ(config.flows[1].source, "2001:db8::7");
+  EXPECT_EQ(load_config_string("roles: {a: {hosts: [h1]}}\nflows:\n"
+                               "  - {name: f, from: a, to: a, ports: [1]}\n",
+                               "default.yaml")
+                .flows[0]
+                .source,
+            "");
+}
 
 // `trace:` on flows and in defaults (issue 15): the flow's own wins, defaults' otherwise.
 TEST(LoadConfigTrace, FlowsTakeTraceFromDefaultsUnlessTheySetIt) {

@@ -23,7 +23,7 @@ jq -e '.uid == "veeam-ports" and .schemaVersion >= 38' "$dashboard" >/dev/null |
 bad=$(jq -r '[.. | objects | select(has("datasource")) | .datasource
               | select(type == "object" and .type == "prometheus" and .uid != "${datasource}")] | length' "$dashboard")
 [ "$bad" = 0 ] || fail "$bad data source references are not \${datasource}"
-for v in datasource job from to target; do
+for v in datasource job instance from to target; do
   jq -e --arg v "$v" '.templating.list | any(.name == $v)' "$dashboard" >/dev/null ||
     fail "template variable $v missing"
 done
@@ -90,7 +90,7 @@ rules_health=$(curl -sS "$api/rules" | jq -r '[.data.groups[].rules[] | select(.
 # Grafana's variables: every multi-value variable as "All" (.*), intervals as Prometheus durations.
 substitute() {
   sed -e 's/\$__rate_interval/1m/g; s/\$__interval/15s/g; s/\$__range/5m/g' \
-    -e 's/\$\(job\|from\|to\|target\)\b/.*/g; s/\${\(job\|from\|to\|target\)[^}]*}/.*/g'
+    -e 's/\$\(job\|instance\|from\|to\|target\)\b/.*/g; s/\${\(job\|instance\|from\|to\|target\)[^}]*}/.*/g'
 }
 
 # The panels that may legitimately be empty here: no flow of the test has a TLS check, and on
@@ -148,7 +148,7 @@ answer=$(query "$jobs")
 
 # Concrete variable values narrow the queries instead of breaking them.
 narrow=$(jq -r '.panels[] | select(.title == "Latency per flow") | .targets[0].expr' "$dashboard" |
-  sed 's/\$job/veeam_ports/; s/\$from/agent/; s/\$to/backup_server/; s/\$target/127.0.0.1/')
+  sed "s/\\\$job/veeam_ports/; s/\\\$instance/127.0.0.1:$exporter_port/; s/\\\$from/agent/; s/\\\$to/backup_server/; s/\\\$target/127.0.0.1/")
 [ "$(query "$narrow" | jq '.data.result | length')" -ge 1 ] || fail "latency with concrete variables: no data"
 
 [ "$failures" = 0 ] || fail "$failures of $checked dashboard queries failed"

@@ -38,8 +38,17 @@ refused_row=$(row agent-to-repository)
 [[ $refused_row == '<tr class="down">'* && $refused_row == *'<td>DOWN</td>'* ]] ||
   fail "agent-to-repository is not DOWN: $refused_row"
 [[ $refused_row == *refused* ]] || fail "the refused flow's row does not say refused: $refused_row"
-rows=$(grep -o '<tr class="\(up\|down\)">' "$STACK_TMP/dom.html" | wc -l)
-[ "$rows" = 3 ] || fail "expected 3 flow rows, found $rows"
+rows=$(grep -o '<tr class="\(up\|down\)"><td>[a-z]' "$STACK_TMP/dom.html" | wc -l)
+[ "$rows" = 3 ] || fail "expected 3 flow x target rows, found $rows"
+# The flows table (a row per flow, each linking to its rows) comes first, failing flows on top.
+summary=$(grep -o '<tr class="\(up\|down\)"><td><a href="?flow=[a-z-]*">' "$STACK_TMP/dom.html")
+[ "$(wc -l <<<"$summary")" = 3 ] || fail "expected 3 rows in the flows table: $summary"
+[[ $(head -1 <<<"$summary") == '<tr class="down">'* ]] || fail "a failing flow is not first: $summary"
+# The server-side filter: only the failing rows.
+browser --dump-dom "$url?show=down" >"$STACK_TMP/down.html" || fail "chromium --dump-dom ?show=down failed"
+down_rows=$(grep -o '<tr class="\(up\|down\)"><td>[a-z]' "$STACK_TMP/down.html" | sort | uniq -c)
+[ "$(grep -c . <<<"$down_rows")" = 1 ] && [[ $down_rows == *'"down"'* ]] ||
+  fail "?show=down shows other rows than the failing ones: $down_rows"
 
 mkdir -p "$artifacts"
 rm -f "$artifacts/landing_page.png"

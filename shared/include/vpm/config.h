@@ -61,6 +61,7 @@ struct Defaults {
   unsigned per_target_concurrency = 64;  // probes in flight against one host
   bool trace = true;                     // the exporter traces failing TCP flows (vpm/trace.h)
   Duration trace_interval{600000};       // at most one trace per flow x target this often
+  std::string source;  // the address probes leave from (vpm/source_address.h); empty: routing's
 };
 
 struct Role {
@@ -84,6 +85,9 @@ struct Flow {
   bool enabled = true;
   ServiceCheck check;  // `check:` and its options; connect unless set
   bool trace = true;   // from defaults unless set: the exporter may trace its failing ports
+  // The local address the probes are bound to before they connect, an IP literal validated by
+  // the loader (vpm/source_address.h); from defaults unless set; empty: the routing table picks.
+  std::string source;
   // Set by discovery only (vpm/veeam_discovery.h): the hosts of `to` this flow probes, when a
   // host's discovered port gives it a flow of its own. Unset: every host of `to`.
   std::optional<std::vector<std::string>> only_hosts;

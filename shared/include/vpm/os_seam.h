@@ -4,6 +4,7 @@
 #include <boost/system/error_code.hpp>
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -30,20 +31,30 @@ unsigned socket_budget();
 // A non-blocking TCP connect started by hand: on loopback and on a LAN the answer (SYN-ACK
 // or RST) is often already there when connect() returns, and reading it straight away saves
 // the reactor round trip, which is most of the cost of sweeping a range.
+// With a source the socket is bound to it (any port) before the connect.
 struct ConnectStart {
   enum class Status { kConnected, kPending, kFailed };
   Status status = Status::kFailed;
   NativeSocket handle{};            // owned by the caller unless kFailed
   boost::system::error_code error;  // with kFailed
+  bool bind_failed = false;         // with kFailed: `error` is the bind's, not the connect's
 };
-ConnectStart begin_connect(const boost::asio::ip::tcp::endpoint& endpoint);
+using SourceAddress = std::optional<boost::asio::ip::address>;
+ConnectStart begin_connect(const boost::asio::ip::tcp::endpoint& endpoint,
+                           const SourceAddress& source = std::nullopt);
+
+// Binds a socket not yet connected to `source`, port 0 (the system picks the port; on Linux only
+// at connect time, so a bound sweep does not run out of ports the way bind-then-connect can).
+boost::system::error_code bind_source(NativeSocket handle, const boost::asio::ip::address& source);
 
 // Ends a reachability probe's connect that succeeded inside begin_connect: the connection is
 // reset (RST, no TIME_WAIT on either side) and, where the system allows, the socket is kept for
 // a later begin_connect instead of being closed. Returns true when the connection went to
 // itself (local address and port equal the remote ones: a simultaneous open on a port that
 // nobody listens on, which a connect inside the ephemeral range can produce).
-bool finish_open_connect(NativeSocket handle, const boost::asio::ip::tcp::endpoint& endpoint);
+// A socket bound to a source is closed, never kept (a later connect may have no source).
+bool finish_open_connect(NativeSocket handle, const boost::asio::ip::tcp::endpoint& endpoint,
+                         const SourceAddress& source = std::nullopt);
 
 // After the socket became writable: the outcome of the connect (success or the error).
 boost::system::error_code connect_outcome(NativeSocket handle);

@@ -3,6 +3,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/address.hpp>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -17,6 +18,9 @@ struct ProbeRequest {
   Duration timeout{2000};  // the whole probe: connect and conversation
   std::string host{};      // the target as configured: TLS SNI, HTTP Host header
   ServiceCheck check{};    // which check and its options; connect by default
+  // The local address the socket is bound to before it connects (same family as `address`);
+  // unset: the routing table picks. A failed bind is the state error, "cannot bind ...".
+  std::optional<boost::asio::ip::address> source{};
 };
 
 // Called exactly once, never inline from the probe function, on the io_context's thread.

@@ -20,6 +20,8 @@ struct TraceRequest {
   Duration timeout{2000};       // the whole trace ends by then, silent hops or not
   unsigned max_hops = 30;       // TTLs 1..max_hops
   unsigned max_in_flight = 64;  // sockets at once; more hops than this go in waves
+  // The local address the hop sockets are bound to (a flow's `source`); unset: the kernel's.
+  std::optional<boost::asio::ip::address> source{};
 };
 
 // What came back to one TTL's connect.

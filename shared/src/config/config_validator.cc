@@ -13,6 +13,7 @@
 
 #include "config/name_suggestion.h"
 #include "vpm/quoted.h"  // vpm::quoted, qualified: <filesystem> brings std::quoted too
+#include "vpm/source_address.h"
 
 namespace vpm::config {
 namespace {
@@ -24,12 +25,14 @@ constexpr std::size_t kMaxListedNames = 20;
 
 constexpr std::array<std::string_view, 4> kTopLevelKeys{"defaults", "roles", "flows", "discover"};
 constexpr std::array<std::string_view, 1> kDiscoverKeys{"veeam_agent_export"};
-constexpr std::array<std::string_view, 6> kDefaultsKeys{
-    "timeout", "interval", "concurrency", "per_target_concurrency", "trace", "trace_interval"};
+constexpr std::array<std::string_view, 7> kDefaultsKeys{
+    "timeout", "interval",       "concurrency", "per_target_concurrency",
+    "trace",   "trace_interval", "source"};
 constexpr std::array<std::string_view, 2> kRoleKeys{"hosts", "description"};
-constexpr std::array<std::string_view, 17> kFlowKeys{
-    "name",    "from",     "to",      "protocol", "ports", "expect", "sample",   "severity", "note",
-    "timeout", "interval", "enabled", "check",    "tls",   "http",   "starttls", "trace"};
+constexpr std::array<std::string_view, 18> kFlowKeys{
+    "name",   "from",     "to",   "protocol", "ports",    "expect",
+    "sample", "severity", "note", "timeout",  "interval", "enabled",
+    "check",  "tls",      "http", "starttls", "trace",    "source"};
 constexpr std::array<std::string_view, 3> kTlsKeys{"server_name", "ca_file", "verify"};
 constexpr std::array<std::string_view, 2> kHttpKeys{"path", "expect_status"};
 constexpr std::string_view kCheckChoices =
@@ -111,6 +114,14 @@ class ConfigValidator {
     yaml_.fail(value_mark(field), path + ": " + problem);
   }
 
+  // An IP literal; whether it is this machine's is asked at each run (vpm/source_address.h).
+  std::string read_source(const Field& field, const std::string& path) {
+    std::string text = yaml_.read_scalar(field, path, "an IP address of this machine");
+    std::string problem;
+    if (!parse_source_address(text, &problem)) yaml_.fail(value_mark(field), path + ": " + problem);
+    return text;
+  }
+
   Duration read_timeout(const Field& field, const std::string& path) {
     const Duration timeout = read_duration(field, path);
     if (timeout <= Duration::zero()) {
@@ -188,6 +199,8 @@ class ConfigValidator {
     if (const Field* f = fields.find("trace_interval")) {
       defaults.trace_interval = read_duration(*f, "defaults.trace_interval");
     }
+    if (const Field* f = fields.find("source"))
+      defaults.source = read_source(*f, "defaults.source");
     return defaults;
   }
 
@@ -382,6 +395,9 @@ class ConfigValidator {
     if (const Field* f = fields.find("enabled")) flow.enabled = read_bool(*f, path + ".enabled");
     const Field* trace = fields.find("trace");
     flow.trace = trace != nullptr ? read_bool(*trace, path + ".trace") : config.defaults.trace;
+    const Field* source = fields.find("source");
+    flow.source =
+        source != nullptr ? read_source(*source, path + ".source") : config.defaults.source;
     read_service_check(fields, path, flow);
     return flow;
   }
