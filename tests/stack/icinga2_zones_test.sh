@@ -27,12 +27,12 @@ include <plugins>
 include "zones.conf"
 CONF
 
-icinga2_validate "$d" 5
+icinga2_validate "$d" 6
 
 /usr/sbin/icinga2 object list --type Service "${ICINGA2_DEFINES[@]}" >"$d/objects.out" 2>&1 ||
   { cat "$d/objects.out"; fail "icinga2 object list failed"; }
 for service in vbr-a.example.test:a:veeam-flows-backup-server vbr-b.example.test:b:veeam-flows-backup-server \
-  pc-a1.example.test:a:veeam-flows-agent; do
+  pc-a1.example.test:a:veeam-flows-agent "pc-a1.example.test:a:veeam-job-Nightly to VBR"; do
   IFS=: read -r host site name <<<"$service"
   attributes=$(awk -v o="Object '$host!$name'" \
     'index($0, o) {f = 1; next} /^Object /{f = 0} f' "$d/objects.out")
