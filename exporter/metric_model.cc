@@ -65,6 +65,8 @@ enum FlowFamily : std::size_t {
   kTlsNotAfter,
   kTlsVersion,
   kTlsVerified,
+  kServiceInfo,
+  kServiceDuration,
   kPathHops,
   kBlockedAt,
   kFlowFamilyCount
@@ -120,6 +122,19 @@ std::vector<MetricFamily> empty_flow_families() {
                            "1 when the port's certificate chain verified for the target's name "
                            "(system store or the flow's ca_file) in the last run, else 0.",
                            MetricType::Gauge);
+  f[kServiceInfo] = family(
+      "veeam_flow_service_info",
+      "What answered on a port of a flow with a service check in the last run: the check, the "
+      "SMB dialect negotiated (smb), the TLS version (tls, smtp with STARTTLS); empty where "
+      "none. For ports whose service answered as expected, and smb ports below min_dialect. "
+      "Always 1.",
+      MetricType::Gauge);
+  f[kServiceDuration] = family(
+      "veeam_flow_service_duration_seconds",
+      "How long the service check's exchange took in the last run, from the end of the TCP "
+      "connect to the verdict (nbns: the datagram's round trip). Absent for connect checks and "
+      "ports whose connect failed.",
+      MetricType::Gauge);
   f[kPathHops] = family("veeam_flow_path_hops",
                         "Hops that answered the last trace of a failing TCP port (where its path "
                         "stops: see veeam_flow_blocked_at_info).",
@@ -156,6 +171,30 @@ void add_trace(const Sample& sample, const std::string& name, const std::string&
             {"outcome", outcome_label(path.outcome)}},
            1);
   }
+}
+
+// A label value of few possible values: the dialects MS-SMB2 names, "other" for the rest.
+std::string dialect_label(const std::string& dialect) {
+  if (dialect.empty() || parse_smb_dialect(dialect)) return dialect;
+  return "other";
+}
+
+template <typename Sample>
+void add_service(const Sample& sample, const std::string& name, const Flow& flow,
+                 const std::string& target, const PortResult& p) {
+  if (!p.service_time) return;
+  const std::string port = std::to_string(p.port);
+  sample(kServiceDuration, {{"flow", name}, {"target", target}, {"port", port}},
+         seconds(*p.service_time));
+  if (p.state != PortState::kOpen && p.smb_dialect.empty()) return;
+  sample(kServiceInfo,
+         {{"flow", name},
+          {"target", target},
+          {"port", port},
+          {"check", to_string(flow.check.kind)},
+          {"dialect", dialect_label(p.smb_dialect)},
+          {"tls_version", p.tls ? std::string_view(p.tls->version) : std::string_view()}},
+         1);
 }
 
 // One flow's samples, given to `sample(family, labels, value)` (every flow family is a gauge):
@@ -220,6 +259,7 @@ void add_flow(const Sample& sample, const std::string& name, const std::vector<F
       sample(kTlsVerified, {{"flow", name}, {"target", r.target}, {"port", port}},
              p.tls->verified ? 1 : 0);
     }
+    for (const PortResult& p : r.ports) add_service(sample, name, flow, r.target, p);
     for (const PortTrace& trace : r.traces) add_trace(sample, name, r.target, trace);
   }
 }
