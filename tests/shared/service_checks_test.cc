@@ -220,6 +220,21 @@ TEST(LdapCheck, AnswersTheRootDseSearch) {
   EXPECT_EQ(outcome.result.reason, "LDAP, rootDSE answered");
 }
 
+TEST(ServiceTime, NoneForConnectChecksAndFailedConnects) {
+  FakeTcpServer server(test::silent);
+  const auto connected = run_check(CheckKind::kConnect, server.port());
+  EXPECT_EQ(connected.result.state, PortState::kOpen);
+  EXPECT_FALSE(connected.result.service_time.has_value());
+  const auto refused = run_check(CheckKind::kLdap, test::closed_tcp_port());
+  EXPECT_EQ(refused.result.state, PortState::kRefused);
+  EXPECT_FALSE(refused.result.service_time.has_value());
+  // A silent service: the exchange lasted until the deadline.
+  const auto silent = run_check(CheckKind::kLdap, server.port(), 300ms);
+  EXPECT_EQ(silent.result.state, PortState::kMismatch);
+  ASSERT_TRUE(silent.result.service_time.has_value());
+  EXPECT_GT(*silent.result.service_time, 200ms);
+}
+
 TEST(LdapCheck, AnyLdapResultPasses) {
   FakeTcpServer server([](int fd) {
     test::read_bytes(fd, ldap_rootdse_request(1).size());
@@ -531,6 +546,9 @@ TEST(NbnsCheck, NodeStatusResponsePasses) {
   check.kind = CheckKind::kNbns;
   const auto outcome = run_check(check, nbns.port(), 1s, Protocol::kUdp);
   EXPECT_EQ(outcome.result.state, PortState::kOpen) << outcome.result.reason;
+  EXPECT_EQ(outcome.result.reason, "NetBIOS name VBR01");
+  ASSERT_TRUE(outcome.result.service_time.has_value());
+  EXPECT_EQ(*outcome.result.service_time, outcome.result.latency);  // one datagram each way
 }
 
 TEST(NbnsCheck, AnEchoIsAMismatch) {
