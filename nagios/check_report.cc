@@ -72,6 +72,13 @@ std::string failure_reason(const FlowResult& r, const PortResult& port) {
   return port.reason.empty() ? default_reason(r, port.state) : port.reason;
 }
 
+// At -v, what answered on a passing port of a service check ("SMB 3.1.1"); empty otherwise.
+std::string service_detail(const FlowResult& r, const PortResult& port, int verbosity) {
+  if (verbosity == 0 || r.flow->check.kind == CheckKind::kConnect) return {};
+  if (port.state != PortState::kOpen || !judge(r.flow->expect, port.state)) return {};
+  return port.reason;
+}
+
 // Consecutive ports (in the order given) as ranges: 1,2,3,7 -> 1-3,7.
 std::vector<PortRange> to_ranges(const std::vector<Port>& ports) {
   std::vector<PortRange> ranges;
@@ -253,6 +260,8 @@ std::string perfdata(const std::vector<Judged>& judged, const ReportOptions& opt
     const bool per_target = targets_of_flow[name] <= kPerTargetPerfdata;
     std::optional<std::chrono::nanoseconds> slowest;
     const FlowResult* any = nullptr;
+    std::optional<std::chrono::nanoseconds> service_time;  // the flow's slowest, any target
+    double service_max = 0;
     for (const Judged& j : judged) {
       const FlowResult& r = *j.result;
       if (r.flow->name != name) continue;
@@ -261,6 +270,10 @@ std::string perfdata(const std::vector<Judged>& judged, const ReportOptions& opt
       probed += r.ports.size();
       planned += r.ports.size() + r.not_probed;
       if (!per_target && r.latency) slowest = std::max(slowest.value_or(*r.latency), *r.latency);
+      if (r.service_time) {
+        service_time = std::max(service_time.value_or(*r.service_time), *r.service_time);
+        service_max = to_seconds(r.flow->timeout);
+      }
       // A target that measured no latency (every port failed) gets no latency datum: the
       // guidelines allow "U", but Icinga 2's perfdata parser rejects it and its metric
       // writers drop the value with a warning on every check. The _failed count says it.
@@ -293,6 +306,15 @@ std::string perfdata(const std::vector<Judged>& judged, const ReportOptions& opt
     probed_ports.min = 0;
     probed_ports.max = static_cast<double>(planned);
     data.push_back(format_perf_datum(probed_ports));
+    if (service_time) {  // a service check's exchange after the connect; none measured: none
+      PerfDatum service;
+      service.label = name + "_service";
+      service.value = seconds(*service_time);
+      service.unit = "s";
+      service.min = 0;
+      service.max = service_max;
+      data.push_back(format_perf_datum(service));
+    }
   }
   std::string text;
   for (const std::string& datum : data) {
@@ -375,8 +397,10 @@ void describe_result(const Judged& j, const ReportOptions& options, bool& explai
   std::size_t hidden = 0;
   for (std::size_t begin = 0; begin < r.ports.size();) {
     std::size_t end = begin + 1;
+    const std::string detail = service_detail(r, r.ports[begin], options.verbosity);
     while (end < r.ports.size() && r.ports[end].state == r.ports[begin].state &&
-           r.ports[end - 1].port != 65535 && r.ports[end].port == r.ports[end - 1].port + 1) {
+           r.ports[end - 1].port != 65535 && r.ports[end].port == r.ports[end - 1].port + 1 &&
+           service_detail(r, r.ports[end], options.verbosity) == detail) {
       ++end;
     }
     const PortResult& port = r.ports[begin];
@@ -390,6 +414,8 @@ void describe_result(const Judged& j, const ReportOptions& options, bool& explai
                          std::to_string(end - begin) + " " + std::string(to_string(port.state));
       if (options.verbosity > 0 && !judge(r.flow->expect, port.state)) {
         line += " (" + failure_reason(r, port) + ")";
+      } else if (!detail.empty()) {
+        line += " (" + detail + ")";
       }
       out.add(clean(line));
       ++shown;

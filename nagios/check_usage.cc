@@ -56,7 +56,8 @@ Options:
   --cert-critical-days N
                          CRITICAL when fewer than N days are left (default 7); the days are in
                          the perfdata ('<flow>@<target>_cert_days') whatever the status
-  -v, --verbose          a line per failing port range with its reason (repeatable)
+  -v, --verbose          a line per failing port range with its reason, and what answered on
+                         the passing ports of service checks (repeatable)
   --trace                trace each failing TCP port that is filtered or unreachable to the
                          hop that stops it (at most 16 per run; no privileges needed; Linux
                          5.8+, Windows 10 2004+ / Server 2022+)

@@ -24,7 +24,7 @@ Status worst(Status a, Status b);
 struct ReportOptions {
   std::optional<NagiosRange> warning;  // latency thresholds in seconds
   std::optional<NagiosRange> critical;
-  int verbosity = 0;  // 1+: a line per failing port range
+  int verbosity = 0;  // 1+: a line per failing port range, service checks' details
   // A TLS certificate that expires in fewer days than these raises WARNING / CRITICAL.
   int cert_warning_days = 30;
   int cert_critical_days = 7;

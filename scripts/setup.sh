@@ -28,6 +28,7 @@ test_tools=(
   chromium                                # the landing page in a headless browser
   jq curl systemd                         # dashboard queries, systemd-analyze verify
   prometheus-node-exporter                # the check's --textfile read by the textfile collector
+  samba                                   # the smb check against a real smbd (its own conf)
 )
 missing_of() {
   local p
@@ -51,6 +52,11 @@ if [ $((${#missing[@]} + ${#missing_tools[@]})) -gt 0 ]; then
     echo "setup: some test tools did not install cleanly; the tests that need them will skip:" \
       "$(missing_of "${test_tools[@]}" | tr '\n' ' ')" >&2
     dpkg --configure -a >/dev/null 2>&1 || true
+  fi
+  # The tests start their own smbd on a free loopback port; the package's daemons would take
+  # 127.0.0.1:139, where SmbCheck.OnPort139StartsANetbiosSession runs its fake.
+  if command -v systemctl >/dev/null && [ -d /run/systemd/system ]; then
+    systemctl disable --now smbd nmbd samba-ad-dc >/dev/null 2>&1 || true
   fi
 fi
 

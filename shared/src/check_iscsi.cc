@@ -11,7 +11,7 @@ void probe_iscsi(boost::asio::io_context& io, const ProbeRequest& request, Probe
           "an iSCSI login response", [](ByteView b) { return parse_iscsi_login_reply(b).frame; },
           [c](ByteView bytes) {
             const IscsiLoginReply reply = parse_iscsi_login_reply(bytes);
-            c->pass("iSCSI login response, status class " + std::to_string(reply.status_class));
+            c->pass("iSCSI login answered, status class " + std::to_string(reply.status_class));
           });
     });
   });

@@ -10,11 +10,11 @@ void probe_ldap(boost::asio::io_context& io, const ProbeRequest& request, ProbeD
           "an LDAP response", [](ByteView b) { return parse_ldap_reply(b).frame; },
           [c](ByteView bytes) {
             const LdapReply reply = parse_ldap_reply(bytes);
-            if (reply.operation == 4) return c->pass("LDAP rootDSE entry");
+            if (reply.operation == 4) return c->pass("LDAP, rootDSE answered");
             if (reply.result_code) {
-              return c->pass("LDAP result " + std::to_string(*reply.result_code));
+              return c->pass("LDAP, result code " + std::to_string(*reply.result_code));
             }
-            c->pass("LDAP response, operation " + std::to_string(reply.operation));
+            c->pass("LDAP, operation " + std::to_string(reply.operation));
           });
     });
   });

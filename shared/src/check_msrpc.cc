@@ -10,7 +10,8 @@ void probe_msrpc(boost::asio::io_context& io, const ProbeRequest& request, Probe
       c->receive(
           "a DCE/RPC bind_ack", [](ByteView b) { return parse_msrpc_bind_reply(b).frame; },
           [c](ByteView bytes) {
-            c->pass(parse_msrpc_bind_reply(bytes).ack ? "DCE/RPC bind_ack" : "DCE/RPC bind_nak");
+            c->pass(parse_msrpc_bind_reply(bytes).ack ? "DCE/RPC bind accepted"
+                                                      : "DCE/RPC bind rejected (bind_nak)");
           });
     });
   });

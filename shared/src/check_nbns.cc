@@ -8,7 +8,9 @@ void probe_nbns(boost::asio::io_context& io, const ProbeRequest& request, ProbeD
   const std::uint16_t id = udp_transaction_id();
   udp_exchange(io, request, std::move(done), nbns_node_status_request(id), [id](ByteView reply) {
     const NbnsNodeStatus status = parse_nbns_node_status(reply, id);
-    return status.valid ? std::string() : "expected an NBNS node status, " + status.reason;
+    if (!status.valid) return ReplyVerdict{false, "expected an NBNS node status, " + status.reason};
+    if (status.first_name.empty()) return ReplyVerdict{true, "NetBIOS node status, no names"};
+    return ReplyVerdict{true, "NetBIOS name " + status.first_name};
   });
 }
 

@@ -25,7 +25,7 @@ void start_tls(const std::shared_ptr<Conversation>& c) {
         return c->mismatch("expected 220 to STARTTLS, got " + reply_text(reply));
       }
       c->start_tls(c->request().check.tls,
-                   [c] { c->pass("SMTP with STARTTLS, " + tls_summary(*c->result().tls)); });
+                   [c] { c->pass("ESMTP, STARTTLS, " + tls_summary(*c->result().tls)); });
     });
   });
 }
@@ -48,7 +48,7 @@ void probe_smtp(boost::asio::io_context& io, const ProbeRequest& request, ProbeD
           const bool offered = smtp_offers_starttls(ehlo);
           if (offered) return start_tls(c);
           if (c->request().check.starttls) return c->mismatch("SMTP without STARTTLS");
-          c->pass("SMTP, no STARTTLS offered");
+          c->pass("ESMTP, no STARTTLS offered");
         });
       });
     });

@@ -1,5 +1,8 @@
 // Spellings of the enums in the target file, in messages and in metrics labels.
+#include <array>
+#include <cstdio>
 #include <initializer_list>
+#include <utility>
 
 #include "vpm/config.h"
 
@@ -96,6 +99,30 @@ bool check_fits_protocol(CheckKind k, Protocol p) {
   if (k == CheckKind::kNbns) return p == Protocol::kUdp;
   return p == Protocol::kTcp;
 }
+
+namespace {
+constexpr std::array<std::pair<std::uint16_t, std::string_view>, 5> kSmbDialects{
+    {{0x0202, "2.0.2"}, {0x0210, "2.1"}, {0x0300, "3.0"}, {0x0302, "3.0.2"}, {0x0311, "3.1.1"}}};
+}  // namespace
+
+std::string smb_dialect_name(std::uint16_t dialect) {
+  for (const auto& [number, name] : kSmbDialects) {
+    if (number == dialect) return std::string(name);
+  }
+  if (dialect == 0x02ff) return "2.???";  // the wildcard of a multi-protocol negotiate
+  char hex[8];
+  std::snprintf(hex, sizeof hex, "0x%04x", static_cast<unsigned>(dialect));
+  return hex;
+}
+
+std::optional<std::uint16_t> parse_smb_dialect(std::string_view text) {
+  for (const auto& [number, name] : kSmbDialects) {
+    if (name == text) return number;
+  }
+  return std::nullopt;
+}
+
+std::string_view smb_dialect_choices() { return "2.0.2, 2.1, 3.0, 3.0.2 or 3.1.1"; }
 
 const Role* Config::find_role(std::string_view name) const {
   for (const Role& role : roles) {

@@ -104,7 +104,8 @@ Conversation::Conversation(tcp::socket socket, ProbeRequest request, PortResult 
       timer_(socket_.get_executor()),
       request_(std::move(request)),
       result_(std::move(connected)),
-      done_(std::move(done)) {}
+      done_(std::move(done)),
+      connected_at_(Clock::now()) {}
 
 void Conversation::run(boost::asio::io_context& io, const ProbeRequest& request, ProbeDone done,
                        Script script) {
@@ -204,7 +205,7 @@ void Conversation::on_read(const boost::system::error_code& ec, std::size_t byte
   }
   if (ec) {
     if (closed_by_peer(ec)) {
-      if (buffer_.empty()) return mismatch("connection closed without reply");
+      if (buffer_.empty()) return mismatch(std::string(kClosedWithoutReply));
       return mismatch("expected " + expected_ + ", " + got(received) +
                       " then the connection closed");
     }
@@ -271,6 +272,8 @@ void Conversation::finish(PortState state, std::string reason) {
   }
   result_.state = state;
   result_.reason = std::move(reason);
+  result_.service_time =
+      std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - connected_at_);
   ProbeDone done = std::move(done_);
   done(std::move(result_));
 }

@@ -23,6 +23,8 @@ namespace vpm {
 // Replies are never buffered beyond this: a peer that sends more without completing one is
 // not the service expected.
 inline constexpr std::size_t kMaxReplyBytes = std::size_t{64} * 1024;
+// The mismatch's reason when the peer closed before sending a byte (smb then asks in SMB1).
+inline constexpr std::string_view kClosedWithoutReply = "connection closed without reply";
 
 class Conversation : public std::enable_shared_from_this<Conversation> {
  public:
@@ -55,6 +57,9 @@ class Conversation : public std::enable_shared_from_this<Conversation> {
   void pass(std::string note = {}) { finish(PortState::kOpen, std::move(note)); }
   void mismatch(std::string reason) { finish(PortState::kMismatch, std::move(reason)); }
 
+  // smb: the dialect the server chose, for the result (PortResult::smb_dialect).
+  void set_smb_dialect(std::string dialect) { result_.smb_dialect = std::move(dialect); }
+
   const ProbeRequest& request() const { return request_; }
   const PortResult& result() const { return result_; }
   // "[127.0.0.1]" or "[IPv6:::1]": our own address as an SMTP address literal (RFC 5321 4.1.3).
@@ -81,11 +86,14 @@ class Conversation : public std::enable_shared_from_this<Conversation> {
   std::string expected_;
   Framer framer_;
   OnReply on_reply_;
+  Clock::time_point connected_at_;  // where the service time starts
   bool deadline_passed_ = false;
   bool finished_ = false;
 };
 
-// "TLSv1.3, certificate verified" or "..., certificate not verified (self-signed certificate)".
-std::string tls_summary(const TlsInfo& tls);  // check_tls.cc
+// "TLS 1.3, certificate CN=vbr01, 364 days left, verified" or "..., not verified (self-signed
+// certificate)": what a TLS handshake showed, for the open port's reason. check_tls.cc.
+std::string tls_summary(const TlsInfo& tls, std::chrono::system_clock::time_point now =
+                                                std::chrono::system_clock::now());
 
 }  // namespace vpm

@@ -14,6 +14,10 @@ FlowResult summarise(std::shared_ptr<const Flow> flow, std::string target, std::
   result.ports = std::move(ports);
   for (const PortResult& port : result.ports) {
     ++result.counts[static_cast<std::size_t>(port.state)];
+    if (port.service_time) {
+      result.service_time =
+          std::max(result.service_time.value_or(*port.service_time), *port.service_time);
+    }
     if (port.tls && port.tls->not_after &&
         (!result.tls_not_after || *port.tls->not_after < *result.tls_not_after)) {
       result.tls_not_after = port.tls->not_after;

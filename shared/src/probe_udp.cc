@@ -111,9 +111,10 @@ class UdpProbe : public std::enable_shared_from_this<UdpProbe> {
     if (finished_) return;
     if (!ec) {
       latency_ = Clock::now() - started_;
-      std::string wrong = check_ ? check_(ByteView(reply_.data(), bytes)) : std::string();
-      const PortState state = wrong.empty() ? PortState::kOpen : PortState::kMismatch;
-      finish(state, std::move(wrong));
+      if (!check_) return finish(PortState::kOpen, {});
+      ReplyVerdict verdict = check_(ByteView(reply_.data(), bytes));
+      service_time_ = latency_;  // one datagram each way: the exchange is the round trip
+      finish(verdict.expected ? PortState::kOpen : PortState::kMismatch, std::move(verdict.text));
       return;
     }
     if (ec == boost::asio::error::operation_aborted) return;
@@ -133,6 +134,7 @@ class UdpProbe : public std::enable_shared_from_this<UdpProbe> {
     result.state = state;
     result.latency = latency_;
     result.reason = std::move(reason);
+    result.service_time = service_time_;
     result.out_of_descriptors = out_of_descriptors_;
     ProbeDone done = std::move(done_);
     done(std::move(result));
@@ -148,6 +150,7 @@ class UdpProbe : public std::enable_shared_from_this<UdpProbe> {
   Clock::time_point started_{};
   Clock::time_point deadline_{};
   std::chrono::nanoseconds latency_{0};
+  std::optional<std::chrono::nanoseconds> service_time_;  // a reply the check judged
   bool resent_ = false;
   bool finished_ = false;
   bool out_of_descriptors_ = false;  // no socket could be made

@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include "vpm/config.h"  // smb_dialect_name
+
 namespace vpm {
 
 using Bytes = std::vector<std::uint8_t>;
@@ -37,6 +39,9 @@ inline std::string got(ByteView bytes) { return "got " + describe_bytes(bytes); 
 // MS-SMB2 2.2.3 NEGOTIATE offering dialects 2.0.2, 2.1, 3.0 and 3.0.2, behind the 4-byte
 // header of RFC 1002 4.3.6 / MS-SMB2 2.1 (direct TCP: a zero byte and a 24-bit length).
 Bytes smb2_negotiate_request();
+// MS-CIFS 2.2.4.52.1 SMB_COM_NEGOTIATE offering the one SMB1 dialect "NT LM 0.12": asked only
+// of a server that closed on the SMB2 NEGOTIATE, to tell an SMB1-only server from the rest.
+Bytes smb1_negotiate_request();
 // RFC 1002 4.3.2 SESSION REQUEST for called name "*SMBSERVER" (any server answers to it).
 Bytes netbios_session_request();
 // C706 12.6.4.3 bind to the endpoint mapper e1af8308-5d1f-11c9-91a4-08002b14a0fa v3.0, NDR.
@@ -56,14 +61,18 @@ Bytes nbns_node_status_request(std::uint16_t transaction_id);
 // --- Replies --------------------------------------------------------------------------------
 
 // An SMB2 NEGOTIATE response (MS-SMB2 2.2.4) after the 4-byte session header. Complete once the
-// header and the dialect are in (the rest, security blob included, is not needed).
+// header and the dialect are in (the rest, security blob included, is not needed), except for
+// 3.1.1, whose whole message is read to check its negotiate contexts (2.2.4.1): one must be the
+// preauthentication integrity context with SHA-512. An SMB1 reply (0xFF 'S' 'M' 'B') is
+// complete at its protocol id: a server that answers an SMB2 NEGOTIATE in SMB1 has no SMB2.
 struct SmbNegotiateReply {
   Frame frame;
+  bool smb1 = false;                     // the reply was SMB1
   std::uint32_t status = 0;              // NTSTATUS of the response
   std::optional<std::uint16_t> dialect;  // DialectRevision when the negotiate succeeded
+  std::uint16_t cipher = 0;              // 3.1.1: the encryption cipher chosen, 0 for none
 };
 SmbNegotiateReply parse_smb2_negotiate_reply(ByteView bytes);
-std::string smb_dialect_name(std::uint16_t dialect);  // 0x0302 -> "3.0.2"
 
 // RFC 1002 4.3.3-4.3.5: positive (0x82), negative (0x83, with an error code) or retarget (0x84).
 struct NetbiosSessionReply {

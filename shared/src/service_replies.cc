@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "byte_reading.h"
 #include "service_messages.h"
 
 namespace vpm {
@@ -13,23 +14,7 @@ constexpr std::size_t kPreviewChars = 40;
 constexpr std::size_t kPreviewBytes = 8;
 constexpr std::size_t kMaxLineBytes = 8192;
 
-unsigned be16(ByteView b, std::size_t at) { return static_cast<unsigned>(b[at] << 8U) | b[at + 1]; }
-unsigned le16(ByteView b, std::size_t at) { return b[at] | static_cast<unsigned>(b[at + 1] << 8U); }
-std::uint32_t le32(ByteView b, std::size_t at) {
-  return static_cast<std::uint32_t>(le16(b, at)) |
-         (static_cast<std::uint32_t>(le16(b, at + 2)) << 16U);
-}
-
 bool printable(std::uint8_t c) { return c >= 0x20 && c < 0x7f; }
-
-// Whether `bytes` so far agree with `prefix` (as far as they go).
-bool agrees_with(ByteView bytes, std::string_view prefix) {
-  const std::size_t n = std::min(bytes.size(), prefix.size());
-  for (std::size_t i = 0; i < n; ++i) {
-    if (bytes[i] != static_cast<std::uint8_t>(prefix[i])) return false;
-  }
-  return true;
-}
 
 // The first line ending in `bytes` ("\n", with or without "\r"): the offset of '\n', or npos.
 std::size_t line_end(ByteView bytes, std::size_t from) {
@@ -69,72 +54,6 @@ std::string describe_bytes(ByteView bytes) {
     out += hex;
   }
   return bytes.size() > kPreviewBytes ? out + " ..." : out;
-}
-
-SmbNegotiateReply parse_smb2_negotiate_reply(ByteView b) {
-  SmbNegotiateReply reply;
-  if (!b.empty() && b[0] != 0x00) {
-    reply.frame = Frame::wrong(got(b));
-    return reply;
-  }
-  // The protocol id, as soon as its bytes are there: SMB1 (0xFF) or SMB2 (0xFE) 'S' 'M' 'B'.
-  if (b.size() > 4) {
-    const ByteView id = b.subspan(4, std::min<std::size_t>(b.size() - 4, 4));
-    if (agrees_with(id, "\xffSMB")) {
-      if (id.size() == 4) reply.frame = Frame::wrong("got an SMB1 response (no SMB2 dialect)");
-      return reply;
-    }
-    if (!agrees_with(id, "\xfeSMB")) {
-      reply.frame = Frame::wrong(got(b.subspan(4)));
-      return reply;
-    }
-  }
-  if (b.size() < 4) return reply;
-  const std::size_t length = (std::size_t{b[1]} << 16U) | (std::size_t{b[2]} << 8U) | b[3];
-  constexpr std::size_t kHeader = 64;
-  constexpr std::size_t kNeeded = kHeader + 6;  // StructureSize, SecurityMode, DialectRevision
-  if (length < kHeader) {
-    if (b.size() >= 8)
-      reply.frame = Frame::wrong("got an SMB2 message of " + std::to_string(length) + " bytes");
-    return reply;
-  }
-  const std::size_t want = 4 + std::min(length, kNeeded);
-  if (b.size() < want) return reply;
-  const ByteView smb = b.subspan(4);
-  const unsigned command = le16(smb, 12);
-  const std::uint32_t flags = le32(smb, 16);
-  if (le16(smb, 4) != kHeader || command != 0 || (flags & 0x1U) == 0) {
-    reply.frame = Frame::wrong("got an SMB2 message that is not a NEGOTIATE response");
-    return reply;
-  }
-  reply.status = le32(smb, 8);
-  if (reply.status == 0 && length >= kNeeded && le16(smb, kHeader) == 65) {
-    reply.dialect = static_cast<std::uint16_t>(le16(smb, kHeader + 4));
-  }
-  reply.frame = Frame::complete(want);
-  return reply;
-}
-
-std::string smb_dialect_name(std::uint16_t dialect) {
-  switch (dialect) {
-    case 0x0202:
-      return "2.0.2";
-    case 0x0210:
-      return "2.1";
-    case 0x0300:
-      return "3.0";
-    case 0x0302:
-      return "3.0.2";
-    case 0x0311:
-      return "3.1.1";
-    case 0x02ff:
-      return "2.???";
-    default:
-      break;
-  }
-  char hex[8];
-  std::snprintf(hex, sizeof hex, "0x%04x", dialect);
-  return hex;
 }
 
 NetbiosSessionReply parse_netbios_session_reply(ByteView b) {

@@ -115,7 +115,7 @@ Bytes smb2_negotiate_request() {
   put_zeros(smb, 8);   // SessionId
   put_zeros(smb, 16);  // Signature
   // NEGOTIATE request, MS-SMB2 2.2.3.
-  constexpr std::array<unsigned, 4> kDialects{0x0202, 0x0210, 0x0300, 0x0302};
+  constexpr std::array<unsigned, 5> kDialects{0x0202, 0x0210, 0x0300, 0x0302, 0x0311};
   put16le(smb, 36);  // StructureSize
   put16le(smb, kDialects.size());
   put16le(smb, 0x0001);  // SecurityMode: signing enabled
@@ -124,8 +124,62 @@ Bytes smb2_negotiate_request() {
   constexpr std::array<std::uint8_t, 16> kClientGuid{'v', 'e', 'e', 'a', 'm', '-', 'p', 'o',
                                                      'r', 't', '-', 'm', 'o', 'n', '0', '1'};
   smb.insert(smb.end(), kClientGuid.begin(), kClientGuid.end());
-  put_zeros(smb, 8);  // ClientStartTime (no 3.1.1, so no negotiate contexts)
+  // With 3.1.1 offered, ClientStartTime is NegotiateContextOffset (from the SMB2 header, 8-byte
+  // aligned), NegotiateContextCount and Reserved2; the contexts follow the dialects.
+  const std::size_t offset_at = smb.size();
+  put32le(smb, 0);  // NegotiateContextOffset, set below
+  put16le(smb, 2);  // NegotiateContextCount
+  put16le(smb, 0);  // Reserved2
   for (unsigned dialect : kDialects) put16le(smb, dialect);
+  put_zeros(smb, (8 - smb.size() % 8) % 8);
+  const auto offset = static_cast<std::uint32_t>(smb.size());
+  for (std::size_t i = 0; i < 4; ++i) {
+    smb[offset_at + i] = static_cast<std::uint8_t>((offset >> (8 * i)) & 0xffU);
+  }
+  // 2.2.3.1.1 SMB2_PREAUTH_INTEGRITY_CAPABILITIES: SHA-512 and a salt. The salt only feeds the
+  // preauthentication hash of a session setup, which a probe never starts: a fixed one will do.
+  constexpr std::size_t kSaltBytes = 32;
+  put16le(smb, 0x0001);                  // ContextType
+  put16le(smb, 2 + 2 + 2 + kSaltBytes);  // DataLength
+  put32le(smb, 0);                       // Reserved
+  put16le(smb, 1);                       // HashAlgorithmCount
+  put16le(smb, kSaltBytes);              // SaltLength
+  put16le(smb, 0x0001);                  // SHA-512
+  for (std::size_t i = 0; i < kSaltBytes; ++i) put8(smb, static_cast<unsigned>(0x5a ^ i));
+  put_zeros(smb, (8 - smb.size() % 8) % 8);  // each context starts 8-byte aligned
+  // 2.2.3.1.2 SMB2_ENCRYPTION_CAPABILITIES: the ciphers, preferred first.
+  constexpr std::array<unsigned, 4> kCiphers{0x0004, 0x0002, 0x0003, 0x0001};  // AES-256-GCM..
+  put16le(smb, 0x0002);                                                        // ContextType
+  put16le(smb, 2 + 2 * kCiphers.size());                                       // DataLength
+  put32le(smb, 0);                                                             // Reserved
+  put16le(smb, kCiphers.size());                                               // CipherCount
+  for (unsigned cipher : kCiphers) put16le(smb, cipher);
+  return session_message(smb);
+}
+
+Bytes smb1_negotiate_request() {
+  Bytes smb;
+  put8(smb, 0xff);
+  put8(smb, 'S');
+  put8(smb, 'M');
+  put8(smb, 'B');
+  put8(smb, 0x72);       // Command: SMB_COM_NEGOTIATE
+  put32le(smb, 0);       // Status
+  put8(smb, 0x18);       // Flags: case insensitive, canonicalized paths
+  put16le(smb, 0xc801);  // Flags2: Unicode, NT status, extended security, long names
+  put16le(smb, 0);       // PIDHigh
+  put_zeros(smb, 8);     // SecurityFeatures
+  put16le(smb, 0);       // Reserved
+  put16le(smb, 0xffff);  // TID: none yet
+  put16le(smb, 0xfeff);  // PIDLow
+  put16le(smb, 0);       // UID
+  put16le(smb, 0);       // MID
+  put8(smb, 0);          // WordCount
+  const std::string_view dialect = "NT LM 0.12";
+  put16le(smb, static_cast<unsigned>(1 + dialect.size() + 1));  // ByteCount
+  put8(smb, 0x02);                                              // BufferFormat: dialect string
+  smb.insert(smb.end(), dialect.begin(), dialect.end());
+  put8(smb, 0);
   return session_message(smb);
 }
 

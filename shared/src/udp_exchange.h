@@ -14,8 +14,13 @@
 
 namespace vpm {
 
-// Empty when the reply is the service expected, else the mismatch's reason.
-using ReplyCheck = std::function<std::string(ByteView reply)>;
+// Whether the reply is the service expected; `text` says what answered (the open port's
+// reason), or else why not (the mismatch's reason).
+struct ReplyVerdict {
+  bool expected = false;
+  std::string text;
+};
+using ReplyCheck = std::function<ReplyVerdict(ByteView reply)>;
 
 void udp_exchange(boost::asio::io_context& io, const ProbeRequest& request, ProbeDone done,
                   std::vector<std::uint8_t> payload, ReplyCheck check);

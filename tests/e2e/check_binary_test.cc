@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdio>
 #include <fstream>
@@ -448,6 +449,29 @@ TEST(E2ECheckTest, LoadsOpensslForATlsFlowAndChecksIt) {
   const std::string loaded = loaded_libraries(log);
   EXPECT_NE(loaded.find("file=libssl.so.3 [0];  dynamically loaded by"), std::string::npos)
       << loaded;
+}
+
+// -v says what answered on the passing TLS port, and the perfdata times the handshake.
+TEST(E2ECheckTest, VerboseSaysWhatAnsweredAndPerfdataTimesTheExchange) {
+  const TempDir dir;
+  const TestCert cert = make_self_signed(dir.path(), "server", {});
+  FakeTcpServer server([&cert](int fd) { serve_tls(fd, cert); });
+  const TempConfig config(one_flow_config(server.port(), tls_check_lines(cert)));
+  const CommandResult r = check(config.arg() + " -v");
+  expect_plugin_output(r);
+  EXPECT_EQ(r.exit_code, kOk) << r.out;
+  EXPECT_TRUE(std::regex_search(
+      r.out, std::regex("\n  " + std::to_string(server.port()) +
+                        ": 1 open \\(TLS 1\\.[23], certificate CN=localhost, 364 days left, "
+                        "verified\\)\n")))
+      << r.out;
+  const auto data = perfdata(r.out);
+  const auto service = std::find_if(data.begin(), data.end(),
+                                    [](const Datum& d) { return d.label == "flow_service"; });
+  ASSERT_NE(service, data.end()) << r.out;
+  EXPECT_GT(std::stod(service->value), 0.0);
+  EXPECT_EQ(service->uom, "s");
+  EXPECT_EQ(service->max, "2");
 }
 
 // As if libssl3 were missing: plain TCP flows are checked as ever, a tls flow is a tls_error

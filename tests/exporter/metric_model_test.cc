@@ -190,6 +190,50 @@ TEST(MetricModelTest, TlsFamiliesOnlyWhereAHandshakeCompleted) {
   EXPECT_EQ(samples(families, "veeam_flow_tls_version_info").size(), 1u);
 }
 
+TEST(MetricModelTest, ServiceFamiliesOnlyWhereAServiceCheckTalked) {
+  Snapshot s = fixed_snapshot();
+  EXPECT_EQ(find_family(flow_families(s, ModelOptions{}), "veeam_flow_service_info"), nullptr);
+  EXPECT_EQ(find_family(flow_families(s, ModelOptions{}), "veeam_flow_service_duration_seconds"),
+            nullptr);
+  Flow share = make_flow("agent-to-share-smb", "139,445,4450,4451");
+  share.check.kind = CheckKind::kSmb;
+  PortResult smb311 = port(445, PortState::kOpen, std::chrono::microseconds(100), "SMB 3.1.1");
+  smb311.smb_dialect = "3.1.1";
+  smb311.service_time = std::chrono::microseconds(1500);
+  PortResult below = port(139, PortState::kMismatch, std::chrono::microseconds(100),
+                          "SMB 2.1, below min_dialect 3.0");
+  below.smb_dialect = "2.1";
+  below.service_time = std::chrono::microseconds(700);
+  PortResult silent = port(4450, PortState::kMismatch, std::chrono::microseconds(100), "no reply");
+  silent.service_time = std::chrono::seconds(2);
+  PortResult odd = port(4451, PortState::kOpen, std::chrono::microseconds(100), "SMB 0x0abc");
+  odd.smb_dialect = "0x0abc";
+  odd.service_time = std::chrono::microseconds(900);
+  s.flows[share.name] = std::make_shared<const std::vector<FlowResult>>(
+      std::vector<FlowResult>{result(share, "fs01", {below, smb311, silent, odd})});
+  const auto families = flow_families(s, ModelOptions{});
+  const Labels at_445 = {{"flow", "agent-to-share-smb"}, {"target", "fs01"}, {"port", "445"}};
+  EXPECT_EQ(gauge(families, "veeam_flow_service_duration_seconds", at_445), 0.0015);
+  EXPECT_EQ(gauge(families, "veeam_flow_service_duration_seconds",
+                  {{"flow", "agent-to-share-smb"}, {"port", "4450"}}),
+            2);
+  EXPECT_EQ(samples(families, "veeam_flow_service_duration_seconds").size(), 4u);
+  const auto info = samples(families, "veeam_flow_service_info", at_445);
+  ASSERT_EQ(info.size(), 1u);
+  EXPECT_EQ(labels_of(*info.front()), (Labels{{"flow", "agent-to-share-smb"},
+                                              {"target", "fs01"},
+                                              {"port", "445"},
+                                              {"check", "smb"},
+                                              {"dialect", "3.1.1"},
+                                              {"tls_version", ""}}));
+  // Below min_dialect still names the dialect; a silent port has none to give; an unknown
+  // dialect is "other", so the label keeps few values.
+  EXPECT_EQ(gauge(families, "veeam_flow_service_info", {{"port", "139"}, {"dialect", "2.1"}}), 1);
+  EXPECT_EQ(samples(families, "veeam_flow_service_info", {{"port", "4450"}}).size(), 0u);
+  EXPECT_EQ(gauge(families, "veeam_flow_service_info", {{"port", "4451"}, {"dialect", "other"}}),
+            1);
+}
+
 TEST(MetricModelTest, PortUpOnlyForFlowsWithinThePerPortLimit) {
   ModelOptions options;
   options.per_port_limit = 16;
@@ -453,6 +497,10 @@ TEST(ExporterCollectorTest, ThePageOfABusySnapshotIsWhatTextSerializerWritesOfCo
                 std::chrono::system_clock::time_point(std::chrono::milliseconds(1767225600123 + i));
           }
         }
+        if (i % 4 == 2) {
+          r.service_time = std::chrono::microseconds(50 + p);
+          if (p % 2 == 0) r.smb_dialect = t == 0 ? "3.1.1" : "0x0abc";
+        }
         found.push_back(std::move(r));
       }
       results.push_back(result(flow, "host-" + std::to_string(t) + ".example.org", found, i));
@@ -464,6 +512,8 @@ TEST(ExporterCollectorTest, ThePageOfABusySnapshotIsWhatTextSerializerWritesOfCo
   const std::string page = collector.text().joined();
   EXPECT_GT(page.size(), 300000u);
   EXPECT_NE(page.find("veeam_flow_tls_version_info{"), std::string::npos);
+  EXPECT_NE(page.find("veeam_flow_service_info{"), std::string::npos);
+  EXPECT_NE(page.find("veeam_flow_service_duration_seconds{"), std::string::npos);
   EXPECT_NE(page.find("to=\"role \\\"quoted\\\" \\\\ with\\nnewline, ünïcødé\""),
             std::string::npos);
   EXPECT_TRUE(test::same_text(without_process_lines(page),

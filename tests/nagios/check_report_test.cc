@@ -775,3 +775,48 @@ TEST(CheckReportTimeLimit, NotesLeadTheLongOutput) {
 
 }  // namespace
 }  // namespace vpm::nagios
+
+namespace vpm::nagios {
+namespace {
+
+// An smb flow whose two ports answered with different dialects, each after `exchange`.
+FlowResult smb_result(microseconds exchange_10001, microseconds exchange_10002) {
+  Flow flow = make_flow("share");
+  flow.check.kind = CheckKind::kSmb;
+  PortResult a = port(10001, PortState::kOpen, microseconds(200), "SMB 3.1.1");
+  a.service_time = exchange_10001;
+  PortResult b = port(10002, PortState::kOpen, microseconds(200), "SMB 3.0.2");
+  b.service_time = exchange_10002;
+  return result(flow, {a, b});
+}
+
+TEST(ServiceDetails, VerboseLinesSayWhatAnswered) {
+  const FlowResult smb = smb_result(microseconds(1500), microseconds(2500));
+  const auto quiet = lines_of(make_report({smb}, {}).output);
+  EXPECT_NE(std::find(quiet.begin(), quiet.end(), "  10001-10002: 2 open"), quiet.end())
+      << make_report({smb}, {}).output;
+  ReportOptions verbose;
+  verbose.verbosity = 1;
+  const std::string out = make_report({smb}, verbose).output;
+  const auto loud = lines_of(out);
+  EXPECT_NE(std::find(loud.begin(), loud.end(), "  10001: 1 open (SMB 3.1.1)"), loud.end()) << out;
+  EXPECT_NE(std::find(loud.begin(), loud.end(), "  10002: 1 open (SMB 3.0.2)"), loud.end()) << out;
+  // A connect flow's open ports say nothing more at -v.
+  const FlowResult plain =
+      result(make_flow("plain"), {port(10005, PortState::kOpen, microseconds(100), "connected")});
+  const auto connect = lines_of(make_report({plain}, verbose).output);
+  EXPECT_NE(std::find(connect.begin(), connect.end(), "  10005: 1 open"), connect.end());
+}
+
+TEST(ServiceDetails, PerfdataHasTheSlowestExchangePerServiceFlow) {
+  const std::string first = first_line(
+      make_report({smb_result(microseconds(1500), microseconds(2500)),
+                   result(make_flow("plain"), {port(10005, PortState::kOpen, microseconds(100))})},
+                  {}));
+  EXPECT_NE(first.find("'share_probed'=2;;;0;2 'share_service'=0.0025s;;;0;2 "), std::string::npos)
+      << first;
+  EXPECT_EQ(first.find("plain_service"), std::string::npos) << first;
+}
+
+}  // namespace
+}  // namespace vpm::nagios

@@ -8,6 +8,7 @@
 #include <thread>
 #include <vector>
 
+#include "conversation.h"
 #include "shared/service_test_util.h"
 #include "support/fake_server.h"
 #include "support/flow_edit.h"
@@ -53,7 +54,9 @@ TEST_F(TlsCheckTest, ValidCertificateVerifiesAgainstTheCaFile) {
   ASSERT_TRUE(r.tls->not_after.has_value());
   EXPECT_NEAR(std::chrono::duration<double>(*r.tls->not_after - before).count(), 365.0 * 86400,
               120);
-  EXPECT_EQ(r.reason, r.tls->version + ", certificate verified");
+  // The test certificate is made for 365 days, some time before this test: 364 full days left.
+  EXPECT_EQ(r.reason, "TLS " + r.tls->version.substr(4) +
+                          ", certificate CN=localhost, 364 days left, verified");
 }
 
 TEST_F(TlsCheckTest, TheIpLiteralIsVerifiedWhenNoNameIsGiven) {
@@ -68,7 +71,9 @@ TEST_F(TlsCheckTest, SelfSignedWithoutCaFileIsReportedNotFailed) {
   ASSERT_TRUE(r.tls.has_value());
   EXPECT_FALSE(r.tls->verified);
   EXPECT_EQ(r.tls->verify_error, "self-signed certificate");
-  EXPECT_EQ(r.reason, r.tls->version + ", certificate not verified (self-signed certificate)");
+  EXPECT_EQ(r.reason, "TLS " + r.tls->version.substr(4) +
+                          ", certificate CN=localhost, 364 days left, not verified (self-signed "
+                          "certificate)");
 }
 
 TEST_F(TlsCheckTest, SelfSignedFailsWhenVerificationIsRequired) {
@@ -216,6 +221,33 @@ TEST(FlowResultTls, TheSoonestExpiryOfTheFlowsPorts) {
   const FlowResult r = summarise(vpm::test::shared(Flow{}), "h", "", {a, b, c});
   EXPECT_EQ(r.tls_not_after, t + 24h);
   EXPECT_EQ(summarise(vpm::test::shared(Flow{}), "h", "", {c}).tls_not_after, std::nullopt);
+}
+
+}  // namespace
+}  // namespace vpm
+
+namespace vpm {
+namespace {
+
+TEST(TlsSummary, VersionCommonNameDaysLeftAndVerification) {
+  const auto now = system_clock::now();
+  TlsInfo tls;
+  tls.version = "TLSv1.2";
+  tls.subject = "O=Example\\, Inc.,CN=vbr01.example.test,C=DE";
+  tls.not_after = now + std::chrono::hours(24 * 30) + std::chrono::minutes(5);
+  tls.verified = true;
+  EXPECT_EQ(tls_summary(tls, now),
+            "TLS 1.2, certificate CN=vbr01.example.test, 30 days left, verified");
+  tls.subject = "O=No Common Name";
+  tls.not_after = now - std::chrono::hours(24 * 2) - std::chrono::minutes(5);
+  tls.verified = false;
+  tls.verify_error = "certificate has expired";
+  EXPECT_EQ(tls_summary(tls, now),
+            "TLS 1.2, expired 2 days ago, not verified (certificate has expired)");
+  tls.subject = "CN=" + std::string(300, 'x');
+  tls.not_after.reset();
+  EXPECT_EQ(tls_summary(tls, now), "TLS 1.2, certificate CN=" + std::string(64, 'x') +
+                                       ", not verified (certificate has expired)");
 }
 
 }  // namespace

@@ -99,6 +99,11 @@ const std::vector<InvalidFile> kInvalidFiles = {
      "address of this machine the probes leave from)"},
     {"flow_source_list.yaml",
      ":8:13: flows[0] (ssh).source: expected an IP address of this machine, got a list"},
+    {"flow_smb_min_dialect_unknown.yaml",
+     ":9:24: flows[0] (f).smb.min_dialect: invalid value \"4.0\" (expected 2.0.2, 2.1, 3.0, "
+     "3.0.2 or 3.1.1)"},
+    {"flow_smb_without_smb_check.yaml",
+     ":9:5: flows[0] (f).smb: only with check: smb (the flow's check is tls)"},
     {"flow_starttls_maybe.yaml",
      ":9:15: flows[0] (f).starttls: expected true or false, got \"maybe\""},
     {"flow_starttls_without_smtp.yaml",
@@ -419,6 +424,8 @@ TEST(LoadConfigFile, ReadsServiceChecksAndTheirOptions) {
   EXPECT_EQ(flow("dc-ldap").check.kind, CheckKind::kLdap);
   EXPECT_EQ(flow("share").check.kind, CheckKind::kSmb);
   EXPECT_EQ(flow("share").expect, Expectation::kReachable);
+  EXPECT_EQ(flow("share").check.smb.min_dialect, 0x0300);
+  EXPECT_FALSE(flow("dc-ldap").check.smb.min_dialect);
   EXPECT_EQ(flow("epm").check.kind, CheckKind::kMsrpc);
   EXPECT_EQ(flow("nbns").check.kind, CheckKind::kNbns);
   EXPECT_EQ(flow("iscsi").check.kind, CheckKind::kIscsi);

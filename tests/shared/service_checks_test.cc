@@ -42,39 +42,66 @@ std::string smb2_negotiate_response(unsigned dialect) {
   std::string smb = "\xfeSMB";
   put16le(smb, 64);  // StructureSize
   put16le(smb, 0);
-  put32le(smb, 0);  // STATUS_SUCCESS
-  put16le(smb, 0);  // NEGOTIATE
-  put16le(smb, 1);  // CreditResponse
-  put32le(smb, 1);  // Flags: SMB2_FLAGS_SERVER_TO_REDIR
+  put32le(smb, dialect == 0 ? 0xc00000bbU : 0);  // STATUS_NOT_SUPPORTED or STATUS_SUCCESS
+  put16le(smb, 0);                               // NEGOTIATE
+  put16le(smb, 1);                               // CreditResponse
+  put32le(smb, 1);                               // Flags: SMB2_FLAGS_SERVER_TO_REDIR
   smb += std::string(64 - smb.size(), '\0');
   std::string body;
   put16le(body, 65);  // StructureSize
   put16le(body, 1);   // SecurityMode
   put16le(body, dialect);
-  body += std::string(64 - body.size(), '\0');
+  if (dialect == 0x0311) {
+    // NegotiateContextCount 1 at 6, NegotiateContextOffset 128 at 60: preauth integrity,
+    // SHA-512 and a 32-byte salt (MS-SMB2 2.2.4, 2.2.3.1.1).
+    put16le(body, 1);
+    body += std::string(60 - body.size(), '\0');
+    put32le(body, 128);
+    put16le(body, 0x0001);
+    put16le(body, 38);
+    put32le(body, 0);
+    put16le(body, 1);
+    put16le(body, 32);
+    put16le(body, 0x0001);
+    body += std::string(32, '\x5a');
+  }
+  body += std::string(body.size() < 64 ? 64 - body.size() : 0, '\0');
   smb += body;
   const std::string header = {'\0', '\0', static_cast<char>(smb.size() >> 8U),
                               static_cast<char>(smb.size() & 0xffU)};
   return header + smb;
 }
 
-// Reads one SMB2 request behind its session header; the command, or -1.
-int read_smb2_request(int fd) {
+// Reads one SMB message behind its session header ("\xfeSMB" or "\xffSMB"); empty if other.
+std::string read_smb_message(int fd, std::string_view protocol = "\xfeSMB") {
   const std::string header = test::read_bytes(fd, 4);
-  if (header.size() != 4 || header[0] != '\0') return -1;
+  if (header.size() != 4 || header[0] != '\0') return {};
   const std::size_t length =
       (static_cast<std::size_t>(static_cast<unsigned char>(header[2])) << 8U) |
       static_cast<unsigned char>(header[3]);
   const std::string smb = test::read_bytes(fd, length);
-  if (smb.size() != length || smb.compare(0, 4, "\xfeSMB") != 0) return -1;
-  return static_cast<unsigned char>(smb[12]);
+  if (smb.size() != length || smb.compare(0, 4, protocol) != 0) return {};
+  return smb;
 }
 
-void smb_server(int fd) {
-  if (read_smb2_request(fd) != 0) return;
-  test::write_all(fd, smb2_negotiate_response(0x0302));
+// A server that negotiates the highest dialect of the request up to `highest`.
+void smb_server_up_to(int fd, unsigned highest) {
+  const std::string smb = read_smb_message(fd);
+  if (smb.size() < 64 + 36 || smb[12] != 0) return;  // a NEGOTIATE
+  const auto le16 = [&](std::size_t at) {
+    return static_cast<unsigned>(static_cast<unsigned char>(smb[at])) |
+           (static_cast<unsigned>(static_cast<unsigned char>(smb[at + 1])) << 8U);
+  };
+  unsigned chosen = 0;
+  for (std::size_t i = 0; i < le16(64 + 2); ++i) {
+    const unsigned dialect = le16(64 + 36 + 2 * i);
+    if (dialect <= highest && dialect > chosen) chosen = dialect;
+  }
+  test::write_all(fd, smb2_negotiate_response(chosen));
   test::wait_for_close(fd);
 }
+
+void smb_server(int fd) { smb_server_up_to(fd, 0x0302); }
 
 TEST(SmbCheck, ReportsTheDialectOfAnSmb2Server) {
   FakeTcpServer server(smb_server);
@@ -82,6 +109,70 @@ TEST(SmbCheck, ReportsTheDialectOfAnSmb2Server) {
   EXPECT_EQ(outcome.result.state, PortState::kOpen) << outcome.result.reason;
   EXPECT_EQ(outcome.result.reason, "SMB 3.0.2");
   EXPECT_GT(outcome.result.latency.count(), 0);  // the connect's
+}
+
+TEST(SmbCheck, Offers311AndReportsIt) {
+  FakeTcpServer server([](int fd) { smb_server_up_to(fd, 0x0311); });
+  const auto outcome = run_check(CheckKind::kSmb, server.port());
+  EXPECT_EQ(outcome.result.state, PortState::kOpen) << outcome.result.reason;
+  EXPECT_EQ(outcome.result.reason, "SMB 3.1.1");
+  EXPECT_EQ(outcome.result.smb_dialect, "3.1.1");
+  ASSERT_TRUE(outcome.result.service_time.has_value());
+  EXPECT_GT(outcome.result.service_time->count(), 0);
+  EXPECT_LT(*outcome.result.service_time, std::chrono::nanoseconds(outcome.elapsed) + 1ms);
+}
+
+TEST(SmbCheck, BelowTheFlowsMinDialectIsAMismatchNamingIt) {
+  FakeTcpServer server([](int fd) { smb_server_up_to(fd, 0x0210); });
+  ServiceCheck check;
+  check.kind = CheckKind::kSmb;
+  check.smb.min_dialect = 0x0300;
+  const auto below = run_check(check, server.port());
+  EXPECT_EQ(below.result.state, PortState::kMismatch);
+  EXPECT_EQ(below.result.reason, "SMB 2.1, below min_dialect 3.0");
+  EXPECT_EQ(below.result.smb_dialect, "2.1");
+  check.smb.min_dialect = 0x0210;
+  EXPECT_EQ(run_check(check, server.port()).result.state, PortState::kOpen);
+}
+
+TEST(SmbCheck, AFailedNegotiateFailsOnlyAMinDialect) {
+  FakeTcpServer server([](int fd) { smb_server_up_to(fd, 0); });  // no common dialect
+  const auto any = run_check(CheckKind::kSmb, server.port());
+  EXPECT_EQ(any.result.state, PortState::kOpen) << any.result.reason;
+  ServiceCheck check;
+  check.kind = CheckKind::kSmb;
+  check.smb.min_dialect = 0x0311;
+  const auto minimum = run_check(check, server.port());
+  EXPECT_EQ(minimum.result.state, PortState::kMismatch);
+  EXPECT_EQ(minimum.result.reason, "SMB2, negotiate status 0xc00000bb (min_dialect 3.1.1)");
+}
+
+// As Samba with "server max protocol = NT1": the SMB2 NEGOTIATE is closed on, an SMB1 one is
+// answered.
+TEST(SmbCheck, AnSmb1OnlyServerIsAMismatch) {
+  std::atomic<int> smb1_negotiates{0};
+  FakeTcpServer server([&](int fd) {
+    const std::string header = test::read_bytes(fd, 8);
+    if (header.size() != 8 || header.compare(4, 4, "\xffSMB") != 0) return;  // SMB2: close
+    test::read_bytes(fd, static_cast<unsigned char>(header[3]) - 4U);
+    ++smb1_negotiates;
+    std::string reply("\0\0\0\x25\xffSMB\x72", 9);
+    reply += std::string(0x25 - 5, '\0');
+    test::write_all(fd, reply);
+    test::wait_for_close(fd);
+  });
+  const auto outcome = run_check(CheckKind::kSmb, server.port());
+  EXPECT_EQ(outcome.result.state, PortState::kMismatch);
+  EXPECT_EQ(outcome.result.reason, "SMB1 only");
+  EXPECT_EQ(smb1_negotiates, 1);
+  EXPECT_EQ(server.connections(), 2);
+}
+
+TEST(SmbCheck, AServerClosingOnBothIsAMismatchAsBefore) {
+  FakeTcpServer server(test::close_at_once);
+  const auto outcome = run_check(CheckKind::kSmb, server.port());
+  EXPECT_EQ(outcome.result.state, PortState::kMismatch);
+  EXPECT_EQ(outcome.result.reason, "connection closed without reply");
 }
 
 TEST(SmbCheck, OnPort139StartsANetbiosSession) {
@@ -126,7 +217,22 @@ TEST(LdapCheck, AnswersTheRootDseSearch) {
   });
   const auto outcome = run_check(CheckKind::kLdap, server.port());
   EXPECT_EQ(outcome.result.state, PortState::kOpen) << outcome.result.reason;
-  EXPECT_EQ(outcome.result.reason, "LDAP rootDSE entry");
+  EXPECT_EQ(outcome.result.reason, "LDAP, rootDSE answered");
+}
+
+TEST(ServiceTime, NoneForConnectChecksAndFailedConnects) {
+  FakeTcpServer server(test::silent);
+  const auto connected = run_check(CheckKind::kConnect, server.port());
+  EXPECT_EQ(connected.result.state, PortState::kOpen);
+  EXPECT_FALSE(connected.result.service_time.has_value());
+  const auto refused = run_check(CheckKind::kLdap, test::closed_tcp_port());
+  EXPECT_EQ(refused.result.state, PortState::kRefused);
+  EXPECT_FALSE(refused.result.service_time.has_value());
+  // A silent service: the exchange lasted until the deadline.
+  const auto silent = run_check(CheckKind::kLdap, server.port(), 300ms);
+  EXPECT_EQ(silent.result.state, PortState::kMismatch);
+  ASSERT_TRUE(silent.result.service_time.has_value());
+  EXPECT_GT(*silent.result.service_time, 200ms);
 }
 
 TEST(LdapCheck, AnyLdapResultPasses) {
@@ -140,7 +246,7 @@ TEST(LdapCheck, AnyLdapResultPasses) {
   });
   const auto outcome = run_check(CheckKind::kLdap, server.port());
   EXPECT_EQ(outcome.result.state, PortState::kOpen) << outcome.result.reason;
-  EXPECT_EQ(outcome.result.reason, "LDAP result 1");
+  EXPECT_EQ(outcome.result.reason, "LDAP, result code 1");
 }
 
 TEST(MsrpcCheck, BindAckFromTheEndpointMapper) {
@@ -159,7 +265,7 @@ TEST(MsrpcCheck, BindAckFromTheEndpointMapper) {
   });
   const auto outcome = run_check(CheckKind::kMsrpc, server.port());
   EXPECT_EQ(outcome.result.state, PortState::kOpen) << outcome.result.reason;
-  EXPECT_EQ(outcome.result.reason, "DCE/RPC bind_ack");
+  EXPECT_EQ(outcome.result.reason, "DCE/RPC bind accepted");
 }
 
 TEST(IscsiCheck, LoginResponseFromATarget) {
@@ -181,7 +287,7 @@ TEST(IscsiCheck, LoginResponseFromATarget) {
   });
   const auto outcome = run_check(CheckKind::kIscsi, server.port());
   EXPECT_EQ(outcome.result.state, PortState::kOpen) << outcome.result.reason;
-  EXPECT_EQ(outcome.result.reason, "iSCSI login response, status class 2");
+  EXPECT_EQ(outcome.result.reason, "iSCSI login answered, status class 2");
 }
 
 FakeTcpServer::Handler http_server(std::string* request_seen, std::string response) {
@@ -244,7 +350,7 @@ TEST(SmtpCheck, GreetingAndEhloWithoutStarttls) {
       smtp_server("250-mail.example.test\r\n250-SIZE 10240000\r\n250 HELP\r\n", nullptr, &ehlo));
   const auto outcome = run_check(CheckKind::kSmtp, server.port());
   EXPECT_EQ(outcome.result.state, PortState::kOpen) << outcome.result.reason;
-  EXPECT_EQ(outcome.result.reason, "SMTP, no STARTTLS offered");
+  EXPECT_EQ(outcome.result.reason, "ESMTP, no STARTTLS offered");
   EXPECT_EQ(ehlo, "EHLO [127.0.0.1]\r\n");
   EXPECT_FALSE(outcome.result.tls.has_value());
 }
@@ -274,7 +380,7 @@ TEST(SmtpCheck, StarttlsWhenOfferedReportsTheCertificate) {
   EXPECT_EQ(outcome.result.state, PortState::kOpen) << outcome.result.reason;
   ASSERT_TRUE(outcome.result.tls.has_value());
   EXPECT_TRUE(outcome.result.tls->verified) << outcome.result.tls->verify_error;
-  EXPECT_TRUE(outcome.result.reason.starts_with("SMTP with STARTTLS, TLSv1."))
+  EXPECT_TRUE(outcome.result.reason.starts_with("ESMTP, STARTTLS, TLS 1."))
       << outcome.result.reason;
 }
 
@@ -440,6 +546,9 @@ TEST(NbnsCheck, NodeStatusResponsePasses) {
   check.kind = CheckKind::kNbns;
   const auto outcome = run_check(check, nbns.port(), 1s, Protocol::kUdp);
   EXPECT_EQ(outcome.result.state, PortState::kOpen) << outcome.result.reason;
+  EXPECT_EQ(outcome.result.reason, "NetBIOS name VBR01");
+  ASSERT_TRUE(outcome.result.service_time.has_value());
+  EXPECT_EQ(*outcome.result.service_time, outcome.result.latency);  // one datagram each way
 }
 
 TEST(NbnsCheck, AnEchoIsAMismatch) {

@@ -27,16 +27,39 @@ TEST(DescribeBytes, TextShowsItsFirstLineBinaryItsFirstBytes) {
   EXPECT_EQ(describe_bytes({}), "nothing");
 }
 
+unsigned le16_at(const Bytes& b, std::size_t at) {
+  return b[at] | static_cast<unsigned>(b[at + 1] << 8U);
+}
+
 TEST(Requests, Smb2NegotiateFollowsMsSmb2) {
   const Bytes r = smb2_negotiate_request();
-  ASSERT_EQ(r.size(), 4u + 64 + 36 + 8);
-  EXPECT_EQ(Bytes(r.begin(), r.begin() + 4), hex({0, 0, 0, 108}));
+  // Header 64, request 36, 5 dialects and 2 bytes of padding, then the two negotiate contexts:
+  // preauth integrity (8 + 38, padded to 48) and encryption (8 + 2 + 4 ciphers of 2).
+  ASSERT_EQ(r.size(), 4u + 64 + 36 + 10 + 2 + 48 + 18);
+  EXPECT_EQ(Bytes(r.begin(), r.begin() + 4), hex({0, 0, 0, 178}));
   EXPECT_EQ(Bytes(r.begin() + 4, r.begin() + 8), hex({0xfe, 'S', 'M', 'B'}));
-  EXPECT_EQ(r[4 + 4], 64);      // StructureSize
-  EXPECT_EQ(r[4 + 12], 0);      // NEGOTIATE
-  EXPECT_EQ(r[4 + 64], 36);     // request StructureSize
-  EXPECT_EQ(r[4 + 64 + 2], 4);  // DialectCount
-  EXPECT_EQ(Bytes(r.end() - 8, r.end()), hex({0x02, 0x02, 0x10, 0x02, 0x00, 0x03, 0x02, 0x03}));
+  const Bytes smb(r.begin() + 4, r.end());
+  EXPECT_EQ(smb[4], 64);      // StructureSize
+  EXPECT_EQ(smb[12], 0);      // NEGOTIATE
+  EXPECT_EQ(smb[64], 36);     // request StructureSize
+  EXPECT_EQ(smb[64 + 2], 5);  // DialectCount
+  EXPECT_EQ(Bytes(smb.begin() + 100, smb.begin() + 110),
+            hex({0x02, 0x02, 0x10, 0x02, 0x00, 0x03, 0x02, 0x03, 0x11, 0x03}));
+  // NegotiateContextOffset: 8-byte aligned, from the start of the SMB2 header; 2 contexts.
+  EXPECT_EQ(le16_at(smb, 64 + 28), 112u);
+  EXPECT_EQ(le16_at(smb, 64 + 30), 0u);
+  EXPECT_EQ(le16_at(smb, 64 + 32), 2u);
+  // SMB2_PREAUTH_INTEGRITY_CAPABILITIES: one algorithm, SHA-512, a 32-byte salt.
+  EXPECT_EQ(le16_at(smb, 112), 0x0001u);
+  EXPECT_EQ(le16_at(smb, 114), 38u);
+  EXPECT_EQ(le16_at(smb, 120), 1u);
+  EXPECT_EQ(le16_at(smb, 122), 32u);
+  EXPECT_EQ(le16_at(smb, 124), 0x0001u);
+  // SMB2_ENCRYPTION_CAPABILITIES at the next 8-byte boundary: 4 ciphers.
+  EXPECT_EQ(le16_at(smb, 160), 0x0002u);
+  EXPECT_EQ(le16_at(smb, 162), 10u);
+  EXPECT_EQ(le16_at(smb, 168), 4u);
+  EXPECT_EQ(smb.size(), 160u + 8 + 10);
 }
 
 TEST(Requests, NetbiosSessionRequestFollowsRfc1002) {
@@ -147,11 +170,97 @@ TEST(SmbReply, AnErrorStatusIsStillSmb2) {
 TEST(SmbReply, WrongServicesAndSmb1) {
   EXPECT_EQ(parse_smb2_negotiate_reply(view(bytes("HTTP/1.1 400 Bad Request\r\n"))).frame.reason,
             "got 'HTTP/1.1 400 Bad Request'");
-  Bytes smb1 = {0, 0, 0, 40, 0xff, 'S', 'M', 'B'};
-  EXPECT_EQ(parse_smb2_negotiate_reply(view(smb1)).frame.reason,
-            "got an SMB1 response (no SMB2 dialect)");
   Bytes other = {0, 0, 0, 40, 'x'};
   EXPECT_EQ(parse_smb2_negotiate_reply(view(other)).frame.status, Frame::Status::kWrong);
+}
+
+// MS-SMB2 2.2.4 with DialectRevision 0x0311: NegotiateContextCount 2, a 6-byte security blob at
+// 128, the contexts from NegotiateContextOffset 136 (8-byte aligned): preauth integrity (SHA-512,
+// a 32-byte salt: 38 bytes of data, padded to 48) and encryption (AES-128-GCM).
+Bytes smb311_response() {
+  Bytes smb(64, 0);
+  const Bytes header = hex({0xfe, 'S', 'M', 'B', 64, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 1, 0, 0, 0});
+  std::copy(header.begin(), header.end(), smb.begin());
+  const Bytes body = hex(
+      {65,   0,    1,    0,    0x11, 0x03, 2,    0,  // StructureSize, SecurityMode, 3.1.1, 2
+                                                     // contexts
+       's',  'm',  'b',  'd',  0,    0,    0,    0, 0, 0, 0,    0,
+       0,    0,    0,    0,                                         // ServerGuid
+       0x2f, 0,    0,    0,                                         // Capabilities
+       0,    0,    0x80, 0,    0,    0,    0x80, 0, 0, 0, 0x80, 0,  // MaxTransact/Read/WriteSize
+       0,    0,    0,    0,    0,    0,    0,    0, 0, 0, 0,    0,
+       0,    0,    0,    0,                          // SystemTime, ServerStartTime
+       128,  0,    6,    0,                          // SecurityBufferOffset, SecurityBufferLength
+       136,  0,    0,    0,                          // NegotiateContextOffset
+       0x60, 0x04, 0x06, 0x02, 0x05, 0x02, 0,    0,  // security blob, then padding to 136
+       0x01, 0,    38,   0,    0,    0,    0,    0,  // PREAUTH_INTEGRITY, DataLength 38
+       1,    0,    32,   0,    1,    0});            // 1 algorithm, 32-byte salt, SHA-512
+  smb.insert(smb.end(), body.begin(), body.end());
+  smb.insert(smb.end(), 32, 0xa5);  // the salt
+  smb.insert(smb.end(), 2, 0);      // padding to the next 8-byte boundary (184)
+  const Bytes encryption = hex({0x02, 0, 4, 0, 0, 0, 0, 0, 1, 0, 0x02, 0});  // AES-128-GCM
+  smb.insert(smb.end(), encryption.begin(), encryption.end());
+  Bytes out(4 + smb.size(), 0);
+  out[2] = static_cast<std::uint8_t>(smb.size() >> 8U);
+  out[3] = static_cast<std::uint8_t>(smb.size() & 0xffU);
+  std::copy(smb.begin(), smb.end(), out.begin() + 4);
+  return out;
+}
+
+TEST(SmbReply, Smb311IsReadWholeForItsNegotiateContexts) {
+  const Bytes reply = smb311_response();
+  ASSERT_EQ(reply.size(), 4u + 196);
+  const SmbNegotiateReply r = parse_smb2_negotiate_reply(view(reply));
+  ASSERT_TRUE(r.frame.is_complete()) << r.frame.reason;
+  EXPECT_EQ(r.frame.size, reply.size());
+  EXPECT_EQ(r.dialect, 0x0311);
+  EXPECT_EQ(r.cipher, 0x0002);
+  EXPECT_EQ(smb_dialect_name(*r.dialect), "3.1.1");
+  // Up to its last byte, it needs more.
+  EXPECT_EQ(parse_smb2_negotiate_reply(ByteView(reply.data(), reply.size() - 1)).frame.status,
+            Frame::Status::kNeedMore);
+}
+
+TEST(SmbReply, Smb311WithBrokenContextsIsNotSmb311) {
+  Bytes misaligned = smb311_response();
+  misaligned[4 + 64 + 60] = 132;
+  EXPECT_EQ(parse_smb2_negotiate_reply(view(misaligned)).frame.reason,
+            "got an SMB 3.1.1 NEGOTIATE response with a NegotiateContextOffset of 132");
+  Bytes no_preauth = smb311_response();
+  no_preauth[4 + 136] = 0x03;  // the first context becomes compression capabilities
+  EXPECT_EQ(parse_smb2_negotiate_reply(view(no_preauth)).frame.reason,
+            "got an SMB 3.1.1 NEGOTIATE response with no preauthentication integrity context "
+            "with SHA-512");
+  Bytes cut = smb311_response();
+  cut[4 + 64 + 6] = 3;  // a third context that is not there
+  EXPECT_EQ(parse_smb2_negotiate_reply(view(cut)).frame.reason,
+            "got an SMB 3.1.1 NEGOTIATE response with negotiate context 3 cut short");
+  Bytes huge = smb311_response();
+  huge[1] = 0x01;  // a 64 KiB message
+  EXPECT_EQ(parse_smb2_negotiate_reply(view(huge)).frame.status, Frame::Status::kWrong);
+}
+
+// MS-CIFS 2.2.4.52.2: an SMB1 NEGOTIATE response choosing dialect 0 ("NT LM 0.12"), as an
+// SMB1-only server sends it; the parser needs its protocol id only.
+TEST(SmbReply, AnSmb1ReplyIsCompleteAtItsProtocolId) {
+  Bytes smb1 = hex({0, 0, 0, 0x55, 0xff, 'S', 'M', 'B', 0x72, 0, 0, 0, 0, 0x98, 0x01, 0xc8});
+  smb1.resize(4 + 0x55, 0);
+  const SmbNegotiateReply r = parse_smb2_negotiate_reply(view(smb1));
+  ASSERT_TRUE(r.frame.is_complete());
+  EXPECT_EQ(r.frame.size, 8u);
+  EXPECT_TRUE(r.smb1);
+  EXPECT_FALSE(r.dialect);
+  EXPECT_FALSE(parse_smb2_negotiate_reply(view(smb2_response(0, 0x0302))).smb1);
+}
+
+TEST(Requests, Smb1NegotiateOffersNtLm012) {
+  const Bytes r = smb1_negotiate_request();
+  ASSERT_EQ(r.size(), 4u + 32 + 1 + 2 + 12);
+  EXPECT_EQ(Bytes(r.begin(), r.begin() + 9), hex({0, 0, 0, 47, 0xff, 'S', 'M', 'B', 0x72}));
+  EXPECT_EQ(r[4 + 32], 0);   // WordCount
+  EXPECT_EQ(r[4 + 33], 12);  // ByteCount
+  EXPECT_EQ(std::string(r.begin() + 4 + 36, r.end() - 1), "NT LM 0.12");
+  EXPECT_EQ(r.back(), 0);
 }
 
 TEST(NetbiosSessionReply, PositiveAndNegative) {
@@ -290,6 +399,7 @@ TEST(NbnsReply, NodeStatusToOurId) {
 TEST(Parsers, PrefixesAreNeverWrongAndNoiseNeverCrashes) {
   const std::vector<std::pair<std::string, Bytes>> replies = {
       {"smb", smb2_response(0, 0x0302)},
+      {"smb", smb311_response()},
       {"ldap",
        hex({0x30, 0x0c, 0x02, 0x01, 0x01, 0x65, 0x07, 0x0a, 0x01, 0x00, 0x04, 0x00, 0x04, 0x00})},
       {"http", bytes("HTTP/1.1 200 OK\r\n")},

@@ -46,10 +46,23 @@ struct HttpOptions {
   friend bool operator==(const HttpOptions&, const HttpOptions&) = default;
 };
 
+// SMB dialects as MS-SMB2 numbers them (DialectRevision): 0x0202 "2.0.2" ... 0x0311 "3.1.1".
+std::string smb_dialect_name(std::uint16_t dialect);  // unknown ones as "0x1234"
+// "2.0.2", "2.1", "3.0", "3.0.2" or "3.1.1"; nullopt for anything else.
+std::optional<std::uint16_t> parse_smb_dialect(std::string_view text);
+// The names parse_smb_dialect takes, for messages: "2.0.2, 2.1, 3.0, 3.0.2 or 3.1.1".
+std::string_view smb_dialect_choices();
+
+struct SmbOptions {
+  std::optional<std::uint16_t> min_dialect;  // unset: any SMB2 reply passes
+  friend bool operator==(const SmbOptions&, const SmbOptions&) = default;
+};
+
 struct ServiceCheck {
   CheckKind kind = CheckKind::kConnect;
   TlsOptions tls;         // tls, and smtp after STARTTLS
   HttpOptions http;       // http
+  SmbOptions smb;         // smb
   bool starttls = false;  // smtp: STARTTLS even when the EHLO reply does not offer it
   friend bool operator==(const ServiceCheck&, const ServiceCheck&) = default;
 };

@@ -15,6 +15,7 @@
 #include <string_view>
 #include <vector>
 
+#include "vpm/config.h"
 #include "vpm/flow_result.h"
 #include "vpm/metric_text.h"
 
@@ -33,6 +34,8 @@ enum FlowFamily : std::size_t {
   kTlsNotAfter,
   kTlsVersion,
   kTlsVerified,
+  kServiceInfo,
+  kServiceDuration,
   kPathHops,
   kBlockedAt,
   kFlowFamilyCount
@@ -81,6 +84,30 @@ void add_trace(const Sample& sample, const std::string& name, const std::string&
             {"outcome", outcome_label(path.outcome)}},
            1);
   }
+}
+
+// A label value of few possible values: the dialects MS-SMB2 names, "other" for the rest.
+inline std::string dialect_label(const std::string& dialect) {
+  if (dialect.empty() || parse_smb_dialect(dialect)) return dialect;
+  return "other";
+}
+
+template <typename Sample>
+void add_service(const Sample& sample, const std::string& name, const Flow& flow,
+                 const std::string& target, const PortResult& p) {
+  if (!p.service_time) return;
+  const std::string port = std::to_string(p.port);
+  sample(kServiceDuration, {{"flow", name}, {"target", target}, {"port", port}},
+         seconds(*p.service_time));
+  if (p.state != PortState::kOpen && p.smb_dialect.empty()) return;
+  sample(kServiceInfo,
+         {{"flow", name},
+          {"target", target},
+          {"port", port},
+          {"check", to_string(flow.check.kind)},
+          {"dialect", dialect_label(p.smb_dialect)},
+          {"tls_version", p.tls ? std::string_view(p.tls->version) : std::string_view()}},
+         1);
 }
 
 }  // namespace flow_metrics_detail
@@ -149,6 +176,9 @@ void add_flow_samples(const Sample& sample, const std::string& name,
              1);
       sample(kTlsVerified, {{"flow", name}, {"target", r.target}, {"port", port}},
              p.tls->verified ? 1 : 0);
+    }
+    for (const PortResult& p : r.ports) {
+      flow_metrics_detail::add_service(sample, name, flow, r.target, p);
     }
     for (const PortTrace& trace : r.traces) {
       flow_metrics_detail::add_trace(sample, name, r.target, trace);

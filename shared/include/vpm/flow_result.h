@@ -22,6 +22,9 @@ struct FlowResult {
   bool up = false;                   // every probed port met the expectation
   // The slowest passing port that measured a round trip (open or refused); none otherwise.
   std::optional<std::chrono::nanoseconds> latency;
+  // The slowest service-check exchange after the connect (PortResult::service_time) among the
+  // ports; none for connect checks or when no connect succeeded.
+  std::optional<std::chrono::nanoseconds> service_time;
   std::array<unsigned, kPortStateCount> counts{};  // ports per state, indexed by PortState
   unsigned failed = 0;                             // ports that did not meet the expectation
   // Planned ports left out of `ports` because the run's time limit came first (the check's -T).

@@ -48,8 +48,16 @@ struct PortResult {
   Port port = 0;
   PortState state = PortState::kError;
   std::chrono::nanoseconds latency{0};  // connect time or UDP round trip; 0 when none
-  std::string reason;            // why, in a few words ("connection refused", "no answer in 2s")
+  // Why, in a few words ("connection refused", "no answer in 2s"); for a port a service check
+  // found open, what answered ("SMB 3.1.1", "LDAP, rootDSE answered"), bounded in length.
+  std::string reason;
   std::optional<TlsInfo> tls{};  // set when a TLS handshake completed
+  // smb: the dialect negotiated ("3.1.1"), also when below the flow's min_dialect. One of a
+  // few values (the exporter makes a label of it); empty for other checks.
+  std::string smb_dialect{};
+  // A service check's exchange after the connect, from the connect's end to the verdict (for
+  // nbns the datagram's round trip); none for connect checks and failed connects.
+  std::optional<std::chrono::nanoseconds> service_time{};
   // kError because no socket could be made (EMFILE, ENFILE): ProbeRunner probes it again once
   // a probe in flight has given its descriptor back; only run alone does it stay an error.
   bool out_of_descriptors = false;

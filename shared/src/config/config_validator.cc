@@ -32,9 +32,10 @@ constexpr std::array<std::string_view, 2> kRoleKeys{"hosts", "description"};
 constexpr std::array<std::string_view, 18> kFlowKeys{
     "name",   "from",     "to",   "protocol", "ports",    "expect",
     "sample", "severity", "note", "timeout",  "interval", "enabled",
-    "check",  "tls",      "http", "starttls", "trace",    "source"};
+    "check",  "tls",      "http", "starttls", "trace",    "source", "smb"};
 constexpr std::array<std::string_view, 3> kTlsKeys{"server_name", "ca_file", "verify"};
 constexpr std::array<std::string_view, 2> kHttpKeys{"path", "expect_status"};
+constexpr std::array<std::string_view, 1> kSmbKeys{"min_dialect"};
 constexpr std::string_view kCheckChoices =
     "connect, tls, smtp, ldap, smb, msrpc, nbns, iscsi or http";
 
@@ -443,6 +444,9 @@ class ConfigValidator {
     if (const Field* f = only_with("starttls", {CheckKind::kSmtp})) {
       flow.check.starttls = read_bool(*f, path + ".starttls");
     }
+    if (const Field* f = only_with("smb", {CheckKind::kSmb})) {
+      flow.check.smb = read_smb_options(*f, path + ".smb");
+    }
   }
 
   // A non-empty string without control characters (names, paths, URL paths).
@@ -501,6 +505,22 @@ class ConfigValidator {
       http.expect_status = status;
     }
     return http;
+  }
+
+  SmbOptions read_smb_options(const Field& field, const std::string& path) {
+    if (!field.value.IsMap()) yaml_.fail_kind(field, path, "a mapping (min_dialect)");
+    const Fields fields = yaml_.read_fields(field.value, "in " + path, kSmbKeys);
+    SmbOptions smb;
+    if (const Field* f = fields.find("min_dialect")) {
+      const std::string choices(smb_dialect_choices());
+      const std::string text = yaml_.read_scalar(*f, path + ".min_dialect", choices);
+      smb.min_dialect = parse_smb_dialect(text);
+      if (!smb.min_dialect) {
+        yaml_.fail(value_mark(*f), path + ".min_dialect: invalid value " + vpm::quoted(text) +
+                                       " (expected " + choices + ")");
+      }
+    }
+    return smb;
   }
 
   // `discover: {veeam_agent_export: FILE}`: FILE relative to the target file's folder, as a

@@ -44,6 +44,15 @@ std::array<FlowFamilyHeader, kFlowFamilyCount> make_headers() {
   f[kTlsVerified] = {"veeam_flow_tls_cert_verified",
                      "1 when the port's certificate chain verified for the target's name (system "
                      "store or the flow's ca_file) in the last run, else 0."};
+  f[kServiceInfo] = {"veeam_flow_service_info",
+                    "What answered on a port of a flow with a service check in the last run: the "
+                    "check, the SMB dialect negotiated (smb), the TLS version (tls, smtp with "
+                    "STARTTLS); empty where none. For ports whose service answered as expected, "
+                    "and smb ports below min_dialect. Always 1."};
+  f[kServiceDuration] = {"veeam_flow_service_duration_seconds",
+                         "How long the service check's exchange took in the last run, from the "
+                         "end of the TCP connect to the verdict (nbns: the datagram's round "
+                         "trip). Absent for connect checks and ports whose connect failed."};
   f[kPathHops] = {"veeam_flow_path_hops",
                   "Hops that answered the last trace of a failing TCP port (where its path "
                   "stops: see veeam_flow_blocked_at_info)."};
