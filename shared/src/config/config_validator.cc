@@ -29,7 +29,7 @@ constexpr std::array<std::string_view, 7> kDefaultsKeys{
     "timeout", "interval",       "concurrency", "per_target_concurrency",
     "trace",   "trace_interval", "source"};
 constexpr std::array<std::string_view, 2> kRoleKeys{"hosts", "description"};
-constexpr std::array<std::string_view, 18> kFlowKeys{
+constexpr std::array<std::string_view, 19> kFlowKeys{
     "name",   "from",     "to",   "protocol", "ports",    "expect",
     "sample", "severity", "note", "timeout",  "interval", "enabled",
     "check",  "tls",      "http", "starttls", "trace",    "source", "smb"};
