@@ -8,7 +8,9 @@
 #include <optional>
 #include <set>
 #include <string_view>
+#include <unordered_set>
 
+#include "flow_groups.h"
 #include "perfdata.h"
 #include "time_limit.h"
 #include "vpm/duration.h"
@@ -139,15 +141,13 @@ struct Problem {
 };
 
 std::string summary_line(const std::vector<Judged>& judged) {
-  std::vector<std::string> flow_names;  // first-seen order
+  std::unordered_set<std::string_view> flow_names;  // counted only: a hash set keeps it linear
   std::set<std::string> targets;
   std::size_t ports = 0;
   std::vector<Problem> problems;
   for (const Judged& j : judged) {
     const FlowResult& r = *j.result;
-    if (std::find(flow_names.begin(), flow_names.end(), r.flow->name) == flow_names.end()) {
-      flow_names.push_back(r.flow->name);
-    }
+    flow_names.insert(r.flow->name);
     targets.insert(r.target);
     ports += r.ports.size();
     if (j.failure != Status::kOk) problems.push_back({j.failure, r.flow->name, failure_text(r)});
@@ -187,21 +187,15 @@ std::string summary_line(const std::vector<Judged>& judged) {
 std::string perfdata(const std::vector<Judged>& judged, const ReportOptions& options,
                      std::size_t budget) {
   // Per flow, in first-seen order: its latency per target, then its failed-port count.
-  std::vector<std::string> flow_names;
-  for (const Judged& j : judged) {
-    const std::string& name = j.result->flow->name;
-    if (std::find(flow_names.begin(), flow_names.end(), name) == flow_names.end()) {
-      flow_names.push_back(name);
-    }
-  }
   std::vector<std::string> data;
-  for (const std::string& name : flow_names) {
+  for (const FlowGroup& group : group_by_flow(judged)) {
+    const std::string_view name = group.name;
     unsigned failed = 0;
     std::size_t probed = 0;
     std::size_t planned = 0;
-    for (const Judged& j : judged) {
+    for (const Judged* judged_result : group.results) {
+      const Judged& j = *judged_result;
       const FlowResult& r = *j.result;
-      if (r.flow->name != name) continue;
       failed += r.failed;
       probed += r.ports.size();
       planned += r.ports.size() + r.not_probed;
@@ -231,13 +225,13 @@ std::string perfdata(const std::vector<Judged>& judged, const ReportOptions& opt
       }
     }
     PerfDatum failed_ports;
-    failed_ports.label = name + "_failed";
+    failed_ports.label = std::string(name) + "_failed";
     failed_ports.value = failed;
     failed_ports.min = 0;
     failed_ports.max = static_cast<double>(probed);
     data.push_back(format_perf_datum(failed_ports));
     PerfDatum probed_ports;  // fewer than planned when the time limit came first
-    probed_ports.label = name + "_probed";
+    probed_ports.label = std::string(name) + "_probed";
     probed_ports.value = static_cast<double>(probed);
     probed_ports.min = 0;
     probed_ports.max = static_cast<double>(planned);
