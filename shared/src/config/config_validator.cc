@@ -73,7 +73,7 @@ class ConfigValidator {
  public:
   explicit ConfigValidator(YamlReader& yaml) : yaml_(yaml) {}
 
-  Config validate(const YAML::Node& root) {
+  Config validate(const YamlNode& root) {
     if (!root.IsMap()) {
       yaml_.fail(root.Mark(),
                  "the top level must be a mapping with defaults, roles and flows, got " +
@@ -197,13 +197,13 @@ class ConfigValidator {
     std::vector<std::string> hosts;
     std::unordered_map<std::string, std::size_t> index_of_host;
     std::size_t index = 0;
-    for (const YAML::Node& item : field.value) {
+    for (const YamlNode& item : field.value) {
       yaml_.visit(item);
       const std::string item_path = path + "[" + std::to_string(index) + "]";
       if (!item.IsScalar()) {
         yaml_.fail(item.Mark(), item_path + ": expected a host name, got " + describe_kind(item));
       }
-      const std::string& host = item.Scalar();
+      const std::string host(item.Scalar());
       if (host.empty()) yaml_.fail(item.Mark(), item_path + ": empty host name");
       if (!is_valid_host(host)) {
         yaml_.fail(item.Mark(), item_path + ": invalid host " + vpm::quoted(host) +
@@ -266,7 +266,7 @@ class ConfigValidator {
     }
     PortSet ports;
     std::size_t index = 0;
-    for (const YAML::Node& item : field.value) {
+    for (const YamlNode& item : field.value) {
       yaml_.visit(item);
       const std::string item_path = path + "[" + std::to_string(index++) + "]";
       if (!item.IsScalar()) {
@@ -311,17 +311,17 @@ class ConfigValidator {
   }
 
   // The flow's name when it is already readable, so that even its earliest error names it.
-  static std::string peek_name(const YAML::Node& flow) {
+  static std::string peek_name(const YamlNode& flow) {
     for (auto it = flow.begin(); it != flow.end(); ++it) {
       if (it->first.IsScalar() && it->first.Scalar() == "name" && it->second.IsScalar() &&
           is_valid_name(it->second.Scalar())) {
-        return it->second.Scalar();
+        return std::string(it->second.Scalar());
       }
     }
     return {};
   }
 
-  Flow read_flow(const YAML::Node& node, std::size_t index, const Config& config,
+  Flow read_flow(const YamlNode& node, std::size_t index, const Config& config,
                  std::unordered_map<std::string, YAML::Mark>& mark_of_flow) {
     const std::string index_path = "flows[" + std::to_string(index) + "]";
     if (!node.IsMap()) {
@@ -514,7 +514,7 @@ class ConfigValidator {
     std::vector<Flow> flows;
     std::unordered_map<std::string, YAML::Mark> mark_of_flow;
     std::size_t index = 0;
-    for (const YAML::Node& item : field.value) {
+    for (const YamlNode& item : field.value) {
       yaml_.visit(item);
       flows.push_back(read_flow(item, index++, config, mark_of_flow));
     }
@@ -528,7 +528,7 @@ class ConfigValidator {
 
 }  // namespace
 
-Config validate_config(YamlReader& yaml, const YAML::Node& root) {
+Config validate_config(YamlReader& yaml, const YamlNode& root) {
   return ConfigValidator(yaml).validate(root);
 }
 
