@@ -63,8 +63,8 @@ std::vector<FlowResult> many_flow_results() {
         if (flow.protocol == Protocol::kUdp && t == 0) p.state = PortState::kOpenFiltered;
         ports.push_back(p);
       }
-      FlowResult r = summarise(flows[i], kTargets[t], t == 2 ? "127.0.0.1" : kTargets[t],
-                               std::move(ports));
+      FlowResult r =
+          summarise(flows[i], kTargets[t], t == 2 ? "127.0.0.1" : kTargets[t], std::move(ports));
       r.finished_at = kFinished;
       if (i % 13 == 0) r.tls_not_after = kFinished + std::chrono::hours(24 * (i % 50));
       if (t == 0 && i % 401 == 7) r.not_probed = 2;
@@ -83,8 +83,8 @@ std::string read_file(const std::string& path) {
 
 void expect_golden(const Report& report, const std::string& file) {
   const std::string path = kGoldenDir + "/" + file;
-  const std::string text = "exit " + std::to_string(static_cast<int>(report.status)) + "\n" +
-                           report.output;
+  const std::string text =
+      "exit " + std::to_string(static_cast<int>(report.status)) + "\n" + report.output;
   if (const char* update = std::getenv("VPM_UPDATE_GOLDEN"); update != nullptr && *update == '1') {
     std::ofstream(path, std::ios::binary) << text;
   }

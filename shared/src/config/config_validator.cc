@@ -17,9 +17,6 @@
 namespace vpm::config {
 namespace {
 
-// PortSet::add checks each new item against all earlier ones; ranges cover any real need.
-constexpr std::size_t kMaxPortItems = 1024;
-
 constexpr std::size_t kMaxListedNames = 20;
 
 constexpr std::array<std::string_view, 4> kTopLevelKeys{"defaults", "roles", "flows", "discover"};
@@ -259,10 +256,10 @@ class ConfigValidator {
   PortSet read_ports(const Field& field, const std::string& path) {
     if (!field.value.IsSequence()) yaml_.fail_kind(field, path, "a list");
     if (field.value.size() == 0) yaml_.fail(value_mark(field), path + ": the port list is empty");
-    if (field.value.size() > kMaxPortItems) {
-      yaml_.fail(value_mark(field),
-                 path + ": too many items (" + std::to_string(field.value.size()) + "; at most " +
-                     std::to_string(kMaxPortItems) + ", use ranges such as \"2500-3300\")");
+    if (field.value.size() > kMaxPortListItems) {
+      yaml_.fail(value_mark(field), path + ": too many items (" +
+                                        std::to_string(field.value.size()) + "; at most " +
+                                        std::to_string(kMaxPortListItems) + ", one per port)");
     }
     PortSet ports;
     std::size_t index = 0;

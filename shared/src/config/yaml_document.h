@@ -96,9 +96,7 @@ class YamlDocument {
   YamlDocument& operator=(YamlDocument&&) = default;
 
   // The top node; undefined when the document had none.
-  [[nodiscard]] YamlNode root() const {
-    return nodes_.empty() ? YamlNode() : YamlNode(this, 0);
-  }
+  [[nodiscard]] YamlNode root() const { return nodes_.empty() ? YamlNode() : YamlNode(this, 0); }
 
  private:
   friend class YamlNode;
