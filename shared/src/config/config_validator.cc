@@ -509,7 +509,10 @@ class ConfigValidator {
     if (!field.value.IsSequence()) yaml_.fail_kind(field, "flows", "a list of flows");
     if (field.value.size() == 0) yaml_.fail(field.value.Mark(), "flows: no flows defined");
     std::vector<Flow> flows;
+    // A Flow is over 400 bytes: growing the vector by doubling held 1.5 times the flows at once.
+    flows.reserve(field.value.size());
     std::unordered_map<std::string, YAML::Mark> mark_of_flow;
+    mark_of_flow.reserve(field.value.size());
     std::size_t index = 0;
     for (const YamlNode& item : field.value) {
       yaml_.visit(item);

@@ -18,7 +18,7 @@ std::uint32_t to_index(std::size_t size) {
 
 YAML::NodeType::value YamlNode::Type() const {
   if (document_ == nullptr) return YAML::NodeType::Undefined;
-  return document_->nodes_[index_].type;
+  return static_cast<YAML::NodeType::value>(document_->nodes_[index_].type);
 }
 
 std::string_view YamlNode::Scalar() const {
@@ -109,7 +109,7 @@ std::uint32_t YamlDocumentBuilder::add(const YAML::Mark& mark, YAML::NodeType::v
   const std::uint32_t index = to_index(document_.nodes_.size());
   YamlDocument::StoredNode node;
   node.mark = mark;
-  node.type = type;
+  node.type = static_cast<std::uint8_t>(type);
   document_.nodes_.push_back(node);
   if (anchor != 0) {
     // Anchored before its children are read, as in yaml-cpp: an alias inside a collection to

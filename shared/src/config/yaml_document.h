@@ -109,7 +109,7 @@ class YamlDocument {
     std::uint32_t offset = 0;
     std::uint32_t length = 0;
     YAML::Mark mark;
-    YAML::NodeType::value type = YAML::NodeType::Null;
+    std::uint8_t type = YAML::NodeType::Null;  // a YAML::NodeType::value, in a byte
     bool plain = false;
   };
 
