@@ -38,6 +38,8 @@ pids+=($!)
 for _ in $(seq 600); do [ "$(wc -l < "$work/ports")" -ge 2 ] && break; sleep 0.05; done
 read -r -a open_ports <<< "$(sed -n 's/^open //p' "$work/ports")"
 read -r -a closed_ports <<< "$(sed -n 's/^closed //p' "$work/ports")"
+[ "${#closed_ports[@]}" = $((large / 2)) ] || {
+  echo "loopback_ports did not hold $large ports within 30 s (ephemeral ports in use?)" >&2; exit 1; }
 # Open and refused alternate, so both configs hold both kinds.
 all_ports=()
 for i in "${!open_ports[@]}"; do all_ports+=("${open_ports[$i]}" "${closed_ports[$i]}"); done
@@ -62,7 +64,7 @@ write_config "$work/large.yaml" "$large"
 measure() {
   local out=$1; shift
   local t0=$EPOCHREALTIME code=0
-  /usr/bin/time -f "%M" -o "$work/rss" "$@" > /dev/null 2>&1 || code=$?
+  /usr/bin/time -f "%M" -o "$work/rss" "$@" > "$work/output.txt" 2>&1 || code=$?
   local t1=$EPOCHREALTIME
   echo "$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.6f", b - a}') $(tail -1 "$work/rss") $code" >> "$out"
 }
@@ -79,12 +81,23 @@ ts_seconds() {  # logfmt ts=2024-01-01T00:00:00.123Z -> Unix seconds
   python3 -c "import datetime,sys; print(datetime.datetime.strptime(sys.argv[1], '%Y-%m-%dT%H:%M:%S.%fZ').replace(tzinfo=datetime.timezone.utc).timestamp())" "$ts"
 }
 
+# stop PID: SIGTERM, and SIGKILL if it is still there 5 s later (once, a baseline exporter
+# went on running after its SIGTERM, and the benchmark waited for it).
+stop() {
+  kill "$1" 2>/dev/null || true
+  for _ in $(seq 50); do kill -0 "$1" 2>/dev/null || break; sleep 0.1; done
+  kill -KILL "$1" 2>/dev/null || true
+  wait "$1" 2>/dev/null || true
+}
+
 # one_run NAME BUILD: the check and --config.check at both sizes, then the exporter's first run
 # and its resident memory then (VmRSS, and VmHWM, the peak), appended to $work/NAME-*.
 one_run() {
   local name=$1 dir=$2 size port pid ready
   for size in small large; do
     measure "$work/$name-check-$size" "$dir/nagios/check_veeam_ports" --config "$work/$size.yaml"
+    [ "$(tail -1 "$work/$name-check-$size" | cut -d' ' -f3)" = 0 ] ||
+      cp "$work/output.txt" "$work/$name-last-check.txt"
     measure "$work/$name-valid-$size" "$dir/exporter/veeam_port_exporter" \
       --config.file="$work/$size.yaml" --config.check
     port=$(free_port)
@@ -96,7 +109,7 @@ one_run() {
     echo "$(grep -o 'first_run_seconds=[0-9.]*' <<< "$ready" | cut -d= -f2)" \
       "$(awk '/^VmRSS:/ {print $2}' "/proc/$pid/status")" \
       "$(awk '/^VmHWM:/ {print $2}' "/proc/$pid/status")" >> "$work/$name-exporter-$size"
-    kill "$pid"; wait "$pid" 2>/dev/null || true
+    stop "$pid"
   done
 }
 
@@ -109,7 +122,9 @@ for _ in $(seq "$runs"); do
 done
 for name in "${builds[@]}"; do
   if awk '$3 != 0 {bad = 1} END {exit !bad}' "$work/$name-check-"*; then
-    echo "$name: the check did not exit 0 (OK) on every run" >&2
+    echo "$name: the check did not exit 0 (OK) on every run (exit codes, small then large:" \
+      "$(awk '{printf "%s ", $3}' "$work/$name-check-small" "$work/$name-check-large"))" >&2
+    head -c 2000 "$work/$name-last-check.txt" >&2
     exit 1
   fi
 done
