@@ -9,8 +9,10 @@
 #include <optional>
 #include <set>
 #include <string_view>
+#include <unordered_set>
 
 #include "host_summary.h"
+#include "flow_groups.h"
 #include "perfdata.h"
 #include "time_limit.h"
 #include "vpm/duration.h"
@@ -156,7 +158,7 @@ struct Problem {
 };
 
 std::string summary_line(const std::vector<Judged>& judged) {
-  std::vector<std::string> flow_names;  // first-seen order
+  std::unordered_set<std::string_view> flow_names;  // counted only: a hash set keeps it linear
   std::set<std::string> targets;
   std::size_t ports = 0;
   std::vector<Problem> problems;
@@ -170,8 +172,7 @@ std::string summary_line(const std::vector<Judged>& judged) {
   }
   for (const Judged& j : judged) {
     const FlowResult& r = *j.result;
-    if (std::find(flow_names.begin(), flow_names.end(), r.flow->name) == flow_names.end()) {
-      flow_names.push_back(r.flow->name);
+    if (flow_names.insert(r.flow->name).second) {  // the flow's first result
       const auto& [flow_targets, failing] = failing_by_flow[r.flow->name];
       if (failing.size() > kNamedProblems) {
         std::vector<TargetFailure> failures;
@@ -241,30 +242,22 @@ std::string latency_datum(std::string label, std::chrono::nanoseconds latency, c
 std::string perfdata(const std::vector<Judged>& judged, const ReportOptions& options,
                      std::size_t budget) {
   // Per flow, in first-seen order: its latency per target, then its failed-port count.
-  std::vector<std::string> flow_names;
-  for (const Judged& j : judged) {
-    const std::string& name = j.result->flow->name;
-    if (std::find(flow_names.begin(), flow_names.end(), name) == flow_names.end()) {
-      flow_names.push_back(name);
-    }
-  }
   std::vector<std::string> data;
-  std::map<std::string_view, std::size_t> targets_of_flow;
-  for (const Judged& j : judged) ++targets_of_flow[j.result->flow->name];
-  for (const std::string& name : flow_names) {
+  for (const FlowGroup& group : group_by_flow(judged)) {
+    const std::string name(group.name);
     unsigned failed = 0;
     std::size_t probed = 0;
     std::size_t planned = 0;
     // Past kPerTargetPerfdata targets a flow's latency is one datum, its slowest target's
     // ('<flow>_latency_max'), so the counts of every flow fit and the data stay bounded.
-    const bool per_target = targets_of_flow[name] <= kPerTargetPerfdata;
+    const bool per_target = group.results.size() <= kPerTargetPerfdata;
     std::optional<std::chrono::nanoseconds> slowest;
     const FlowResult* any = nullptr;
     std::optional<std::chrono::nanoseconds> service_time;  // the flow's slowest, any target
     double service_max = 0;
-    for (const Judged& j : judged) {
+    for (const Judged* judged_result : group.results) {
+      const Judged& j = *judged_result;
       const FlowResult& r = *j.result;
-      if (r.flow->name != name) continue;
       any = &r;
       failed += r.failed;
       probed += r.ports.size();

@@ -10,11 +10,8 @@ std::vector<Port> ports_for_run(const Flow& flow, std::uint64_t run_number) {
   const std::size_t total = flow.ports.size();
   if (!flow.sample || *flow.sample >= total) return flow.ports.ports();
   const std::size_t per_run = *flow.sample;
-  std::vector<Port> ports;
-  ports.reserve(per_run);
   const std::size_t start = static_cast<std::size_t>((run_number % total) * per_run % total);
-  for (std::size_t i = 0; i < per_run; ++i) ports.push_back(flow.ports.at((start + i) % total));
-  return ports;
+  return flow.ports.ports_from(start, per_run);
 }
 
 std::uint64_t run_number_from_clock(const Flow& flow) {

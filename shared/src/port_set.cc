@@ -11,8 +11,6 @@ namespace vpm {
 namespace {
 
 constexpr unsigned kMaxPort = 65535;
-// PortSet::add checks each new item against all earlier ones; ranges cover any real need.
-constexpr std::size_t kMaxListItems = 1024;
 
 // Joins pieces into one string. Also sidesteps GCC 12's false -Wrestrict on "literal" + string.
 std::string str_cat(std::initializer_list<std::string_view> pieces) {
@@ -81,27 +79,37 @@ std::string not_a_port(std::string_view text) {
 
 }  // namespace
 
+std::optional<std::size_t> PortSet::first_overlap(PortRange range) {
+  if (ranges_.empty() || range.first > highest_) return std::nullopt;
+  if (index_by_first_.empty()) {
+    for (std::size_t i = 0; i < ranges_.size(); ++i) index_by_first_.emplace(ranges_[i].first, i);
+  }
+  // The ranges that overlap are those starting at or before range.last whose last port is at
+  // or after range.first: side by side in port order, just before upper_bound(range.last).
+  std::optional<std::size_t> earliest;
+  for (auto it = index_by_first_.upper_bound(range.last); it != index_by_first_.begin();) {
+    --it;
+    if (ranges_[it->second].last < range.first) break;
+    if (!earliest || it->second < *earliest) earliest = it->second;
+  }
+  return earliest;
+}
+
 std::optional<std::string> PortSet::add(PortRange range) {
   if (range.first == 0) return "port 0 is out of range 1-65535";
   if (range.first > range.last) {
     return str_cat({"range ", std::to_string(range.first), "-", std::to_string(range.last),
                     " is reversed (first > last)"});
   }
-  // A linear scan, written without early exit so that the compiler can vectorise it: sets are
-  // small in practice and it keeps the listing order as the only stored state.
-  bool overlaps = false;
-  for (const PortRange& existing : ranges_) {
-    overlaps |= existing.first <= range.last && range.first <= existing.last;
+  if (const std::optional<std::size_t> overlap = first_overlap(range)) {
+    const PortRange& existing = ranges_[*overlap];
+    if (existing == range) return str_cat({describe(range), " is listed twice"});
+    return str_cat({describe(range), " overlaps ", describe(existing), " listed before"});
   }
-  if (overlaps) {
-    for (const PortRange& existing : ranges_) {
-      if (existing.first > range.last || range.first > existing.last) continue;
-      if (existing == range) return str_cat({describe(range), " is listed twice"});
-      return str_cat({describe(range), " overlaps ", describe(existing), " listed before"});
-    }
-  }
+  if (!index_by_first_.empty()) index_by_first_.emplace(range.first, ranges_.size());
   ranges_.push_back(range);
   size_ += range.size();
+  highest_ = std::max(highest_, range.last);
   return std::nullopt;
 }
 
@@ -124,6 +132,23 @@ std::vector<Port> PortSet::ports() const {
     }
   }
   return all;
+}
+
+std::vector<Port> PortSet::ports_from(std::size_t start, std::size_t count) const {
+  std::vector<Port> out;
+  if (ranges_.empty()) return out;
+  out.reserve(count);
+  std::size_t range = 0;
+  std::size_t offset = start % size_;
+  while (offset >= ranges_[range].size()) offset -= ranges_[range++].size();
+  while (out.size() < count) {
+    out.push_back(static_cast<Port>(ranges_[range].first + offset));
+    if (++offset == ranges_[range].size()) {
+      offset = 0;
+      range = (range + 1) % ranges_.size();
+    }
+  }
+  return out;
 }
 
 std::string PortSet::to_string() const {
@@ -180,9 +205,9 @@ std::optional<PortSet> parse_port_list(std::string_view text, std::string* error
     return std::nullopt;
   }
   const auto items = static_cast<std::size_t>(std::count(text.begin(), text.end(), ',')) + 1;
-  if (items > kMaxListItems) {
+  if (items > kMaxPortListItems) {
     *error = str_cat({"too many items in port list (", std::to_string(items), "; at most ",
-                      std::to_string(kMaxListItems), ", use ranges such as 2500-3300)"});
+                      std::to_string(kMaxPortListItems), ", one per port)"});
     return std::nullopt;
   }
   PortSet set;

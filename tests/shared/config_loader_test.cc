@@ -566,13 +566,22 @@ TEST(LoadConfigString, LimitsNodesAsWritten) {
                                  ": the document is too large: more than 1000000 YAML nodes");
 }
 
-TEST(LoadConfigString, LimitsPortItemsPerFlow) {
+// Every port as its own item is the most a list can hold (in descending order: each item is
+// below all earlier ones, the costly case for the overlap check); one more item is refused at
+// the list, one overlapping item at that item.
+TEST(LoadConfigString, LimitsPortItemsPerFlowToOnePerPort) {
   std::string ports = "    ports: [";
-  for (int port = 1; port <= 1024; ++port) ports += std::to_string(port) + ",";
+  for (int port = 65535; port >= 1; --port) ports += std::to_string(port) + ",";
   EXPECT_EQ(error_for(with_flow(ports + "]\n")), "");
-  EXPECT_EQ(error_for(with_flow(ports + "1025]\n")),
-            "test.yaml:8:12: flows[0] (f).ports: too many items (1025; at most 1024, use ranges "
-            "such as \"2500-3300\")");
+  EXPECT_EQ(error_for(with_flow(ports + "22]\n")),
+            "test.yaml:8:12: flows[0] (f).ports: too many items (65536; at most 65535, one per "
+            "port)");
+  std::string overlapping = "    ports: [";
+  for (int port = 60000; port >= 1000; --port) overlapping += std::to_string(port) + ",";
+  const std::string column = std::to_string(overlapping.size() + 1);
+  EXPECT_EQ(error_for(with_flow(overlapping + "900-1005]\n")),
+            "test.yaml:8:" + column +
+                ": flows[0] (f).ports[59001]: range 900-1005 overlaps port 1005 listed before");
 }
 
 TEST(LoadConfigString, DescribesWhatWasFoundInstead) {

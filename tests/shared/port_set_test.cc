@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cstdint>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -130,19 +133,22 @@ TEST(ParsePortList, RejectsWithSentence) {
   }
 }
 
-TEST(ParsePortList, LimitsTheNumberOfItems) {
+// One item per port is the most a list can hold, in any order.
+TEST(ParsePortList, LimitsTheNumberOfItemsToOnePerPort) {
   std::string list;
-  for (int port = 1; port <= 1024; ++port)
-    list.append(port > 1 ? "," : "").append(std::to_string(port));
+  for (int port = 65535; port >= 1; --port)
+    list.append(port < 65535 ? "," : "").append(std::to_string(port));
   std::string error;
   const std::optional<PortSet> most = parse_port_list(list, &error);
   ASSERT_TRUE(most.has_value()) << error;
-  EXPECT_EQ(most->size(), 1024u);
+  EXPECT_EQ(most->size(), 65535u);
+  EXPECT_EQ(most->ranges().size(), 65535u);
+  EXPECT_EQ(most->at(0), 65535);
+  EXPECT_EQ(most->at(65534), 1);
 
-  list += ",1025";
+  list += ",1";
   EXPECT_EQ(parse_port_list(list, &error), std::nullopt);
-  EXPECT_EQ(error,
-            "too many items in port list (1025; at most 1024, use ranges such as 2500-3300)");
+  EXPECT_EQ(error, "too many items in port list (65536; at most 65535, one per port)");
 }
 
 TEST(PortSet, StartsEmpty) {
@@ -207,6 +213,95 @@ TEST(PortSet, ComparesByRangesInOrder) {
   ASSERT_EQ(b.add({22, 22}), std::nullopt);
   EXPECT_NE(a, b);
   EXPECT_EQ(a, parse_port_list("22,80", nullptr));
+}
+
+// The check before PortSet's index: each new range against every earlier one, in listing order.
+std::optional<std::string> reference_overlap(const std::vector<PortRange>& listed, PortRange r) {
+  for (const PortRange& existing : listed) {
+    if (existing.first > r.last || r.first > existing.last) continue;
+    const auto name = [](PortRange x) {
+      return x.first == x.last ? "port " + std::to_string(x.first)
+                               : "range " + std::to_string(x.first) + "-" + std::to_string(x.last);
+    };
+    if (existing == r) return name(r) + " is listed twice";
+    return name(r) + " overlaps " + name(existing) + " listed before";
+  }
+  return std::nullopt;
+}
+
+// Thousands of random ranges, in random order, many overlapping one or several earlier ones:
+// every answer is the reference's, and the set holds what the reference kept.
+TEST(PortSet, AnswersAsTheScanOverEveryEarlierRange) {
+  std::uint32_t seed = 12345;
+  const auto next = [&seed](std::uint32_t bound) {
+    seed = seed * 1664525u + 1013904223u;  // a fixed LCG: the same lists on every machine
+    return (seed >> 8) % bound;
+  };
+  for (int list = 0; list < 20; ++list) {
+    PortSet set;
+    std::vector<PortRange> kept;
+    std::size_t rejected = 0;
+    for (int item = 0; item < 3000; ++item) {
+      const auto first = static_cast<Port>(1 + next(65535));
+      const std::uint32_t width = next(4) == 0 ? next(400) : 0;
+      const auto last = static_cast<Port>(std::min<std::uint32_t>(65535, first + width));
+      const PortRange range{first, last};
+      const std::optional<std::string> expected = reference_overlap(kept, range);
+      ASSERT_EQ(set.add(range), expected) << "list " << list << " item " << item;
+      if (expected) {
+        ++rejected;
+      } else {
+        kept.push_back(range);
+      }
+    }
+    EXPECT_EQ(set.ranges(), kept);
+    EXPECT_GT(rejected, 10u);  // the lists do overlap: the error path is exercised
+  }
+}
+
+// A range over many earlier ones names the one listed first, not the lowest.
+TEST(PortSet, NamesTheEarliestListedOfSeveralOverlaps) {
+  PortSet set;
+  ASSERT_EQ(set.add({500, 500}), std::nullopt);
+  ASSERT_EQ(set.add({300, 300}), std::nullopt);
+  ASSERT_EQ(set.add({100, 100}), std::nullopt);
+  ASSERT_EQ(set.add({400, 400}), std::nullopt);
+  EXPECT_EQ(set.add({100, 450}), "range 100-450 overlaps port 300 listed before");
+  EXPECT_EQ(set.add({50, 1000}), "range 50-1000 overlaps port 500 listed before");
+  EXPECT_EQ(set.add({400, 400}), "port 400 is listed twice");
+  EXPECT_EQ(set.add({401, 499}), std::nullopt);
+  EXPECT_EQ(set.add({99, 101}), "range 99-101 overlaps port 100 listed before");
+  EXPECT_EQ(set.add({1, 99}), std::nullopt);
+  EXPECT_EQ(set.to_string(), "500,300,100,400,401-499,1-99");
+}
+
+// Sets equal by their ranges in listing order, whichever way the overlap check went.
+TEST(PortSet, ComparesEqualWhateverItsIndex) {
+  PortSet built;
+  ASSERT_EQ(built.add({80, 80}), std::nullopt);
+  ASSERT_EQ(built.add({22, 22}), std::nullopt);  // below 80: the index is built
+  ASSERT_EQ(built.add({70, 71}), std::nullopt);
+  EXPECT_EQ(built, parse_port_list("80,22,70-71", nullptr));
+  const PortSet copy = built;
+  EXPECT_EQ(copy, built);
+  PortSet more = copy;
+  EXPECT_EQ(more.add({21, 22}), "range 21-22 overlaps port 22 listed before");
+  EXPECT_EQ(more.add({72, 79}), std::nullopt);
+  EXPECT_NE(more, built);
+}
+
+TEST(PortSet, TakesPortsFromAnIndexWrappingAround) {
+  const std::optional<PortSet> set = parse_port_list("3389,10-12,22", nullptr);
+  ASSERT_TRUE(set.has_value());
+  const std::vector<Port> all = set->ports();
+  for (std::size_t start = 0; start < all.size(); ++start) {
+    for (std::size_t count = 0; count <= 2 * all.size(); ++count) {
+      std::vector<Port> expected;
+      for (std::size_t i = 0; i < count; ++i) expected.push_back(all[(start + i) % all.size()]);
+      EXPECT_EQ(set->ports_from(start, count), expected) << start << "+" << count;
+    }
+  }
+  EXPECT_TRUE(PortSet().ports_from(0, 3).empty());
 }
 
 TEST(PortRange, CountsInclusively) {

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -17,9 +18,6 @@
 
 namespace vpm::config {
 namespace {
-
-// PortSet::add checks each new item against all earlier ones; ranges cover any real need.
-constexpr std::size_t kMaxPortItems = 1024;
 
 constexpr std::size_t kMaxListedNames = 20;
 
@@ -77,7 +75,7 @@ class ConfigValidator {
  public:
   explicit ConfigValidator(YamlReader& yaml) : yaml_(yaml) {}
 
-  Config validate(const YAML::Node& root) {
+  Config validate(const YamlNode& root) {
     if (!root.IsMap()) {
       yaml_.fail(root.Mark(),
                  "the top level must be a mapping with defaults, roles and flows, got " +
@@ -91,6 +89,7 @@ class ConfigValidator {
     const Field* roles = fields.find("roles");
     if (roles == nullptr) yaml_.fail(root.Mark(), "no roles defined (missing key \"roles\")");
     config.roles = read_roles(*roles);
+    for (const Role& role : config.roles) role_names_.insert(role.name);
     const Field* flows = fields.find("flows");
     if (flows == nullptr) yaml_.fail(root.Mark(), "no flows defined (missing key \"flows\")");
     config.flows = read_flows(*flows, config);
@@ -211,13 +210,13 @@ class ConfigValidator {
     std::vector<std::string> hosts;
     std::unordered_map<std::string, std::size_t> index_of_host;
     std::size_t index = 0;
-    for (const YAML::Node& item : field.value) {
+    for (const YamlNode& item : field.value) {
       yaml_.visit(item);
       const std::string item_path = path + "[" + std::to_string(index) + "]";
       if (!item.IsScalar()) {
         yaml_.fail(item.Mark(), item_path + ": expected a host name, got " + describe_kind(item));
       }
-      const std::string& host = item.Scalar();
+      const std::string host(item.Scalar());
       if (host.empty()) yaml_.fail(item.Mark(), item_path + ": empty host name");
       if (!is_valid_host(host)) {
         yaml_.fail(item.Mark(), item_path + ": invalid host " + vpm::quoted(host) +
@@ -273,14 +272,14 @@ class ConfigValidator {
   PortSet read_ports(const Field& field, const std::string& path) {
     if (!field.value.IsSequence()) yaml_.fail_kind(field, path, "a list");
     if (field.value.size() == 0) yaml_.fail(value_mark(field), path + ": the port list is empty");
-    if (field.value.size() > kMaxPortItems) {
-      yaml_.fail(value_mark(field),
-                 path + ": too many items (" + std::to_string(field.value.size()) + "; at most " +
-                     std::to_string(kMaxPortItems) + ", use ranges such as \"2500-3300\")");
+    if (field.value.size() > kMaxPortListItems) {
+      yaml_.fail(value_mark(field), path + ": too many items (" +
+                                        std::to_string(field.value.size()) + "; at most " +
+                                        std::to_string(kMaxPortListItems) + ", one per port)");
     }
     PortSet ports;
     std::size_t index = 0;
-    for (const YAML::Node& item : field.value) {
+    for (const YamlNode& item : field.value) {
       yaml_.visit(item);
       const std::string item_path = path + "[" + std::to_string(index++) + "]";
       if (!item.IsScalar()) {
@@ -314,9 +313,7 @@ class ConfigValidator {
   std::string read_role_reference(const Field& field, const std::string& path,
                                   const std::vector<Role>& roles) {
     std::string name = yaml_.read_scalar(field, path, "a role name");
-    for (const Role& role : roles) {
-      if (role.name == name) return name;
-    }
+    if (role_names_.contains(name)) return name;
     std::vector<std::string_view> role_names;
     role_names.reserve(roles.size());
     for (const Role& role : roles) role_names.push_back(role.name);
@@ -325,17 +322,17 @@ class ConfigValidator {
   }
 
   // The flow's name when it is already readable, so that even its earliest error names it.
-  static std::string peek_name(const YAML::Node& flow) {
+  static std::string peek_name(const YamlNode& flow) {
     for (auto it = flow.begin(); it != flow.end(); ++it) {
       if (it->first.IsScalar() && it->first.Scalar() == "name" && it->second.IsScalar() &&
           is_valid_name(it->second.Scalar())) {
-        return it->second.Scalar();
+        return std::string(it->second.Scalar());
       }
     }
     return {};
   }
 
-  Flow read_flow(const YAML::Node& node, std::size_t index, const Config& config,
+  Flow read_flow(const YamlNode& node, std::size_t index, const Config& config,
                  std::unordered_map<std::string, YAML::Mark>& mark_of_flow) {
     const std::string index_path = "flows[" + std::to_string(index) + "]";
     if (!node.IsMap()) {
@@ -548,23 +545,27 @@ class ConfigValidator {
     if (!field.value.IsSequence()) yaml_.fail_kind(field, "flows", "a list of flows");
     if (field.value.size() == 0) yaml_.fail(field.value.Mark(), "flows: no flows defined");
     std::vector<Flow> flows;
+    // A Flow is over 400 bytes: growing the vector by doubling held 1.5 times the flows at once.
+    flows.reserve(field.value.size());
     std::unordered_map<std::string, YAML::Mark> mark_of_flow;
+    mark_of_flow.reserve(field.value.size());
     std::size_t index = 0;
-    for (const YAML::Node& item : field.value) {
+    for (const YamlNode& item : field.value) {
       yaml_.visit(item);
       flows.push_back(read_flow(item, index++, config, mark_of_flow));
     }
     return flows;
   }
 
-  // Rejects what yaml-cpp would misread: NUL bytes end its input early or garble it.
-
   YamlReader& yaml_;
+  // The names of config.roles, for the flows' from and to: a hash set keeps a file with many
+  // roles and many flows linear.
+  std::unordered_set<std::string_view> role_names_;
 };
 
 }  // namespace
 
-Config validate_config(YamlReader& yaml, const YAML::Node& root) {
+Config validate_config(YamlReader& yaml, const YamlNode& root) {
   return ConfigValidator(yaml).validate(root);
 }
 

@@ -2,9 +2,11 @@
 
 #include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/parser.h>
 
 #include <algorithm>
-#include <sstream>
+#include <istream>
+#include <streambuf>
 
 #include "config/name_suggestion.h"
 #include "vpm/quoted.h"
@@ -43,42 +45,63 @@ struct OverLimit {
   std::string message;
 };
 
-// Walks the event parser over a document before any node tree is built: remembers where it
-// starts, and stops at the first node over the node limit (an alias counts once here), the
-// first flow over the flow limit, or the first list or mapping nested deeper than allowed.
-// yaml-cpp needs seconds to build the node tree of a large file; this way a file over a limit
-// is refused after reading only as far as the limit, with the place where it was crossed.
+// Watches the parser's events as the document is read: remembers where it starts, and stops
+// at the first node over the node limit (an alias counts once here), the first flow over the
+// flow limit, or the first list or mapping nested deeper than allowed, so that a file over a
+// limit is refused after reading only as far as the limit, with the place where it was crossed.
+// Each event it accepts goes on to `next` (the document builder), when there is one.
 class DocumentSurvey : public YAML::EventHandler {
  public:
+  explicit DocumentSurvey(YAML::EventHandler* next) : next_(next) {}
+
   [[nodiscard]] YAML::Mark start() const { return start_; }
+  void stop_forwarding() { next_ = nullptr; }
 
   void OnDocumentStart(const YAML::Mark& mark) override {
-    *this = DocumentSurvey();
+    *this = DocumentSurvey(next_);
     start_ = mark;
+    if (next_ != nullptr) next_->OnDocumentStart(mark);
   }
-  void OnDocumentEnd() override {}
-  void OnNull(const YAML::Mark& mark, YAML::anchor_t /*anchor*/) override { node(mark, {}); }
-  void OnAlias(const YAML::Mark& mark, YAML::anchor_t /*anchor*/) override { node(mark, {}); }
-  void OnScalar(const YAML::Mark& mark, const std::string& /*tag*/, YAML::anchor_t /*anchor*/,
+  void OnDocumentEnd() override {
+    if (next_ != nullptr) next_->OnDocumentEnd();
+  }
+  void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+    node(mark, {});
+    if (next_ != nullptr) next_->OnNull(mark, anchor);
+  }
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+    node(mark, {});
+    if (next_ != nullptr) next_->OnAlias(mark, anchor);
+  }
+  void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
                 const std::string& value) override {
     node(mark, value);
+    if (next_ != nullptr) next_->OnScalar(mark, tag, anchor, value);
   }
-  void OnSequenceStart(const YAML::Mark& mark, const std::string& /*tag*/,
-                       YAML::anchor_t /*anchor*/, YAML::EmitterStyle::value /*style*/) override {
+  void OnSequenceStart(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
+                       YAML::EmitterStyle::value style) override {
     const bool is_flows = open_.size() == 1 && open_.back().is_map && !open_.back().expecting_key &&
                           top_level_key_ == "flows";
     node(mark, {});
     open(mark);
     open_.push_back(Collection{false, true, is_flows});
+    if (next_ != nullptr) next_->OnSequenceStart(mark, tag, anchor, style);
   }
-  void OnSequenceEnd() override { open_.pop_back(); }
-  void OnMapStart(const YAML::Mark& mark, const std::string& /*tag*/, YAML::anchor_t /*anchor*/,
-                  YAML::EmitterStyle::value /*style*/) override {
+  void OnSequenceEnd() override {
+    open_.pop_back();
+    if (next_ != nullptr) next_->OnSequenceEnd();
+  }
+  void OnMapStart(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
+                  YAML::EmitterStyle::value style) override {
     node(mark, {});
     open(mark);
     open_.push_back(Collection{true, true, false});
+    if (next_ != nullptr) next_->OnMapStart(mark, tag, anchor, style);
   }
-  void OnMapEnd() override { open_.pop_back(); }
+  void OnMapEnd() override {
+    open_.pop_back();
+    if (next_ != nullptr) next_->OnMapEnd();
+  }
 
  private:
   struct Collection {
@@ -111,6 +134,7 @@ class DocumentSurvey : public YAML::EventHandler {
     }
   }
 
+  YAML::EventHandler* next_ = nullptr;
   YAML::Mark start_ = YAML::Mark::null_mark();
   std::vector<Collection> open_;
   std::string top_level_key_;
@@ -118,10 +142,19 @@ class DocumentSurvey : public YAML::EventHandler {
   std::size_t flows_ = 0;
 };
 
+// The text as a stream for yaml-cpp's parser, without copying it (std::istringstream would).
+class TextStreamBuffer : public std::streambuf {
+ public:
+  explicit TextStreamBuffer(std::string_view text) {
+    char* begin = const_cast<char*>(text.data());  // only read: get area only
+    setg(begin, begin, begin + text.size());
+  }
+};
+
 }  // namespace
 
 // What the user wrote instead of what we expected, for "expected a list, got a string".
-std::string describe_kind(const YAML::Node& node) {
+std::string describe_kind(const YamlNode& node) {
   switch (node.Type()) {
     case YAML::NodeType::Undefined:
       return "nothing";
@@ -135,8 +168,8 @@ std::string describe_kind(const YAML::Node& node) {
       break;
   }
   // Quoted scalars carry the tag "!"; only plain ones can be numbers or booleans.
-  if (node.Tag() == "?") {
-    const std::string& text = node.Scalar();
+  if (node.IsPlain()) {
+    const std::string_view text = node.Scalar();
     if (text == "true" || text == "false" || text == "True" || text == "False" || text == "TRUE" ||
         text == "FALSE") {
       return "a boolean";
@@ -154,7 +187,7 @@ void YamlReader::fail(const YAML::Mark& mark, const std::string& message) const 
                     std::to_string(mark.column + 1) + ": " + message);
 }
 
-void YamlReader::visit(const YAML::Node& node) {
+void YamlReader::visit(const YamlNode& node) {
   if (++visited_nodes_ > kMaxVisitedNodes) {
     // The file as written is within the limit (DocumentSurvey): aliases expand it past it.
     fail(node.Mark(), "the document is too large: its aliases expand it to more than " +
@@ -168,13 +201,13 @@ void YamlReader::fail_kind(const Field& field, const std::string& path,
        path + ": expected " + std::string(expected) + ", got " + describe_kind(field.value));
 }
 
-std::string YamlReader::key_text(const YAML::Node& key, std::string_view where) const {
-  if (key.IsScalar() && !key.Scalar().empty()) return key.Scalar();
+std::string YamlReader::key_text(const YamlNode& key, std::string_view where) const {
+  if (key.IsScalar() && !key.Scalar().empty()) return std::string(key.Scalar());
   if (key.IsScalar() || key.IsNull()) fail(key.Mark(), "empty key " + std::string(where));
   fail(key.Mark(), "expected a key name " + std::string(where) + ", got " + describe_kind(key));
 }
 
-Fields YamlReader::read_fields(const YAML::Node& map, std::string_view where,
+Fields YamlReader::read_fields(const YamlNode& map, std::string_view where,
                                std::span<const std::string_view> allowed) {
   Fields fields;
   for (auto it = map.begin(); it != map.end(); ++it) {
@@ -202,14 +235,13 @@ Fields YamlReader::read_fields(const YAML::Node& map, std::string_view where,
 std::string YamlReader::read_scalar(const Field& field, const std::string& path,
                                     std::string_view expected) {
   if (!field.value.IsScalar()) fail_kind(field, path, expected);
-  return field.value.Scalar();
+  return std::string(field.value.Scalar());
 }
 
-YAML::Node YamlReader::parse_document(std::string_view text) {
+YamlNode YamlReader::parse_document(std::string_view text) {
   check_text(text);
-  const std::string yaml(text);
-  check_single_document(yaml);
-  YAML::Node root = YAML::Load(yaml);
+  read_single_document(text);
+  const YamlNode root = document_.root();
   visit(root);
   return root;
 }
@@ -231,18 +263,21 @@ void YamlReader::check_text(std::string_view text) const {
   }
 }
 
-// Makes sure the text holds exactly one document. yaml-cpp's LoadAll() loops forever on some
-// invalid input (a stray "," where a document should start), so documents are counted with
-// the event parser, which is asked for at most two.
-void YamlReader::check_single_document(const std::string& text) const {
-  std::istringstream stream(text);
+// Reads the one document the text must hold into document_, in one pass of the parser.
+// yaml-cpp's LoadAll() loops forever on some invalid input (a stray "," where a document should
+// start), so documents are counted with the event parser, which is asked for at most two.
+void YamlReader::read_single_document(std::string_view text) {
+  TextStreamBuffer buffer(text);
+  std::istream stream(&buffer);
   YAML::Parser parser(stream);
-  DocumentSurvey survey;
+  YamlDocumentBuilder builder(document_);
+  DocumentSurvey survey(&builder);
   try {
     if (!parser.HandleNextDocument(survey)) {
       fail(YAML::Mark::null_mark(), "the file contains only comments");
     }
     const YAML::Mark first_start = survey.start();
+    survey.stop_forwarding();  // a second document is only looked at, for the error
     if (!parser.HandleNextDocument(survey)) return;
     const YAML::Mark second_start = survey.start();
     if (second_start.pos == first_start.pos) {

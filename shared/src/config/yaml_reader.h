@@ -3,7 +3,8 @@
 // keys of each mapping checked, and every error as "<file>:<line>:<col>: <message>" from
 // yaml-cpp's marks. What the values mean is config_validator's business.
 #include <yaml-cpp/depthguard.h>
-#include <yaml-cpp/yaml.h>
+#include <yaml-cpp/exceptions.h>
+#include <yaml-cpp/mark.h>
 
 #include <cstddef>
 #include <span>
@@ -12,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "config/yaml_document.h"
 #include "vpm/config.h"
 
 namespace vpm::config {
@@ -24,11 +26,11 @@ constexpr std::size_t kMaxVisitedNodes = 1'000'000;
 constexpr std::size_t kMaxFlows = 10'000;
 
 // What the user wrote instead of what we expected, for "expected a list, got a string".
-std::string describe_kind(const YAML::Node& node);
+std::string describe_kind(const YamlNode& node);
 
 struct Field {
-  YAML::Node key;
-  YAML::Node value;
+  YamlNode key;
+  YamlNode value;
 };
 
 // The keys of one mapping after checking them: no unknown keys, no duplicates.
@@ -76,34 +78,36 @@ class YamlReader {
     }
   }
 
-  // The one document of `text`, after the checks yaml-cpp does not make itself.
-  YAML::Node parse_document(std::string_view text);
+  // The one document of `text`, after the checks yaml-cpp does not make itself. The node
+  // lives as long as this reader.
+  YamlNode parse_document(std::string_view text);
 
   [[nodiscard]] const std::string& source() const { return source_; }
 
   [[noreturn]] void fail(const YAML::Mark& mark, const std::string& message) const;
 
   // Counts a node looked at; fails past kMaxVisitedNodes.
-  void visit(const YAML::Node& node);
+  void visit(const YamlNode& node);
 
   [[noreturn]] void fail_kind(const Field& field, const std::string& path,
                               std::string_view expected) const;
 
   // Text of the key of a mapping entry; fails unless it is a non-empty scalar.
-  [[nodiscard]] std::string key_text(const YAML::Node& key, std::string_view where) const;
+  [[nodiscard]] std::string key_text(const YamlNode& key, std::string_view where) const;
 
   // Checks a mapping's keys against `allowed` in document order; `where` is "in defaults".
-  Fields read_fields(const YAML::Node& map, std::string_view where,
+  Fields read_fields(const YamlNode& map, std::string_view where,
                      std::span<const std::string_view> allowed);
 
   std::string read_scalar(const Field& field, const std::string& path, std::string_view expected);
 
  private:
   void check_text(std::string_view text) const;
-  void check_single_document(const std::string& text) const;
+  void read_single_document(std::string_view text);
 
   const std::string& source_;
   std::size_t visited_nodes_ = 0;
+  YamlDocument document_;
 };
 
 }  // namespace vpm::config
