@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "job_metrics.h"
+#include "metric_family_builders.h"
 #include "metric_text.h"
 #include "process_metrics.h"
 #include "vpm/duration.h"
@@ -18,28 +19,6 @@ using prometheus::MetricType;
 
 double unix_seconds(std::chrono::system_clock::time_point t) {
   return std::chrono::duration<double>(t.time_since_epoch()).count();
-}
-
-MetricFamily family(std::string name, std::string help, MetricType type) {
-  MetricFamily f;
-  f.name = std::move(name);
-  f.help = std::move(help);
-  f.type = type;
-  return f;
-}
-
-void add_gauge(MetricFamily& f, std::vector<ClientMetric::Label> labels, double value) {
-  ClientMetric m;
-  m.label = std::move(labels);
-  m.gauge.value = value;
-  f.metric.push_back(std::move(m));
-}
-
-void add_counter(MetricFamily& f, std::vector<ClientMetric::Label> labels, double value) {
-  ClientMetric m;
-  m.label = std::move(labels);
-  m.counter.value = value;
-  f.metric.push_back(std::move(m));
 }
 
 std::string protocol_label(Protocol p) { return std::string(to_string(p)); }

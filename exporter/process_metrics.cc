@@ -3,6 +3,7 @@
 #include <charconv>
 #include <string>
 
+#include "metric_family_builders.h"
 #include "platform.h"
 
 namespace vpm::exporter {
@@ -14,17 +15,12 @@ using prometheus::MetricType;
 
 MetricFamily gauge(std::string name, std::string help, double value,
                    MetricType type = MetricType::Gauge) {
-  MetricFamily f;
-  f.name = std::move(name);
-  f.help = std::move(help);
-  f.type = type;
-  ClientMetric m;
+  MetricFamily f = family(std::move(name), std::move(help), type);
   if (type == MetricType::Counter) {
-    m.counter.value = value;
+    add_counter(f, {}, value);
   } else {
-    m.gauge.value = value;
+    add_gauge(f, {}, value);
   }
-  f.metric.push_back(std::move(m));
   return f;
 }
 
