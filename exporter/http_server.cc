@@ -86,20 +86,19 @@ HttpServer::HttpServer(HttpServerOptions options, HttpRoutes routes, Logger& log
   worker_threads_ = options_.worker_threads > 0 ? options_.worker_threads : kDefaultMaxConnections;
   const std::string threads = std::to_string(worker_threads_);
   // No document_root: civetweb serves no files, only the handler below.
-  std::vector<const char*> config = {"listening_ports", ports.c_str(), "num_threads",
-                                     threads.c_str(), "enable_keep_alive", "yes",
-                                     "keep_alive_timeout_ms", "5000", "request_timeout_ms", "10000",
-                                     "enable_auth_domain_check", "no",
-                                     // Headers and body go out in separate writes: with Nagle's
-                                     // algorithm the last short segment waits for the client's
-                                     // delayed ACK, 40 ms on Linux, on many responses.
-                                     "tcp_nodelay", "1",
-                                     // A flood of connections beyond the workers waits in the
-                                     // kernel's backlog and civetweb's queue instead of having
-                                     // its SYNs dropped: a lone scrape behind `wrk -c 256`
-                                     // otherwise waited for a SYN retransmission, 1 s.
-                                     "listen_backlog", kListenBacklog, "connection_queue",
-                                     kConnectionQueue};
+  std::vector<const char*> config = {
+      "listening_ports", ports.c_str(), "num_threads", threads.c_str(), "enable_keep_alive", "yes",
+      "keep_alive_timeout_ms", "5000", "request_timeout_ms", "10000", "enable_auth_domain_check",
+      "no",
+      // Headers and body go out in separate writes: with Nagle's
+      // algorithm the last short segment waits for the client's
+      // delayed ACK, 40 ms on Linux, on many responses.
+      "tcp_nodelay", "1",
+      // A flood of connections beyond the workers waits in the
+      // kernel's backlog and civetweb's queue instead of having
+      // its SYNs dropped: a lone scrape behind `wrk -c 256`
+      // otherwise waited for a SYN retransmission, 1 s.
+      "listen_backlog", kListenBacklog, "connection_queue", kConnectionQueue};
   config.push_back(nullptr);
 
   if (tls) {

@@ -11,8 +11,8 @@
 #include <string_view>
 #include <unordered_set>
 
-#include "host_summary.h"
 #include "flow_groups.h"
+#include "host_summary.h"
 #include "perfdata.h"
 #include "time_limit.h"
 #include "vpm/duration.h"

@@ -370,10 +370,26 @@ TEST(CheckOptionsTest, PrintFirewallRules) {
 
 TEST(CheckOptionsTest, UsageMentionsEveryFlag) {
   const std::string usage = check_usage();
-  for (const char* flag : {"--hostname", "--ports", "--udp", "--expect", "--timeout", "--max-time",
-                           "--warning", "--critical", "--config", "--role", "--concurrency",
-                           "--verbose", "--help", "--version", "--print-firewall-rules",
-                           "--source", "--print-prometheus-sd", "--exporter-port", "--textfile", "--job"}) {
+  for (const char* flag : {"--hostname",
+                           "--ports",
+                           "--udp",
+                           "--expect",
+                           "--timeout",
+                           "--max-time",
+                           "--warning",
+                           "--critical",
+                           "--config",
+                           "--role",
+                           "--concurrency",
+                           "--verbose",
+                           "--help",
+                           "--version",
+                           "--print-firewall-rules",
+                           "--source",
+                           "--print-prometheus-sd",
+                           "--exporter-port",
+                           "--textfile",
+                           "--job"}) {
     EXPECT_NE(usage.find(flag), std::string::npos) << flag;
   }
 }

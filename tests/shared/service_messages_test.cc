@@ -181,20 +181,21 @@ Bytes smb311_response() {
   Bytes smb(64, 0);
   const Bytes header = hex({0xfe, 'S', 'M', 'B', 64, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 1, 0, 0, 0});
   std::copy(header.begin(), header.end(), smb.begin());
-  const Bytes body = hex(
-      {65,   0,    1,    0,    0x11, 0x03, 2,    0,  // StructureSize, SecurityMode, 3.1.1, 2
-                                                     // contexts
-       's',  'm',  'b',  'd',  0,    0,    0,    0, 0, 0, 0,    0,
-       0,    0,    0,    0,                                         // ServerGuid
-       0x2f, 0,    0,    0,                                         // Capabilities
-       0,    0,    0x80, 0,    0,    0,    0x80, 0, 0, 0, 0x80, 0,  // MaxTransact/Read/WriteSize
-       0,    0,    0,    0,    0,    0,    0,    0, 0, 0, 0,    0,
-       0,    0,    0,    0,                          // SystemTime, ServerStartTime
-       128,  0,    6,    0,                          // SecurityBufferOffset, SecurityBufferLength
-       136,  0,    0,    0,                          // NegotiateContextOffset
-       0x60, 0x04, 0x06, 0x02, 0x05, 0x02, 0,    0,  // security blob, then padding to 136
-       0x01, 0,    38,   0,    0,    0,    0,    0,  // PREAUTH_INTEGRITY, DataLength 38
-       1,    0,    32,   0,    1,    0});            // 1 algorithm, 32-byte salt, SHA-512
+  // clang-format off
+  const Bytes body = hex({
+      65, 0, 1, 0, 0x11, 0x03, 2, 0,                    // StructureSize, SecurityMode, 3.1.1, 2 contexts
+      's', 'm', 'b', 'd', 0, 0, 0, 0, 0, 0, 0, 0,
+      0, 0, 0, 0,                                       // ServerGuid
+      0x2f, 0, 0, 0,                                    // Capabilities
+      0, 0, 0x80, 0, 0, 0, 0x80, 0, 0, 0, 0x80, 0,      // MaxTransact/Read/WriteSize
+      0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+      0, 0, 0, 0,                                       // SystemTime, ServerStartTime
+      128, 0, 6, 0,                                     // SecurityBufferOffset, SecurityBufferLength
+      136, 0, 0, 0,                                     // NegotiateContextOffset
+      0x60, 0x04, 0x06, 0x02, 0x05, 0x02, 0, 0,         // security blob, then padding to 136
+      0x01, 0, 38, 0, 0, 0, 0, 0,                       // PREAUTH_INTEGRITY, DataLength 38
+      1, 0, 32, 0, 1, 0});                              // 1 algorithm, 32-byte salt, SHA-512
+  // clang-format on
   smb.insert(smb.end(), body.begin(), body.end());
   smb.insert(smb.end(), 32, 0xa5);  // the salt
   smb.insert(smb.end(), 2, 0);      // padding to the next 8-byte boundary (184)

@@ -28,9 +28,9 @@ constexpr std::array<std::string_view, 7> kDefaultsKeys{
     "trace",   "trace_interval", "source"};
 constexpr std::array<std::string_view, 2> kRoleKeys{"hosts", "description"};
 constexpr std::array<std::string_view, 19> kFlowKeys{
-    "name",   "from",     "to",   "protocol", "ports",    "expect",
-    "sample", "severity", "note", "timeout",  "interval", "enabled",
-    "check",  "tls",      "http", "starttls", "trace",    "source", "smb"};
+    "name",     "from",     "to",      "protocol", "ports",   "expect", "sample",
+    "severity", "note",     "timeout", "interval", "enabled", "check",  "tls",
+    "http",     "starttls", "trace",   "source",   "smb"};
 constexpr std::array<std::string_view, 3> kTlsKeys{"server_name", "ca_file", "verify"};
 constexpr std::array<std::string_view, 2> kHttpKeys{"path", "expect_status"};
 constexpr std::array<std::string_view, 1> kSmbKeys{"min_dialect"};

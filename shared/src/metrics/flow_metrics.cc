@@ -45,10 +45,10 @@ std::array<FlowFamilyHeader, kFlowFamilyCount> make_headers() {
                      "1 when the port's certificate chain verified for the target's name (system "
                      "store or the flow's ca_file) in the last run, else 0."};
   f[kServiceInfo] = {"veeam_flow_service_info",
-                    "What answered on a port of a flow with a service check in the last run: the "
-                    "check, the SMB dialect negotiated (smb), the TLS version (tls, smtp with "
-                    "STARTTLS); empty where none. For ports whose service answered as expected, "
-                    "and smb ports below min_dialect. Always 1."};
+                     "What answered on a port of a flow with a service check in the last run: the "
+                     "check, the SMB dialect negotiated (smb), the TLS version (tls, smtp with "
+                     "STARTTLS); empty where none. For ports whose service answered as expected, "
+                     "and smb ports below min_dialect. Always 1."};
   f[kServiceDuration] = {"veeam_flow_service_duration_seconds",
                          "How long the service check's exchange took in the last run, from the "
                          "end of the TCP connect to the verdict (nbns: the datagram's round "
