@@ -25,6 +25,14 @@ VeeamJob job_of(std::string name, VeeamTargetType type) {
   return job;
 }
 
+JobNeeds needs_of(std::string name, VeeamTargetType type, std::vector<std::string> flows) {
+  JobNeeds job;
+  job.job = std::move(name);
+  job.target_type = type;
+  job.flows = std::move(flows);
+  return job;
+}
+
 bool needs(const JobNeeds& job, const std::string& flow) {
   return std::find(job.flows.begin(), job.flows.end(), flow) != job.flows.end();
 }
@@ -113,8 +121,8 @@ TEST(JobNeeds, NamelessAndRepeatedJobsAreLeftOutWithAWarning) {
 }
 
 TEST(JobNeeds, AnUnknownJobIsNamedWithTheJobsThatExist) {
-  const std::vector<JobNeeds> jobs{{"Nightly", VeeamTargetType::kBackupRepository, {}},
-                                   {"Weekly", VeeamTargetType::kSharedFolder, {}}};
+  const std::vector<JobNeeds> jobs{needs_of("Nightly", VeeamTargetType::kBackupRepository, {}),
+                                   needs_of("Weekly", VeeamTargetType::kSharedFolder, {})};
   EXPECT_EQ(&require_job(jobs, "Weekly"), &jobs[1]);
   try {
     require_job(jobs, "nightly");  // names are exact, as Veeam's console shows them
@@ -141,7 +149,7 @@ TEST(JudgeJob, ReadyOnlyWhenEveryNeededFlowIsUpOnEveryTarget) {
   b->name = "b";
   auto other = std::make_shared<Flow>();
   other->name = "other";
-  const JobNeeds job{"J", VeeamTargetType::kBackupRepository, {"a", "b"}};
+  const JobNeeds job = needs_of("J", VeeamTargetType::kBackupRepository, {"a", "b"});
 
   std::vector<FlowResult> results{result_of(a, "h1", true), result_of(a, "h2", true),
                                   result_of(b, "h1", true), result_of(other, "h1", false)};
@@ -160,7 +168,7 @@ TEST(JudgeJob, ReadyOnlyWhenEveryNeededFlowIsUpOnEveryTarget) {
   EXPECT_FALSE(r.ready);
   EXPECT_EQ(r.not_run, std::vector<std::string>{"b"});
 
-  EXPECT_FALSE(judge_job({"empty", VeeamTargetType::kLocalDisk, {}}, {}).ready);
+  EXPECT_FALSE(judge_job(needs_of("empty", VeeamTargetType::kLocalDisk, {}), {}).ready);
 }
 
 }  // namespace

@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include "vpm/job_schedule.h"
+
 namespace vpm {
 
 // TargetInfo/@Type of a job.
@@ -39,6 +41,9 @@ struct VeeamJob {
   std::string repository_name;                 // Types 3 and 4: RemoteRepositoryName
   std::vector<VeeamEndpoint> cloud_gateways;   // Type 4: GateList, else ServerName/ServerPort
   int line = 0;                                // line of the JobInfo element, 1-based
+  // ScheduleInfo as a schedule; nullopt when the export has none or one that could not be
+  // understood (then a warning says why): such a job has no computed next run.
+  std::optional<JobSchedule> schedule;
 };
 
 struct VeeamExport {

@@ -14,14 +14,17 @@
 //                                                 the target's name resolves through DNS, and
 //                                                 its domain account authenticates at the DC
 // Notifications (smtp, mail APIs), updates and object storage stop no job: no job needs them.
+#include <chrono>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "vpm/config.h"
 #include "vpm/flow_result.h"
+#include "vpm/job_schedule.h"
 #include "vpm/veeam_export.h"
 
 namespace vpm {
@@ -35,6 +38,10 @@ struct JobNeeds {
   std::string job;  // JobName as the export gives it
   VeeamTargetType target_type = VeeamTargetType::kUnknown;
   std::vector<std::string> flows;  // names of the flows it needs, in the config's order
+  std::optional<JobSchedule> schedule;  // the export's ScheduleInfo, when it could be read
+  // How long before each computed start the pre-flight (every port of every needed flow) runs;
+  // zero turns it off. Set from the target file (defaults, then the job's own entry).
+  std::chrono::seconds preflight{std::chrono::minutes(30)};
 };
 
 // The roles whose flows a job of `type` needs (the table above).

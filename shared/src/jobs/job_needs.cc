@@ -53,7 +53,7 @@ std::vector<JobNeeds> job_needs(const Config& config, const VeeamExport& veeam,
                          ": only the first one's readiness is reported");
       continue;
     }
-    JobNeeds needs{job.name, job.target_type, {}};
+    JobNeeds needs{job.name, job.target_type, {}, job.schedule};
     const std::vector<std::string_view> roles = roles_needed_by(job.target_type);
     for (const Flow& flow : config.flows) {
       if (!flow.enabled || flow.from != kJobRole) continue;
