@@ -74,4 +74,12 @@ std::optional<std::chrono::system_clock::time_point> next_run(
 // Why there is no next run, for the log: "started manually", "started only by events".
 std::string no_next_run_reason(const JobSchedule& schedule);
 
+// The schedule for listings: "daily 22:00", "daily 22:00 on Mon-Fri", "monthly 01:00 on day
+// 31", "monthly 20:00 on the last Fri of Jan, Jul", "every 4 hours from midnight", "started
+// manually", "started only by events".
+std::string describe_schedule(const JobSchedule& schedule);
+
+// "2026-12-05 22:00 +0100": an instant as the zone's wall time, with its offset from UTC.
+std::string format_local_time(std::chrono::system_clock::time_point t, const LocalTimeZone& zone);
+
 }  // namespace vpm
