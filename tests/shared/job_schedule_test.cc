@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "time_zone_test_util.h"
+#include "support/time_zone.h"
 
 namespace vpm {
 namespace {

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "time_zone_test_util.h"
+#include "support/time_zone.h"
 #include "veeam_schedule_values.h"
 #include "vpm/job_schedule.h"
 #include "vpm/veeam_export.h"
