@@ -79,6 +79,12 @@ std::string no_next_run_reason(const JobSchedule& schedule);
 // manually", "started only by events".
 std::string describe_schedule(const JobSchedule& schedule);
 
+// The schedule and its next start after `now`: "daily 22:00 on Mon-Fri, next 2026-12-07 22:00
+// +0100"; "started manually"; "monthly 01:00 on day 31 of Feb, no start within 400 days".
+std::string describe_schedule_and_next_run(const JobSchedule& schedule,
+                                           std::chrono::system_clock::time_point now,
+                                           const LocalTimeZone& zone);
+
 // "2026-12-05 22:00 +0100": an instant as the zone's wall time, with its offset from UTC.
 std::string format_local_time(std::chrono::system_clock::time_point t, const LocalTimeZone& zone);
 

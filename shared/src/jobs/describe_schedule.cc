@@ -81,6 +81,18 @@ std::string describe_schedule(const JobSchedule& s) {
   return "unknown";
 }
 
+std::string describe_schedule_and_next_run(const JobSchedule& schedule,
+                                           std::chrono::system_clock::time_point now,
+                                           const LocalTimeZone& zone) {
+  std::string text = describe_schedule(schedule);
+  if (schedule.kind == ScheduleKind::kManual || schedule.kind == ScheduleKind::kEventOnly) {
+    return text;
+  }
+  const auto next = next_run(schedule, now, zone);
+  return text + ", " +
+         (next ? "next " + format_local_time(*next, zone) : no_next_run_reason(schedule));
+}
+
 std::string format_local_time(std::chrono::system_clock::time_point t, const LocalTimeZone& zone) {
   const LocalDateTime local = zone.to_local(t);
   const long long wall =

@@ -72,16 +72,7 @@ std::string describe_needs(const JobNeeds& needs) {
 std::string describe_needs(const JobNeeds& needs, std::chrono::system_clock::time_point now,
                            const LocalTimeZone& zone) {
   std::string line = quoted(needs.job) + " (" + std::string(to_string(needs.target_type)) + ")";
-  if (needs.schedule) {
-    line += ", " + describe_schedule(*needs.schedule);
-    const auto next = next_run(*needs.schedule, now, zone);
-    if (next) {
-      line += ", next " + format_local_time(*next, zone);
-    } else if (needs.schedule->kind != ScheduleKind::kManual &&
-               needs.schedule->kind != ScheduleKind::kEventOnly) {
-      line += ", " + no_next_run_reason(*needs.schedule);
-    }
-  }
+  if (needs.schedule) line += ", " + describe_schedule_and_next_run(*needs.schedule, now, zone);
   line += ":";
   if (needs.flows.empty()) return line + " no flow";
   bool first = true;
