@@ -16,9 +16,10 @@ struct Problem {
 };
 
 // Children that say nothing about when the job starts (the documented sample's, with
-// RunManually='True'): full backups, health check, compacting, retries.
-constexpr std::array<std::string_view, 5> kOtherChildren = {"SyntheticFull", "ActiveFull",
-                                                            "HealthCheck", "Compact", "RetryInfo"};
+// RunManually='True'): full backups, health check, compacting, retries; and where a backup
+// window may be (an inferred name, read by backup_window below).
+constexpr std::array<std::string_view, 6> kOtherChildren = {
+    "SyntheticFull", "ActiveFull", "HealthCheck", "Compact", "RetryInfo", "BackupWindowInfo"};
 constexpr std::array<std::string_view, 3> kStartChildren = {"DailyInfo", "MonthlyInfo",
                                                             "PeriodicallyInfo"};
 
@@ -188,6 +189,33 @@ const ScheduleElement* start_child(const ScheduleInfoElements& elements,
   return start;
 }
 
+// UseBackupWindow='True': the denied hours into a periodic schedule (daily and monthly starts
+// do not move: the window only ends a run that lasts too long), or a warning that the window
+// is ignored. The window is looked for as a BackupWindow attribute of ScheduleInfo or of a
+// BackupWindowInfo child (inferred names, never seen in a real export).
+std::optional<TargetMessage> apply_backup_window(const ScheduleInfoElements& elements,
+                                                 const std::string& job_label,
+                                                 JobSchedule& schedule) {
+  const ScheduleElement* holder = elements.info.find("BackupWindow") ? &elements.info : nullptr;
+  for (const ScheduleElement& child : elements.children) {
+    if (holder == nullptr && child.name == "BackupWindowInfo" && child.find("BackupWindow")) {
+      holder = &child;
+    }
+  }
+  const auto denied =
+      holder ? parse_export_backup_window(*holder->find("BackupWindow")) : std::nullopt;
+  if (denied) {
+    if (schedule.kind == ScheduleKind::kPeriodic) schedule.denied_hours = *denied;
+    return std::nullopt;
+  }
+  const std::string why =
+      holder ? shown(*holder, "BackupWindow") + " is not a <scheduler> map of 7 days x 24 hours"
+             : "no BackupWindow is found (where an export writes it is not known)";
+  return TargetMessage{holder ? holder->position : elements.info.position,
+                       job_label + ": ScheduleInfo UseBackupWindow=\"True\" but " + why +
+                           ": the computed next run ignores the backup window"};
+}
+
 }  // namespace
 
 ScheduleOutcome read_schedule(const ScheduleInfoElements& elements, const std::string& job_label) {
@@ -220,11 +248,9 @@ ScheduleOutcome read_schedule(const ScheduleInfoElements& elements, const std::s
     return out;
   }
   if (window && start != nullptr) {
-    out.warnings.push_back(
-        {info.position, job_label +
-                            ": ScheduleInfo UseBackupWindow=\"True\": the backup window is not "
-                            "read (how an export writes it is not known), so the computed next "
-                            "run ignores it"});
+    if (auto warning = apply_backup_window(elements, job_label, schedule)) {
+      out.warnings.push_back(std::move(*warning));
+    }
   }
   out.schedule = schedule;
   return out;

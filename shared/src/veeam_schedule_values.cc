@@ -150,4 +150,42 @@ std::optional<std::uint16_t> parse_export_months(std::string_view text) {
   return static_cast<std::uint16_t>(mask);
 }
 
+std::optional<std::bitset<7 * 24>> parse_export_backup_window(std::string_view text) {
+  constexpr std::string_view kOpen = "<scheduler>";
+  constexpr std::string_view kClose = "</scheduler>";
+  if (text.substr(0, kOpen.size()) != kOpen || text.size() < kOpen.size() + kClose.size() ||
+      text.substr(text.size() - kClose.size()) != kClose) {
+    return std::nullopt;
+  }
+  text = text.substr(kOpen.size(), text.size() - kOpen.size() - kClose.size());
+  std::bitset<7 * 24> denied;
+  unsigned days_seen = 0;
+  while (!text.empty()) {
+    // <Day>v,v,...,v</Day>
+    const std::size_t name_end = text.find('>');
+    if (text.front() != '<' || name_end == std::string_view::npos) return std::nullopt;
+    const std::string_view name = text.substr(1, name_end - 1);
+    const std::optional<int> day = name_index(name, kDayNames);
+    if (!day || name != kDayNames[static_cast<std::size_t>(*day)] || (days_seen >> *day & 1u)) {
+      return std::nullopt;  // a full day name, each day once
+    }
+    days_seen |= 1u << *day;
+    const std::string close = "</" + std::string(name) + ">";
+    const std::size_t values_end = text.find(close, name_end);
+    if (values_end == std::string_view::npos) return std::nullopt;
+    const std::string_view values = text.substr(name_end + 1, values_end - name_end - 1);
+    if (values.size() != 24 * 2 - 1) return std::nullopt;
+    for (std::size_t hour = 0; hour < 24; ++hour) {
+      const char v = values[hour * 2];
+      if ((v != '0' && v != '1') || (hour < 23 && values[hour * 2 + 1] != ',')) {
+        return std::nullopt;
+      }
+      if (v == '1') denied.set(static_cast<std::size_t>(*day) * 24 + hour);
+    }
+    text.remove_prefix(values_end + close.size());
+  }
+  if (days_seen != 0x7f) return std::nullopt;
+  return denied;
+}
+
 }  // namespace vpm

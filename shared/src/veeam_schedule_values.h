@@ -2,6 +2,7 @@
 // The values of a ScheduleInfo's attributes, one spelling family each (docs/how-it-works.md,
 // "Jobs", says which spellings are documented by Veeam and which are inferred). Each parser
 // gives nullopt for anything it does not recognise, never a nearest guess.
+#include <bitset>
 #include <cstdint>
 #include <optional>
 #include <string_view>
@@ -38,5 +39,11 @@ std::optional<std::uint8_t> parse_export_weekdays(std::string_view text);
 // Months by English name, full or 3 letters, any case, separated as above: bit 0 January ..
 // bit 11 December. Numbers are refused: Veeam's EMonth values are not known.
 std::optional<std::uint16_t> parse_export_months(std::string_view text);
+
+// VBR's BackupWindow string, as VBR PowerShell scripts show it: "<scheduler><Sunday>1,1,...
+// </Sunday><Monday>...</Monday>...</scheduler>", each of the seven days once, 24 values each,
+// 1 for a denied hour and 0 for a permitted one. The denied hours, bit weekday * 24 + hour;
+// nullopt for anything else (a bare 168-character map says neither its order nor its polarity).
+std::optional<std::bitset<7 * 24>> parse_export_backup_window(std::string_view text);
 
 }  // namespace vpm

@@ -162,6 +162,18 @@ TEST(NextRun, SystemZoneRoundTrip) {
   }
 }
 
+TEST(NextRun, APeriodicJobWhoseWholeWeekIsDeniedNeverStarts) {
+  JobSchedule hourly = every(std::chrono::hours(1));
+  hourly.denied_hours.set();
+  EXPECT_FALSE(next_run(hourly, utc(2026, 1, 1, 0, 0), SystemTimeZone()));
+  hourly.denied_hours.reset(6 * 24 + 23);  // but Saturday 23:00-23:59
+  const auto next = next_run(hourly, utc(2026, 1, 1, 0, 0), SystemTimeZone());
+  ASSERT_TRUE(next);
+  const LocalDateTime at = SystemTimeZone().to_local(*next);
+  EXPECT_EQ(at.weekday * 24 + at.hour, 6 * 24 + 23);
+  EXPECT_EQ(at.minute, 0);
+}
+
 TEST(NextRun, EventOnlyAndManualJobsSayWhy) {
   JobSchedule events;
   events.kind = ScheduleKind::kEventOnly;

@@ -79,8 +79,23 @@ TEST(VeeamSchedule, ReadsEveryKind) {
         {"Every 30 minutes", "every 30 minutes from midnight"},
         {"Every 4 hours in a backup window", "every 4 hours from midnight"}},
        {"periodic.xml:18:7: job \"Every 4 hours in a backup window\": ScheduleInfo "
-        "UseBackupWindow=\"True\": the backup window is not read (how an export writes it is "
-        "not known), so the computed next run ignores it"}},
+        "UseBackupWindow=\"True\" but no BackupWindow is found (where an export writes it is not "
+        "known): the computed next run ignores the backup window"}},
+      {"backup_window.xml",
+       {{"Every 4 hours, allowed 19:00 to 08:00", "every 4 hours from midnight in a backup window"},
+        {"Every 4 hours, not at weekends", "every 4 hours from midnight in a backup window"},
+        {"Daily in a backup window", "daily 22:00"},
+        {"A window left off", "every 4 hours from midnight"},
+        {"A bare map", "every 4 hours from midnight"},
+        {"Six days", "every 4 hours from midnight"}},
+       {"backup_window.xml:31:7: job \"A bare map\": ScheduleInfo UseBackupWindow=\"True\" but "
+        "ScheduleInfo BackupWindow=\"0000000000000000000000000000000000000000...\" is not a "
+        "<scheduler> map of 7 days x 24 hours: the "
+        "computed next run ignores the backup window",
+        "backup_window.xml:39:9: job \"Six days\": ScheduleInfo UseBackupWindow=\"True\" but "
+        "BackupWindowInfo BackupWindow=\"<scheduler><Sunday>0,0,0,0,0,0,0,0,0,0,0...\" is not a "
+        "<scheduler> map of 7 days x 24 hours: "
+        "the computed next run ignores the backup window"}},
   };
   for (const Expected& e : table) {
     const VeeamExport exported = load(e.file);
@@ -192,6 +207,22 @@ TEST(VeeamSchedule, NextRunOfEachReadScheduleInTwoTimeZones) {
       // 01:45 EST; 02:00 does not exist that night and runs at 03:00 EDT.
       {"periodic.xml", "Every 30 minutes", new_york, utc(2026, 3, 8, 6, 45), utc(2026, 3, 8, 7, 0)},
       {"periodic.xml", "Every 4 hours in a backup window", berlin, utc(2026, 1, 15, 8, 10),
+       utc(2026, 1, 15, 11, 0)},  // no window read: the slots as they are
+      // Denied 08:00-19:00: 04:30, then the 08:00, 12:00 and 16:00 slots start at 19:00; 20:00.
+      {"backup_window.xml", "Every 4 hours, allowed 19:00 to 08:00", berlin,
+       utc(2026, 1, 15, 3, 30), utc(2026, 1, 15, 18, 0)},
+      {"backup_window.xml", "Every 4 hours, allowed 19:00 to 08:00", berlin,
+       utc(2026, 1, 15, 18, 0), utc(2026, 1, 15, 19, 0)},
+      {"backup_window.xml", "Every 4 hours, allowed 19:00 to 08:00", new_york,
+       utc(2026, 3, 8, 5, 0), utc(2026, 3, 8, 8, 0)},
+      {"backup_window.xml", "Every 4 hours, allowed 19:00 to 08:00", new_york,
+       utc(2026, 3, 8, 8, 0), utc(2026, 3, 8, 23, 0)},
+      // Saturday and Sunday denied: Friday 20:30, then Monday 00:00 (the end of the weekend).
+      {"backup_window.xml", "Every 4 hours, not at weekends", berlin, utc(2026, 1, 16, 19, 30),
+       utc(2026, 1, 18, 23, 0)},
+      {"backup_window.xml", "Daily in a backup window", berlin, utc(2026, 1, 15, 20, 59),
+       utc(2026, 1, 15, 21, 0)},
+      {"backup_window.xml", "A window left off", berlin, utc(2026, 1, 15, 8, 10),
        utc(2026, 1, 15, 11, 0)},
   };
   const SystemTimeZone zone;
@@ -273,6 +304,34 @@ TEST(VeeamScheduleValues, Spellings) {
   EXPECT_EQ(parse_export_weekdays(" , "), std::nullopt);
   EXPECT_EQ(parse_export_months("January, Feb;mar december"), 0b100000000111);
   EXPECT_EQ(parse_export_months("Sept"), std::nullopt);
+  // The backup window: 0 permitted, 1 denied, each day by its full name once, in any order.
+  const auto day = [](const char* name, const std::string& values) {
+    return std::string("<") + name + ">" + values + "</" + name + ">";
+  };
+  const std::string ten_to_ten = "1,1,1,1,1,1,1,1,1,1,0,0,0,0,0,0,0,0,0,0,0,0,1,1";
+  const std::string open = "0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0";
+  std::string week;
+  for (const char* name : {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"}) {
+    week += day(name, open);
+  }
+  const auto window =
+      parse_export_backup_window("<scheduler>" + day("Sunday", ten_to_ten) + week + "</scheduler>");
+  ASSERT_TRUE(window);
+  EXPECT_EQ(window->count(), 12u);
+  EXPECT_TRUE(window->test(9) && !window->test(10) && !window->test(21) && window->test(22));
+  EXPECT_FALSE(window->test(24 + 9));
+  for (const std::string& bad : {
+           "<scheduler>" + week + "</scheduler>",  // six days
+           "<scheduler>" + day("Sunday", open) + day("Sunday", open) + week + "</scheduler>",
+           "<scheduler>" + day("sunday", open) + week + "</scheduler>",         // case
+           "<scheduler>" + day("Sunday", open + ",0") + week + "</scheduler>",  // 25 hours
+           "<scheduler>" + day("Sunday", "2" + open.substr(1)) + week + "</scheduler>",
+           "<scheduler>" + day("Sun", open) + week + "</scheduler>",
+           "<scheduler>" + day("Sunday", open) + week + "</scheduler> ",
+           std::string(168, '0'),
+       }) {
+    EXPECT_FALSE(parse_export_backup_window(bad)) << bad;
+  }
   EXPECT_EQ(parse_export_bool("TRUE"), true);
   EXPECT_EQ(parse_export_bool("0"), std::nullopt);
 }

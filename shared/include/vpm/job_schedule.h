@@ -7,6 +7,7 @@
 // Daylight saving: a start whose wall time does not exist that day (02:30 on a spring-forward
 // night, when clocks jump from 02:00 to 03:00) runs as soon as the clock passes it, at the
 // gap's length later (03:30); a wall time that happens twice (autumn) runs at its first one.
+#include <bitset>
 #include <chrono>
 #include <cstdint>
 #include <optional>
@@ -63,6 +64,11 @@ struct JobSchedule {
   int weekday = 0;
   std::uint16_t months = 0xfff;   // kMonthly: bit 0 January .. bit 11 December
   std::chrono::minutes every{0};  // kPeriodic: 1 minute to 24 hours
+  // kPeriodic: the backup window's denied hours, bit weekday * 24 + hour (0 Sunday 00:00-00:59)
+  // in local time; none set: no window. A start that falls in a denied hour runs when the
+  // denied period ends, as Veeam's user guide says for periodic jobs ("midnight is a reference
+  // time"; "the job starts immediately after the denied window is over").
+  std::bitset<7 * 24> denied_hours;
 };
 
 // The first start strictly after `after`; nullopt for manual and event-only jobs (and for a

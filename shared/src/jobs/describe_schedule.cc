@@ -76,7 +76,8 @@ std::string describe_schedule(const JobSchedule& s) {
       return text;
     }
     case ScheduleKind::kPeriodic:
-      return period(s.every) + " from midnight";
+      return period(s.every) + " from midnight" +
+             (s.denied_hours.any() ? " in a backup window" : "");
   }
   return "unknown";
 }
