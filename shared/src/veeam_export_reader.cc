@@ -385,22 +385,6 @@ class ExportReader {
 
 }  // namespace
 
-std::string_view to_string(VeeamTargetType t) {
-  switch (t) {
-    case VeeamTargetType::kLocalDisk:
-      return "local_disk";
-    case VeeamTargetType::kSharedFolder:
-      return "shared_folder";
-    case VeeamTargetType::kBackupRepository:
-      return "backup_repository";
-    case VeeamTargetType::kCloudConnect:
-      return "cloud_connect";
-    case VeeamTargetType::kUnknown:
-      break;
-  }
-  return "unknown";
-}
-
 VeeamExport load_veeam_export_string(std::string_view xml, const std::string& source_name) {
   return ExportReader(source_name).read(xml);
 }

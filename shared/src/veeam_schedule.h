@@ -22,8 +22,8 @@ struct ScheduleElement {
   std::vector<std::pair<std::string, std::string>> attributes;
 
   const std::string* find(std::string_view attribute) const {
-    for (const auto& [name_, value] : attributes) {
-      if (name_ == attribute) return &value;
+    for (const auto& [key, value] : attributes) {
+      if (key == attribute) return &value;
     }
     return nullptr;
   }
