@@ -270,6 +270,28 @@ TEST(VeeamSchedule, TheListingShowsTheScheduleAndTheNextRun) {
 #endif
 }
 
+// 64 children are read; a 65th is hostile input, an error like the export's other limits.
+TEST(VeeamSchedule, ChildrenAreCapped) {
+  const auto with_children = [](int count) {
+    std::string xml =
+        "<ExecutionResult><Data><JobInfo JobName='J'><TargetInfo Type='1' DriveName='D:'/>\n"
+        "<ScheduleInfo RunManually='False'><DailyInfo Kind='0' Time='22:00'/>";
+    for (int i = 1; i < count; ++i) xml += "<RetryInfo/>";
+    return xml + "</ScheduleInfo></JobInfo></Data></ExecutionResult>";
+  };
+  const VeeamExport read = load_veeam_export_string(with_children(64), "capped.xml");
+  ASSERT_EQ(read.jobs.size(), 1u);
+  ASSERT_TRUE(read.jobs.front().schedule);
+  EXPECT_EQ(describe_schedule(*read.jobs.front().schedule), "daily 22:00");
+  try {
+    load_veeam_export_string(with_children(65), "capped.xml");
+    ADD_FAILURE() << "65 children were read";
+  } catch (const VeeamExportError& e) {
+    EXPECT_EQ(std::string(e.what()), "capped.xml:2:" + std::to_string(34 + 34 + 63 * 12 + 1) +
+                                         ": job \"J\": more than 64 elements in a ScheduleInfo");
+  }
+}
+
 TEST(VeeamScheduleValues, Spellings) {
   struct Clock {
     const char* text;
