@@ -21,7 +21,7 @@ struct ScheduleElement {
   ExportPosition position;
   std::vector<std::pair<std::string, std::string>> attributes;
 
-  const std::string* find(std::string_view attribute) const {
+  [[nodiscard]] const std::string* find(std::string_view attribute) const {
     for (const auto& [key, value] : attributes) {
       if (key == attribute) return &value;
     }

@@ -150,7 +150,7 @@ std::optional<std::uint16_t> parse_export_months(std::string_view text) {
   return static_cast<std::uint16_t>(mask);
 }
 
-std::optional<std::bitset<7 * 24>> parse_export_backup_window(std::string_view text) {
+std::optional<std::bitset<kHoursPerWeek>> parse_export_backup_window(std::string_view text) {
   constexpr std::string_view kOpen = "<scheduler>";
   constexpr std::string_view kClose = "</scheduler>";
   if (text.substr(0, kOpen.size()) != kOpen || text.size() < kOpen.size() + kClose.size() ||
@@ -158,7 +158,7 @@ std::optional<std::bitset<7 * 24>> parse_export_backup_window(std::string_view t
     return std::nullopt;
   }
   text = text.substr(kOpen.size(), text.size() - kOpen.size() - kClose.size());
-  std::bitset<7 * 24> denied;
+  std::bitset<kHoursPerWeek> denied;
   unsigned days_seen = 0;
   while (!text.empty()) {
     // <Day>v,v,...,v</Day>

@@ -7,6 +7,8 @@
 #include <optional>
 #include <string_view>
 
+#include "vpm/job_schedule.h"
+
 namespace vpm {
 
 // `text` is `name` but for letter case.
@@ -44,6 +46,6 @@ std::optional<std::uint16_t> parse_export_months(std::string_view text);
 // </Sunday><Monday>...</Monday>...</scheduler>", each of the seven days once, 24 values each,
 // 1 for a denied hour and 0 for a permitted one. The denied hours, bit weekday * 24 + hour;
 // nullopt for anything else (a bare 168-character map says neither its order nor its polarity).
-std::optional<std::bitset<7 * 24>> parse_export_backup_window(std::string_view text);
+std::optional<std::bitset<kHoursPerWeek>> parse_export_backup_window(std::string_view text);
 
 }  // namespace vpm

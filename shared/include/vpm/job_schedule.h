@@ -44,6 +44,8 @@ class SystemTimeZone final : public LocalTimeZone {
       const LocalDateTime& local) const override;
 };
 
+inline constexpr std::size_t kHoursPerWeek = std::size_t{7} * 24;
+
 enum class ScheduleKind {
   kManual,     // RunManually: no next run
   kEventOnly,  // started at lock, log off or storage attach only: no next run
@@ -68,7 +70,7 @@ struct JobSchedule {
   // in local time; none set: no window. A start that falls in a denied hour runs when the
   // denied period ends, as Veeam's user guide says for periodic jobs ("midnight is a reference
   // time"; "the job starts immediately after the denied window is over").
-  std::bitset<7 * 24> denied_hours;
+  std::bitset<kHoursPerWeek> denied_hours;
 };
 
 // The first start strictly after `after`; nullopt for manual and event-only jobs (and for a

@@ -103,11 +103,11 @@ std::string format_local_time(std::chrono::system_clock::time_point t, const Loc
       std::chrono::duration_cast<std::chrono::minutes>(t.time_since_epoch()).count();
   const long long offset = wall - instant;
   const long long magnitude = offset < 0 ? -offset : offset;
-  char text[40];
-  std::snprintf(text, sizeof text, "%04d-%02d-%02d %02d:%02d %c%02lld%02lld", local.year,
+  std::array<char, 40> text{};
+  std::snprintf(text.data(), text.size(), "%04d-%02d-%02d %02d:%02d %c%02lld%02lld", local.year,
                 local.month, local.day, local.hour, local.minute, offset < 0 ? '-' : '+',
                 magnitude / 60, magnitude % 60);
-  return text;
+  return text.data();
 }
 
 }  // namespace vpm
