@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bitset>
 
 #include "veeam_schedule_values.h"
 #include "vpm/quoted.h"
@@ -189,10 +190,25 @@ const ScheduleElement* start_child(const ScheduleInfoElements& elements,
   return start;
 }
 
-// UseBackupWindow='True': the denied hours into a periodic schedule (daily and monthly starts
-// do not move: the window only ends a run that lasts too long), or a warning that the window
-// is ignored. The window is looked for as a BackupWindow attribute of ScheduleInfo or of a
-// BackupWindowInfo child (inferred names, never seen in a real export).
+// Whether a daily or monthly start falls in a denied hour on a day it may run.
+bool starts_in_denied_hour(const JobSchedule& s, const std::bitset<kHoursPerWeek>& denied) {
+  unsigned days = 0x7f;  // a day of the month: any day of the week
+  if (s.kind == ScheduleKind::kDaily) days = s.weekdays;
+  if (s.kind == ScheduleKind::kMonthly && s.day_of_month == 0) days = 1u << s.weekday;
+  for (std::size_t day = 0; day < 7; ++day) {
+    if ((days >> day & 1u) != 0 && denied.test(day * 24 + static_cast<std::size_t>(s.hour))) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// UseBackupWindow='True': the denied hours into a periodic schedule, as Veeam's user guide
+// describes for periodic jobs; or a warning that the window is ignored. Daily and monthly
+// starts are not moved (the guide says a run that exceeds the window is stopped; what becomes
+// of a start inside a denied hour it does not say), with a warning when one falls in one. The
+// window is looked for as a BackupWindow attribute of ScheduleInfo or of a BackupWindowInfo
+// child (inferred names, never seen in a real export).
 std::optional<TargetMessage> apply_backup_window(const ScheduleInfoElements& elements,
                                                  const std::string& job_label,
                                                  JobSchedule& schedule) {
@@ -204,9 +220,17 @@ std::optional<TargetMessage> apply_backup_window(const ScheduleInfoElements& ele
   }
   const auto denied =
       holder ? parse_export_backup_window(*holder->find("BackupWindow")) : std::nullopt;
-  if (denied) {
-    if (schedule.kind == ScheduleKind::kPeriodic) schedule.denied_hours = *denied;
+  if (denied && schedule.kind == ScheduleKind::kPeriodic) {
+    schedule.denied_hours = *denied;
     return std::nullopt;
+  }
+  if (denied) {
+    if (!starts_in_denied_hour(schedule, *denied)) return std::nullopt;
+    return TargetMessage{holder->position,
+                         job_label +
+                             ": ScheduleInfo starts the job in an hour its backup window "
+                             "denies: whether Veeam skips that start is not known, so the "
+                             "computed next run keeps it"};
   }
   const std::string why =
       holder ? shown(*holder, "BackupWindow") + " is not a <scheduler> map of 7 days x 24 hours"

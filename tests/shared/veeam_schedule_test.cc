@@ -87,7 +87,8 @@ TEST(VeeamSchedule, ReadsEveryKind) {
         {"Daily in a backup window", "daily 22:00"},
         {"A window left off", "every 4 hours from midnight"},
         {"A bare map", "every 4 hours from midnight"},
-        {"Six days", "every 4 hours from midnight"}},
+        {"Six days", "every 4 hours from midnight"},
+        {"Daily at noon in a denied hour", "daily 12:00 on Mon-Fri"}},
        {"backup_window.xml:31:7: job \"A bare map\": ScheduleInfo UseBackupWindow=\"True\" but "
         "ScheduleInfo BackupWindow=\"0000000000000000000000000000000000000000...\" is not a "
         "<scheduler> map of 7 days x 24 hours: the "
@@ -95,7 +96,10 @@ TEST(VeeamSchedule, ReadsEveryKind) {
         "backup_window.xml:39:9: job \"Six days\": ScheduleInfo UseBackupWindow=\"True\" but "
         "BackupWindowInfo BackupWindow=\"<scheduler><Sunday>0,0,0,0,0,0,0,0,0,0,0...\" is not a "
         "<scheduler> map of 7 days x 24 hours: "
-        "the computed next run ignores the backup window"}},
+        "the computed next run ignores the backup window",
+        "backup_window.xml:44:7: job \"Daily at noon in a denied hour\": ScheduleInfo starts the "
+        "job in an hour its backup window denies: whether Veeam skips that start is not known, "
+        "so the computed next run keeps it"}},
   };
   for (const Expected& e : table) {
     const VeeamExport exported = load(e.file);
@@ -222,6 +226,8 @@ TEST(VeeamSchedule, NextRunOfEachReadScheduleInTwoTimeZones) {
        utc(2026, 1, 18, 23, 0)},
       {"backup_window.xml", "Daily in a backup window", berlin, utc(2026, 1, 15, 20, 59),
        utc(2026, 1, 15, 21, 0)},
+      {"backup_window.xml", "Daily at noon in a denied hour", berlin, utc(2026, 1, 15, 10, 0),
+       utc(2026, 1, 15, 11, 0)},
       {"backup_window.xml", "A window left off", berlin, utc(2026, 1, 15, 8, 10),
        utc(2026, 1, 15, 11, 0)},
   };
