@@ -188,7 +188,8 @@ Report check(const CheckOptions& options, std::chrono::steady_clock::time_point 
   report_options.cert_warning_days = options.cert_warning_days;
   report_options.cert_critical_days = options.cert_critical_days;
   report_options.discovery_notes = std::move(run.notes);
-  for (std::string& line : job_lines(run.jobs, results, options.verbosity)) {
+  for (std::string& line :
+       job_lines(run.jobs, results, options.verbosity, std::chrono::system_clock::now())) {
     report_options.notes.push_back(std::move(line));
   }
   if (!options.textfile.empty()) {
