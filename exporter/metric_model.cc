@@ -112,7 +112,19 @@ std::vector<MetricFamily> ExporterCollector::Collect() const {
   return out;
 }
 
-MetricsText ExporterCollector::text() const { return MetricsText{page(), process_text()}; }
+MetricsText ExporterCollector::text() const {
+  Page current = page();
+  return MetricsText{std::move(current.text), process_text(), current.render};
+}
+
+std::uint64_t ExporterCollector::current_render() const {
+  const std::uint64_t generation = store_.snapshot()->generation;
+  const std::lock_guard lock(cache_mutex_);
+  if (cached_render_ == 0 || stale_) return 0;
+  const bool recent =
+      std::chrono::steady_clock::now() - rendered_at_ < options_.min_render_interval;
+  return recent || generation == cached_generation_ ? cached_render_ : 0;
+}
 
 void ExporterCollector::invalidate() {
   const std::lock_guard lock(cache_mutex_);
@@ -127,13 +139,14 @@ bool ExporterCollector::release_idle_page(std::chrono::steady_clock::duration id
   return true;
 }
 
-std::shared_ptr<const std::string> ExporterCollector::page() const {
+ExporterCollector::Page ExporterCollector::page() const {
   std::uint64_t invalidations = 0;  // read before the snapshot is taken
+  const auto cached = [this] { return Page{cached_text_, cached_render_}; };
   {
     const std::lock_guard lock(cache_mutex_);
     asked_at_ = std::chrono::steady_clock::now();
     if (cached_text_ && !stale_ && asked_at_ - rendered_at_ < options_.min_render_interval) {
-      return cached_text_;
+      return cached();
     }
     invalidations = invalidations_;
   }
@@ -143,30 +156,32 @@ std::shared_ptr<const std::string> ExporterCollector::page() const {
   };
   {
     const std::lock_guard lock(cache_mutex_);
-    if (current()) return cached_text_;
+    if (current()) return cached();
   }
   std::unique_lock rendering(render_mutex_, std::try_to_lock);
   if (!rendering.owns_lock()) {
     {
       const std::lock_guard lock(cache_mutex_);
-      if (cached_text_) return cached_text_;  // another scrape renders: the last page will do
+      if (cached_text_) return cached();  // another scrape renders: the last page will do
     }
     rendering.lock();  // the very first page: wait for it
     const std::lock_guard lock(cache_mutex_);
-    if (current()) return cached_text_;
+    if (current()) return cached();
   }
   const auto started = std::chrono::steady_clock::now();
-  auto page = std::make_shared<const std::string>(render(*snapshot));
+  Page made{std::make_shared<const std::string>(render(*snapshot)), 0};
   if (options_.after_render) options_.after_render();
   const std::lock_guard lock(cache_mutex_);
+  made.render = ++renders_;
   if (!cached_text_ || cached_generation_ <= snapshot->generation) {
-    cached_text_ = page;
+    cached_text_ = made.text;
+    cached_render_ = made.render;
     cached_generation_ = snapshot->generation;
     rendered_at_ = started;
     // An invalidation since this render's snapshot was taken still stands.
     stale_ = invalidations != invalidations_;
   }
-  return page;
+  return made;
 }
 
 // Family by family, as the text format wants, flow by flow within each. Each flow's samples
