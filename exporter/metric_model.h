@@ -101,8 +101,9 @@ class ExporterCollector : public prometheus::Collectable {
   mutable std::chrono::steady_clock::time_point rendered_at_{};
   mutable std::chrono::steady_clock::time_point asked_at_{};  // the last page() call
   mutable bool stale_ = false;
-  mutable std::uint64_t invalidations_ = 0;  // so a render begun before one cannot end it
-  mutable std::mutex render_mutex_;          // held by the one scrape that renders
+  mutable std::uint64_t invalidations_ = 0;   // so a render begun before one cannot end it
+  mutable std::mutex render_mutex_;           // held by the one scrape that renders
+  mutable std::size_t last_render_size_ = 0;  // guarded by render_mutex_
   mutable std::mutex process_mutex_;
   mutable std::string process_text_;
   mutable std::chrono::steady_clock::time_point process_read_{};
