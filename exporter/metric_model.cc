@@ -119,12 +119,18 @@ MetricsText ExporterCollector::text() const {
 }
 
 std::uint64_t ExporterCollector::current_render() const {
+  {
+    const std::lock_guard lock(cache_mutex_);
+    if (cached_render_ == 0 || stale_) return 0;
+    // Within the interval, as page() does, without asking the store: with runs completing all
+    // the time, every snapshot() would build a new Snapshot.
+    if (std::chrono::steady_clock::now() - rendered_at_ < options_.min_render_interval) {
+      return cached_render_;
+    }
+  }
   const std::uint64_t generation = store_.snapshot()->generation;
   const std::lock_guard lock(cache_mutex_);
-  if (cached_render_ == 0 || stale_) return 0;
-  const bool recent =
-      std::chrono::steady_clock::now() - rendered_at_ < options_.min_render_interval;
-  return recent || generation == cached_generation_ ? cached_render_ : 0;
+  return !stale_ && generation == cached_generation_ ? cached_render_ : 0;
 }
 
 void ExporterCollector::invalidate() {
