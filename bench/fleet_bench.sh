@@ -8,9 +8,11 @@
 #      the ratios of the medians: wall time (what the target is about) and CPU time (which the
 #      other load on a shared machine moves less);
 #   2. the exporter's resident memory after its first run, /metrics raw and gzipped (bytes,
-#      series), the time of a scrape that renders the page (median of 5, 1.5 s apart, so the
-#      idle page was dropped) and of one served from the kept page (median of 20), and the
-#      landing page's size;
+#      series), the time of scrapes that render the page: the first gzip scrape after each
+#      round's first run (render and compression) and raw scrapes 1.5 s apart (the idle page
+#      was dropped, so each renders; median of 5); gzip scrapes 1.5 s apart (served from the
+#      compression kept until the results change; median of 5) and back to back (median of 20);
+#      the landing page's size;
 #   3. the check's output: its size and status line.
 # Prints the load average before and after: on a shared machine the wall times follow it.
 # Targets (issue 16): ours <= 0.5x nmap, /metrics <= 50 ms, RSS <= 32 MiB.
@@ -70,6 +72,7 @@ ours_run() {
   local wall
   wall=$(grep 'msg="Ready:' "$work/exporter.log" | grep -o 'first_run_seconds=[0-9.]*' | cut -d= -f2)
   echo "$wall $(cpu_seconds "$pid")" >> "$work/ours"
+  scrape_time gzip >> "$work/first_gzip"
   stop_exporter
 }
 timed() {  # timed FILE COMMAND...: wall and user+system CPU of COMMAND (bash's time)
@@ -81,8 +84,15 @@ timed() {  # timed FILE COMMAND...: wall and user+system CPU of COMMAND (bash's 
 nmap_run() { timed "$work/nmap" nmap -sT -n -Pn -p "$fleet_nmap_ports" -iL "$work/hosts" -oG "$work/nmap.out"; }
 check_run() { timed "$work/check" "$check" --config "$work/fleet.yaml" --role backup_server; }
 
+# scrape_time gzip|raw: the time of one scrape of /metrics from the exporter at $url.
+scrape_time() {
+  local accept=()
+  [ "$1" = gzip ] && accept=(-H 'Accept-Encoding: gzip')
+  curl -s -o /dev/null -w '%{time_total}\n' "${accept[@]}" "$url/metrics"
+}
+
 # --- 1: interleaved rounds -----------------------------------------------------------------
-: > "$work/ours"; : > "$work/nmap"; : > "$work/check"
+: > "$work/ours"; : > "$work/nmap"; : > "$work/check"; : > "$work/first_gzip"
 order=(ours_run nmap_run check_run)
 for run in $(seq "$runs"); do
   for i in 0 1 2; do "${order[$(((i + run) % 3))]}"; done
@@ -96,10 +106,12 @@ curl -s "$url/metrics" > "$work/metrics"
 raw=$(wc -c < "$work/metrics")
 series=$(grep -vc '^#' "$work/metrics")
 gz=$(curl -s -H 'Accept-Encoding: gzip' "$url/metrics" | wc -c)
-scrape_time() { curl -s -o /dev/null -w '%{time_total}\n' -H 'Accept-Encoding: gzip' "$url/metrics"; }
-: > "$work/render"; : > "$work/kept"
-for _ in $(seq 5); do sleep 1.5; scrape_time >> "$work/render"; done
-for _ in $(seq 20); do scrape_time >> "$work/kept"; done
+: > "$work/render_raw"; : > "$work/idle_gzip"; : > "$work/kept"
+for _ in $(seq 5); do
+  sleep 1.5; scrape_time raw >> "$work/render_raw"
+  sleep 1.5; scrape_time gzip >> "$work/idle_gzip"
+done
+for _ in $(seq 20); do scrape_time gzip >> "$work/kept"; done
 landing=$(curl -s "$url/" | wc -c)
 sleep 2.5
 rss=$(rss_kib "$pid")
@@ -128,9 +140,12 @@ echo "== what the exporter serves at that size"
 rss_mib=$(awk -v k="$rss" 'BEGIN {printf "%.1f", k / 1024}')
 echo "resident memory after the first run: $rss_mib MiB   target <= 32 MiB  $(verdict "$rss_mib" 32)"
 echo "/metrics: $raw bytes raw, $gz bytes gzipped, $series series"
-m_render=$(median "$work/render")
-echo "/metrics gzip scrape that renders (median of 5): ${m_render}s   target <= 0.050s  $(verdict "$m_render" 0.050)"
-echo "/metrics gzip scrape of the kept page (median of 20): $(median "$work/kept")s"
+m_render=$(median "$work/first_gzip")
+echo "/metrics scrapes that render: first gzip scrape (median of $runs): ${m_render}s" \
+  "  target <= 0.050s  $(verdict "$m_render" 0.050); raw after 1.5 s idle (median of 5):" \
+  "$(median "$work/render_raw")s"
+echo "/metrics gzip scrapes of the kept compression: after 1.5 s idle (median of 5):" \
+  "$(median "$work/idle_gzip")s, back to back (median of 20): $(median "$work/kept")s"
 echo "landing page: $landing bytes   target well under 1 MB  $(verdict "$landing" 1000000)"
 echo
 echo "== check_veeam_ports --role backup_server on the same file"
