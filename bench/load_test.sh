@@ -1,15 +1,26 @@
 #!/usr/bin/env bash
-# Load on the exporter: 1,000 single-port flows on loopback (half open, half refused) probed
-# every 5 s, while
-#   - wrk -c CONNECTIONS -d DURATION hammers /metrics,
-#   - a reload flood POSTs /-/reload every 100 ms (--web.enable-lifecycle),
-#   - SLOW clients each trickle a request one byte a second and never finish it,
-# and a lone curl scrape every second measures whether the slow clients starve other scrapes.
-# Reports: requests, failed requests (socket errors, non-2xx, timeouts), latency, reloads, the
-# lone scrapes' worst time, RSS before and after (and after a second round: stable or growing).
+# Load on the exporter, in three parts:
+#   1. scrape latency: wrk -t 2 -c 64 (gzip, as Prometheus asks) on /metrics for SCRAPE_SECONDS
+#      (default 10) at two sizes: 1,000 single-port flows on loopback (half open, half refused,
+#      probed every 5 s) and the 1,000-agent fleet of issue 16 (bench/fleet_config.sh: 43,000
+#      series, 4.9 MB raw). p50 and p99 of each;
+#   2. the flood: wrk -t 2 -c 256 (gzip) for 10 s while a lone Prometheus-like gzip scrape runs
+#      every 0.5 s, at both sizes: the lone scrapes' worst time (target <= 100 ms: connections
+#      beyond the workers wait in the backlog and civetweb's queue, not for a SYN
+#      retransmission), and RSS just before, at its peak during the flood (sampled every
+#      0.1 s) and its growth (target <= 20%);
+#   3. two rounds on the 1,000 flows with --web.enable-lifecycle: wrk -c CONNECTIONS -d DURATION
+#      on /metrics while a reload flood POSTs /-/reload every 100 ms and SLOW clients each
+#      trickle a request one byte a second and never finish it, with a lone curl scrape every
+#      second (do the slow clients starve other scrapes?). Requests, failed requests (socket
+#      errors, non-2xx, timeouts), latency, reloads, the lone scrapes' worst time, RSS after each
+#      round (stable or growing).
+# BASELINE=/path/to/an/older/veeam_port_exporter runs parts 1 and 2 on it too, interleaved with
+# this build's, so "before" and "after" are measured in the same run on the same machine.
+# Prints the load average: on a shared machine latencies follow it.
 # Usage: bench/load_test.sh [BUILD_DIR] [DURATION=30s] [CONNECTIONS=256] [SLOW=32]
 # Needs: wrk curl python3 and a C compiler (apt-get install -y wrk curl python3 gcc).
-# Traffic: 127.0.0.1 only.
+# Traffic: 127.0.0.0/8 only.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 build=${1:-$here/../build}
@@ -34,7 +45,7 @@ trap cleanup EXIT
 cc -O2 -o "$work/loopback_ports" "$here/loopback_ports.c"
 "$work/loopback_ports" 500 > "$work/ports" &
 pids+=($!)
-for _ in $(seq 100); do [ "$(wc -l < "$work/ports")" -ge 2 ] && break; sleep 0.05; done
+for _ in $(seq 100); do [ "$(wc -l 2>/dev/null < "$work/ports")" -ge 2 ] 2>/dev/null && break; sleep 0.05; done
 read -r -a open_ports <<< "$(sed -n 's/^open //p' "$work/ports")"
 read -r -a closed_ports <<< "$(sed -n 's/^closed //p' "$work/ports")"
 {
@@ -46,6 +57,82 @@ read -r -a closed_ports <<< "$(sed -n 's/^closed //p' "$work/ports")"
     echo "  - {name: port-$p, from: bench, to: bench, ports: [$p], expect: reachable}"
   done
 } > "$work/targets.yaml"
+
+# --- parts 1 and 2: latency and the flood, at both sizes, this build and BASELINE -----------
+. "$here/fleet_config.sh"
+fleet_hosts "$work/fleet-hosts"
+fleet_config "$work/fleet-hosts" "$work/fleet.yaml"
+scrape_seconds=${SCRAPE_SECONDS:-10}
+# serve BINARY CONFIG ROLE: another exporter, until Ready; sets spid and surl.
+serve() {
+  local sport
+  sport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  "$1" --config.file="$2" ${3:+--role="$3"} --web.listen-address="127.0.0.1:$sport" \
+    --log.level=warn 2> "$work/serve.log" &
+  spid=$!
+  pids+=("$spid")
+  surl=http://127.0.0.1:$sport
+  for _ in $(seq 1200); do curl -sf "$surl/-/ready" >/dev/null && break; sleep 0.05; done
+  curl -sf "$surl/-/ready" >/dev/null || { echo "exporter not ready" >&2; cat "$work/serve.log" >&2; exit 1; }
+}
+unserve() { kill "$spid"; wait "$spid" 2>/dev/null || true; }
+rss_of() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
+# latency NAME: wrk -c 64 with gzip on $surl; prints p50 and p99.
+latency() {
+  wrk -t 2 -c 64 -d "${scrape_seconds}s" --timeout 5s --latency -H 'Accept-Encoding: gzip' \
+    "$surl/metrics" > "$work/wrk-$1.txt"
+  echo "$(awk '$1 == "50%" {print $2}' "$work/wrk-$1.txt") $(awk '$1 == "99%" {print $2}' "$work/wrk-$1.txt")" \
+    "$(awk '/requests in/ {print $1}' "$work/wrk-$1.txt") requests"
+}
+# flood NAME: wrk -c 256 (gzip) for 10 s on $surl with a lone gzip scrape every 0.5 s.
+flood() {
+  local secs=10 worst bad before peak
+  curl -s -o /dev/null -H 'Accept-Encoding: gzip' "$surl/metrics"  # the page as scrapes keep it
+  before=$(rss_of "$spid")
+  ( peak=0; end=$((SECONDS + secs + 1)); while [ $SECONDS -lt $end ]; do
+      r=$(rss_of "$spid"); [ "$r" -gt "$peak" ] && peak=$r; echo "$peak" > "$work/peak"; sleep 0.1
+    done ) &
+  local peak_pid=$!
+  ( end=$((SECONDS + secs)); while [ $SECONDS -lt $end ]; do
+      curl -s -o /dev/null -m 10 -H 'Accept-Encoding: gzip' -w '%{http_code} %{time_total}\n' \
+        "$surl/metrics" || echo "000 10"
+      sleep 0.5; done ) > "$work/lone-$1" &
+  local lone_pid=$!
+  wrk -t 2 -c 256 -d "${secs}s" --timeout 5s -H 'Accept-Encoding: gzip' "$surl/metrics" \
+    > "$work/wrk-flood-$1.txt"
+  wait "$lone_pid" "$peak_pid" 2>/dev/null || true
+  worst=$(sort -k2 -g "$work/lone-$1" | tail -1 | awk '{print $2}')
+  bad=$(grep -vc '^200 ' "$work/lone-$1" || true)
+  peak=$(cat "$work/peak")
+  echo "lone scrapes: $(wc -l < "$work/lone-$1"), worst ${worst}s, $bad failed" \
+    "$(awk -v w="$worst" 'BEGIN {print (w <= 0.1) ? "PASS" : "FAIL"}')  |" \
+    "RSS $before KiB before, peak $peak KiB:" \
+    "$(awk -v a="$before" -v b="$peak" 'BEGIN {g = 100 * (b - a) / a; printf "%+.1f%% %s", g, (g <= 20) ? "PASS" : "FAIL"}')  |" \
+    "wrk $(awk '/requests in/ {print $1}' "$work/wrk-flood-$1.txt") requests" \
+    "$(awk '/Socket errors/ {print}' "$work/wrk-flood-$1.txt")"
+}
+builds=("this:$exporter")
+[ -n "${BASELINE:-}" ] && builds=("baseline:$BASELINE" "${builds[@]}")
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg) ($(nproc) CPUs)"
+# on_each MEASURE: MEASURE NAME on an exporter of each size and build, the builds in turn.
+on_each() {
+  local size build_entry name
+  for size in flows fleet; do
+    for build_entry in "${builds[@]}"; do
+      name=${build_entry%%:*}
+      if [ "$size" = flows ]; then serve "${build_entry#*:}" "$work/targets.yaml" ""; else
+        serve "${build_entry#*:}" "$work/fleet.yaml" backup_server; fi
+      printf '%-6s %-9s %s\n' "$size" "$name" "$("$1" "$size-$name")"
+      unserve
+    done
+  done
+}
+echo "== 1: wrk -t 2 -c 64 -d ${scrape_seconds}s, gzip, on /metrics: p50 p99 (target p99 <= 10 ms)"
+on_each latency
+echo "== 2: wrk -t 2 -c 256 -d 10s, gzip, on /metrics; a lone gzip scrape every 0.5 s" \
+  "(target <= 0.100 s); RSS (target growth <= 20%)"
+on_each flood
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 url=http://127.0.0.1:$port
@@ -111,29 +198,7 @@ round() {  # round NAME: one load round; prints its figures
   echo "lone scrapes beside the slow clients: worst ${lone_worst}s, $lone_bad failed"
   echo "RSS after: $(rss) KiB, threads $(threads)"
 }
-# A lone Prometheus-like scrape (gzip) every 0.5 s while wrk -c 256 floods /metrics alone:
-# connections beyond the workers must wait in civetweb's queue, not be dropped by the kernel
-# and retried a second later (issue 16: target: no lone scrape waits more than 100 ms).
-flood() {
-  local secs=10
-  ( end=$((SECONDS + secs)); while [ $SECONDS -lt $end ]; do
-      curl -s -o /dev/null -m 10 -H 'Accept-Encoding: gzip' -w '%{http_code} %{time_total}\n' \
-        "$url/metrics" || echo "000 10"
-      sleep 0.5; done ) > "$work/lone-flood" &
-  local lone_pid=$!
-  wrk -t 2 -c 256 -d "${secs}s" --timeout 5s -H 'Accept-Encoding: gzip' "$url/metrics" \
-    > "$work/wrk-flood.txt"
-  wait "$lone_pid" 2>/dev/null || true
-  local worst bad
-  worst=$(sort -k2 -g "$work/lone-flood" | tail -1 | awk '{print $2}')
-  bad=$(grep -vc '^200 ' "$work/lone-flood" || true)
-  echo "== flood: wrk -t 2 -c 256 -d ${secs}s (gzip) on /metrics, a lone gzip scrape every 0.5 s"
-  echo "lone scrapes: $(wc -l < "$work/lone-flood"), worst ${worst}s, $bad failed   target <= 0.100s" \
-    "$(awk -v w="$worst" 'BEGIN {print (w <= 0.1) ? "PASS" : "FAIL"}')"
-  echo "wrk: $(awk '/requests in/ {print $1}' "$work/wrk-flood.txt") requests," \
-    "socket errors: $(awk '/Socket errors/ {print}' "$work/wrk-flood.txt")"
-}
-flood
+# --- part 3: slow clients and a reload flood beside the scrapes -----------------------------
 round first
 rss_first=$(rss)
 round second

@@ -23,11 +23,11 @@
 
 #include "exporter_options.h"
 #include "flow_scheduler.h"
-#include "gzip_body.h"
 #include "http_server.h"
 #include "landing_page.h"
 #include "logfmt_logger.h"
 #include "metric_model.h"
+#include "metrics_response.h"
 #include "platform.h"
 #include "reload_plan.h"
 #include "result_store.h"
@@ -56,7 +56,8 @@ constexpr std::chrono::milliseconds kStopBudget{500};
 // A scrape may get the flows' samples as they were up to this long ago: see metric_model.h.
 // Every reload ends it at once. The gzip of the page is made once per page (gzip_body.h).
 constexpr std::chrono::milliseconds kRenderMinInterval{500};
-// The page and its compression are dropped when no scrape has asked for them this long.
+// The page is dropped when no scrape has asked for it this long; its compression is kept for
+// the gzip scrapes to come until the store changes (metrics_response.h).
 constexpr std::chrono::seconds kIdlePageRelease{1};
 
 // How often the export file is looked at for a change (its size and modification time).
@@ -214,14 +215,8 @@ class Exporter {
     std::atomic<std::size_t> scheduled{0};
 
     HttpRoutes routes;
-    GzipPageCache gzip_cache;
-    routes.metrics = [&collector, &gzip_cache](bool gzip) {
-      MetricsText text = collector.text();
-      if (!gzip) return ResponseBody{std::move(text.snapshot_part), std::move(text.process_part)};
-      const std::shared_ptr<const GzipPageCache::Head> head = gzip_cache.head(text.snapshot_part);
-      const DeflatedPart tail = deflate_part(text.process_part, true);
-      return ResponseBody{head->bytes, tail.bytes + gzip_trailer(head->meta, tail), "gzip"};
-    };
+    MetricsResponder metrics(collector);
+    routes.metrics = [&metrics](bool gzip) { return metrics.body(gzip); };
     routes.ready = [&store] { return store.ready(); };
     routes.landing_page = [&](std::string_view query) {
       LandingInfo info{VPM_VERSION,
@@ -291,10 +286,7 @@ class Exporter {
       idle_page_timer.expires_after(kIdlePageRelease);
       idle_page_timer.async_wait([&](const boost::system::error_code& ec) {
         if (ec) return;
-        if (collector.release_idle_page(kIdlePageRelease)) {
-          gzip_cache.release();
-          release_free_memory();
-        }
+        if (collector.release_idle_page(kIdlePageRelease)) release_free_memory();
         release_idle_page();
       });
     };

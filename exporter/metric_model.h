@@ -47,6 +47,7 @@ std::string serialize(const std::vector<prometheus::MetricFamily>& families);
 struct MetricsText {
   std::shared_ptr<const std::string> snapshot_part;
   std::string process_part;
+  std::uint64_t render = 0;  // which render snapshot_part came from (ExporterCollector, from 1)
   std::string joined() const { return *snapshot_part + process_part; }
 };
 
@@ -66,6 +67,10 @@ class ExporterCollector : public prometheus::Collectable {
   MetricsText text() const;
   // The next text() reflects the store as it is then, however recent the last one.
   void invalidate();
+  // The render text() would serve now, even when its page was released since (nothing changed
+  // in the store, or it is within min_render_interval); 0 when text() would render a new one.
+  // What a compression kept from that render may be served instead of rendering the page again.
+  std::uint64_t current_render() const;
   // Drops the kept page when no scrape has asked for one for `idle`; returns whether it did.
   // Prometheus scrapes every 15 s or so: between scrapes the page (1.4 MB for 1,000 flows) is
   // memory held for nothing, and with runs completing all the time the next scrape would
@@ -78,20 +83,27 @@ class ExporterCollector : public prometheus::Collectable {
   static constexpr std::chrono::milliseconds kProcessTextMaxAge{100};
 
  private:
-  std::shared_ptr<const std::string> page() const;
+  struct Page {
+    std::shared_ptr<const std::string> text;
+    std::uint64_t render = 0;
+  };
+  Page page() const;
   std::string render(const Snapshot& snapshot) const;
 
   const ResultStore& store_;
   ModelOptions options_;
   std::vector<prometheus::MetricFamily> flow_families_;  // without samples: name, HELP, TYPE
-  mutable std::mutex cache_mutex_;                       // guards the six below
+  mutable std::mutex cache_mutex_;                       // guards the eight below
   mutable std::uint64_t cached_generation_ = 0;
   mutable std::shared_ptr<const std::string> cached_text_;
+  mutable std::uint64_t cached_render_ = 0;  // kept when cached_text_ is released
+  mutable std::uint64_t renders_ = 0;
   mutable std::chrono::steady_clock::time_point rendered_at_{};
   mutable std::chrono::steady_clock::time_point asked_at_{};  // the last page() call
   mutable bool stale_ = false;
-  mutable std::uint64_t invalidations_ = 0;  // so a render begun before one cannot end it
-  mutable std::mutex render_mutex_;          // held by the one scrape that renders
+  mutable std::uint64_t invalidations_ = 0;   // so a render begun before one cannot end it
+  mutable std::mutex render_mutex_;           // held by the one scrape that renders
+  mutable std::size_t last_render_size_ = 0;  // guarded by render_mutex_
   mutable std::mutex process_mutex_;
   mutable std::string process_text_;
   mutable std::chrono::steady_clock::time_point process_read_{};

@@ -81,7 +81,7 @@ boost::system::error_code bind_source(Handle handle, const boost::asio::ip::addr
 }
 
 ConnectStart begin_connect(const boost::asio::ip::tcp::endpoint& endpoint,
-                           const SourceAddress& source) {
+                           const SourceAddress& source, bool /*reachability_only*/) {
   ConnectStart start;
   const int family = endpoint.protocol().family();
   const SOCKET s = ::WSASocketW(family, SOCK_STREAM, IPPROTO_TCP, nullptr, 0,

@@ -40,7 +40,7 @@ class TcpConnectProbe : public std::enable_shared_from_this<TcpConnectProbe> {
         return;
       }
     }
-    const os::ConnectStart begun = os::begin_connect(endpoint, request_.source);
+    const os::ConnectStart begun = os::begin_connect(endpoint, request_.source, !on_connected_);
     if (begun.bind_failed) {
       post_failure(bind_failure(*request_.source, begun.error.message()));
       return;

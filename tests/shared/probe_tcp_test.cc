@@ -29,6 +29,20 @@ TEST(ProbeTcp, ClosedPortIsRefused) {
   EXPECT_GT(r.latency.count(), 0);
 }
 
+// Refused sockets are disconnected by the connect that reports the refusal and used again for
+// the next probe (os_seam_posix.cc): refused and open ports taking turns, more of them than
+// the spare sockets a thread keeps, each still get their own answer.
+TEST(ProbeTcp, RefusedAndOpenPortsTakingTurnsEachGetTheirOwnAnswer) {
+  test::TcpListener listener;
+  const Port closed = test::closed_tcp_port();
+  for (int i = 0; i < 40; ++i) {
+    const PortResult refused = probe_once(&probe_tcp_connect, "127.0.0.1", closed);
+    EXPECT_EQ(refused.state, PortState::kRefused) << "round " << i << ": " << refused.reason;
+    const PortResult open = probe_once(&probe_tcp_connect, "127.0.0.1", listener.port());
+    EXPECT_EQ(open.state, PortState::kOpen) << "round " << i << ": " << open.reason;
+  }
+}
+
 TEST(ProbeTcp, Ipv6LoopbackWorksToo) {
   const int fd = ::socket(AF_INET6, SOCK_STREAM, 0);
   sockaddr_in6 address{};

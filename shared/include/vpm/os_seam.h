@@ -40,8 +40,12 @@ struct ConnectStart {
   bool bind_failed = false;         // with kFailed: `error` is the bind's, not the connect's
 };
 using SourceAddress = std::optional<boost::asio::ip::address>;
+// `reachability_only`: the caller will not read from the connection (a plain TCP probe), so
+// what a connection reset by its peer had sent before need not be kept readable; on Linux the
+// outcome is then asked of connect() itself, which takes fewer system calls (os_seam_posix.cc).
 ConnectStart begin_connect(const boost::asio::ip::tcp::endpoint& endpoint,
-                           const SourceAddress& source = std::nullopt);
+                           const SourceAddress& source = std::nullopt,
+                           bool reachability_only = false);
 
 // Binds a socket not yet connected to `source`, port 0 (the system picks the port; on Linux only
 // at connect time, so a bound sweep does not run out of ports the way bind-then-connect can).

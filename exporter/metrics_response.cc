@@ -1,0 +1,40 @@
+#include "metrics_response.h"
+
+#include <utility>
+
+namespace vpm::exporter {
+
+ResponseBody MetricsResponder::body(bool gzip) {
+  if (!gzip) {
+    MetricsText text = collector_.text();
+    return ResponseBody{std::move(text.snapshot_part), std::move(text.process_part)};
+  }
+  if (const std::uint64_t render = collector_.current_render(); render != 0) {
+    std::shared_ptr<const GzipPageCache::Head> kept;
+    {
+      const std::lock_guard lock(kept_mutex_);
+      if (kept_render_ == render) kept = kept_;
+    }
+    if (kept) return gzipped(*kept, collector_.process_text());
+  }
+  const MetricsText text = collector_.text();
+  const std::shared_ptr<const GzipPageCache::Head> head = compressions_.head(text.snapshot_part);
+  // Kept only when it is this render's own compression: while another scrape compresses a new
+  // page, the cache answers with the previous one.
+  if (head->source.lock() == text.snapshot_part) {
+    const std::lock_guard lock(kept_mutex_);
+    if (text.render > kept_render_) {
+      kept_render_ = text.render;
+      kept_ = head;
+    }
+  }
+  return gzipped(*head, text.process_part);
+}
+
+ResponseBody MetricsResponder::gzipped(const GzipPageCache::Head& head,
+                                       const std::string& process_part) const {
+  const DeflatedPart tail = deflate_part(process_part, true);
+  return ResponseBody{head.bytes, tail.bytes + gzip_trailer(head.meta, tail), "gzip"};
+}
+
+}  // namespace vpm::exporter
