@@ -10,7 +10,9 @@
 #include <string>
 #include <vector>
 
+#ifndef _WIN32
 #include "support/loopback.h"
+#endif
 #include "support/time_zone.h"
 #include "vpm/port_set.h"
 #include "vpm/probe_runner.h"
