@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "fixtures.h"
+#include "io_loop.h"
 #include "job_metrics.h"
 #include "support/flow_edit.h"
 #include "support/loopback.h"
@@ -51,13 +52,7 @@ class PreflightSchedulerTest : public ::testing::Test {
   }
 
   bool run_until(const std::function<bool()>& done, std::chrono::milliseconds limit = 10000ms) {
-    const auto deadline = std::chrono::steady_clock::now() + limit;
-    while (!done()) {
-      if (std::chrono::steady_clock::now() > deadline) return false;
-      io_.restart();
-      io_.run_for(10ms);
-    }
-    return true;
+    return test::run_io_until(io_, done, limit);
   }
 
   std::optional<PreflightResult> last(const std::string& job) const {

@@ -1,5 +1,6 @@
 #pragma once
-// Time for the tests of schedules: UTC instants from calendar fields, and TZ set for one test.
+// For tests of local-time schedules: UTC instants from calendar fields, and TZ set for one
+// test (POSIX only: Windows' C runtime takes no IANA zone names).
 #include <chrono>
 #include <cstdlib>
 #include <ctime>
