@@ -70,7 +70,26 @@ void PreflightScheduler::stop() {
 void PreflightScheduler::apply(std::vector<JobNeeds> jobs, std::vector<FlowPlan> running) {
   jobs_ = std::move(jobs);
   running_ = std::move(running);
+  log_plans();
   check();
+}
+
+// What the admin wants to know after a start or reload: when each job's next pre-flight runs,
+// or why it has none.
+void PreflightScheduler::log_plans() {
+  const SystemTime now = now_();
+  for (const JobNeeds& job : jobs_) {
+    if (const std::optional<PreflightWindow> window = next_preflight_window(job, now, zone_)) {
+      log_.info("Pre-flight planned", {{"backup_job", job.job},
+                                       {"job_start", local_text(window->start, zone_)},
+                                       {"preflight_at", local_text(window->opens, zone_)}});
+    } else {
+      log_.debug("No pre-flight", {{"backup_job", job.job},
+                                   {"reason", job.preflight.count() == 0 ? "preflight is 0"
+                                              : job.schedule             ? "no next start"
+                                                                         : "no schedule read"}});
+    }
+  }
 }
 
 void PreflightScheduler::check() {

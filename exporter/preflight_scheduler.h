@@ -75,6 +75,7 @@ class PreflightScheduler {
     Steady::time_point deadline{};
   };
 
+  void log_plans();
   void check();
   void arm(SystemTime now);
   void begin_next();
