@@ -91,6 +91,20 @@ std::vector<JobNeeds> jobs_to_publish(const LoadedConfig& loaded, const std::str
   return loaded.discovery->job_needs;
 }
 
+// Why a job has no veeam_job_next_run_timestamp_seconds: at debug, since a manual job is no
+// fault.
+void log_no_next_run(Logger& log, const JobNeeds& needs) {
+  if (!log.enabled(LogLevel::kDebug)) return;
+  std::string reason =
+      "its schedule is not known: the export has no ScheduleInfo for it, or one that could not "
+      "be read (a warning says why)";
+  if (needs.schedule) {
+    if (next_run(*needs.schedule, std::chrono::system_clock::now(), SystemTimeZone())) return;
+    reason = no_next_run_reason(*needs.schedule);
+  }
+  log.debug("No next run for the job", {{"backup_job", needs.job}, {"reason", reason}});
+}
+
 // What discovery produced, a line each, role by role; warnings at warn.
 void log_discovery(Logger& log, const LoadedConfig& loaded) {
   if (!loaded.discovery) return;
@@ -105,6 +119,7 @@ void log_discovery(Logger& log, const LoadedConfig& loaded) {
   for (const JobNeeds& needs : d.job_needs) {
     log.info("Discovered from the Veeam Agent export",
              {{"file", loaded.export_path}, {"kind", "needs"}, {"detail", describe_needs(needs)}});
+    log_no_next_run(log, needs);
   }
   lines("role", d.roles);
   lines("port", d.ports);

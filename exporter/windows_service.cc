@@ -91,17 +91,6 @@ struct ScHandle {
   }
 };
 
-int fail(const std::string& what) {
-  std::cerr << "veeam_port_exporter: error: --service=" << what << "\n";
-  return 1;
-}
-
-std::string module_path() {
-  std::array<wchar_t, 32768> buffer{};
-  const DWORD n = GetModuleFileNameW(nullptr, buffer.data(), static_cast<DWORD>(buffer.size()));
-  return narrow(std::wstring_view(buffer.data(), n));
-}
-
 // %ProgramData%\veeam-port-monitor, where LocalService may write: the default log's directory.
 std::string default_log_directory() {
   std::array<wchar_t, MAX_PATH> buffer{};
@@ -183,7 +172,8 @@ int start_installed(SC_HANDLE service) {
       return 0;
     }
     if (error != ERROR_SERVICE_ALREADY_RUNNING) {
-      return fail("install-and-start: cannot start the service: " + windows_error_text(error));
+      return service_failure("install-and-start: cannot start the service: " +
+                             windows_error_text(error));
     }
   }
   SERVICE_STATUS status{};
@@ -196,13 +186,13 @@ int start_installed(SC_HANDLE service) {
     }
     if (status.dwCurrentState == SERVICE_START_PENDING) pending_seen = true;
     if (status.dwCurrentState == SERVICE_STOPPED && (pending_seen || waited >= 5000)) {
-      return fail("install-and-start: the service stopped at once (exit code " +
-                  std::to_string(status.dwServiceSpecificExitCode) + "); see its log in " +
-                  default_log_directory());
+      return service_failure("install-and-start: the service stopped at once (exit code " +
+                             std::to_string(status.dwServiceSpecificExitCode) +
+                             "); see its log in " + default_log_directory());
     }
     Sleep(250);
   }
-  return fail("install-and-start: the service is not running after 30 s");
+  return service_failure("install-and-start: the service is not running after 30 s");
 }
 
 int install(const ExporterOptions& options, const std::vector<std::string_view>& args,
@@ -211,13 +201,13 @@ int install(const ExporterOptions& options, const std::vector<std::string_view>&
   try {
     for (std::string& arg : service_run_arguments(args)) argv.push_back(std::move(arg));
   } catch (const std::exception& e) {
-    return fail(std::string("install: ") + e.what());
+    return service_failure(std::string("install: ") + e.what());
   }
   std::string log_file = options.log_file;
   if (log_file.empty()) {  // a service has no console: its log must go to a file
     const std::string directory = default_log_directory();
     if (const std::string error = prepare_log_directory(directory); !error.empty()) {
-      return fail("install: " + error);
+      return service_failure("install: " + error);
     }
     log_file = directory + "\\veeam_port_exporter.log";
     argv.push_back("--log.file=" + log_file);
@@ -225,13 +215,14 @@ int install(const ExporterOptions& options, const std::vector<std::string_view>&
   const std::string command = windows_command_line(argv);
   // The event source first: a service that could not report to the event log is not installed.
   if (const std::string error = register_event_source(module_path()); !error.empty()) {
-    return fail("install: the event log source: " + error + "; run it from an elevated prompt");
+    return service_failure("install: the event log source: " + error +
+                           "; run it from an elevated prompt");
   }
 
   const ScHandle manager(OpenSCManagerW(nullptr, nullptr, SC_MANAGER_CREATE_SERVICE));
   if (manager.handle == nullptr) {
-    return fail("install: cannot open the Service Control Manager: " +
-                windows_error_text(GetLastError()) + "; run it from an elevated prompt");
+    return service_failure("install: cannot open the Service Control Manager: " +
+                           windows_error_text(GetLastError()) + "; run it from an elevated prompt");
   }
   const ScHandle service(
       CreateServiceW(manager.handle, kServiceName, kDisplayName, SERVICE_ALL_ACCESS,
@@ -240,11 +231,11 @@ int install(const ExporterOptions& options, const std::vector<std::string_view>&
   if (service.handle == nullptr) {
     const DWORD error = GetLastError();
     if (error == ERROR_SERVICE_EXISTS) {
-      return fail(
+      return service_failure(
           "install: the service veeam_port_exporter exists already; remove it first "
           "with --service=uninstall");
     }
-    return fail("install: cannot create the service: " + windows_error_text(error));
+    return service_failure("install: cannot create the service: " + windows_error_text(error));
   }
   set_description_and_restarts(service.handle);
   std::cout << "Installed the service veeam_port_exporter (automatic start, " << narrow(kAccount)
@@ -257,8 +248,8 @@ int install(const ExporterOptions& options, const std::vector<std::string_view>&
 int uninstall() {
   const ScHandle manager(OpenSCManagerW(nullptr, nullptr, SC_MANAGER_CONNECT));
   if (manager.handle == nullptr) {
-    return fail("uninstall: cannot open the Service Control Manager: " +
-                windows_error_text(GetLastError()) + "; run it from an elevated prompt");
+    return service_failure("uninstall: cannot open the Service Control Manager: " +
+                           windows_error_text(GetLastError()) + "; run it from an elevated prompt");
   }
   const ScHandle service(
       OpenServiceW(manager.handle, kServiceName, DELETE | SERVICE_STOP | SERVICE_QUERY_STATUS));
@@ -266,9 +257,9 @@ int uninstall() {
     const DWORD error = GetLastError();
     if (error == ERROR_SERVICE_DOES_NOT_EXIST) {
       unregister_event_source();  // a leftover of an interrupted install, if any
-      return fail("uninstall: the service veeam_port_exporter is not installed");
+      return service_failure("uninstall: the service veeam_port_exporter is not installed");
     }
-    return fail("uninstall: cannot open the service: " + windows_error_text(error));
+    return service_failure("uninstall: cannot open the service: " + windows_error_text(error));
   }
   SERVICE_STATUS status{};
   if (QueryServiceStatus(service.handle, &status) != 0 &&
@@ -281,62 +272,13 @@ int uninstall() {
     }
   }
   if (DeleteService(service.handle) == 0) {
-    return fail("uninstall: cannot remove the service: " + windows_error_text(GetLastError()));
+    return service_failure("uninstall: cannot remove the service: " +
+                           windows_error_text(GetLastError()));
   }
   if (const std::string error = unregister_event_source(); !error.empty()) {
-    return fail("uninstall: the event log source: " + error);
+    return service_failure("uninstall: the event log source: " + error);
   }
   std::cout << "Removed the service veeam_port_exporter and its event log source\n";
-  return 0;
-}
-
-constexpr char kFirewallRuleName[] = "veeam_port_exporter (Prometheus)";
-
-// Runs netsh with these arguments and waits for it; "" or what went wrong.
-std::string run_netsh(const std::vector<std::string>& args) {
-  std::array<wchar_t, MAX_PATH> system{};
-  const UINT n = GetSystemDirectoryW(system.data(), static_cast<UINT>(system.size()));
-  std::vector<std::string> argv = {narrow(std::wstring_view(system.data(), n)) + "\\netsh.exe"};
-  argv.insert(argv.end(), args.begin(), args.end());
-  std::wstring command = widen(windows_command_line(argv));
-  STARTUPINFOW startup{};
-  startup.cb = sizeof(startup);
-  PROCESS_INFORMATION process{};
-  if (CreateProcessW(nullptr, command.data(), nullptr, nullptr, FALSE, CREATE_NO_WINDOW, nullptr,
-                     nullptr, &startup, &process) == 0) {
-    return "cannot run netsh: " + windows_error_text(GetLastError());
-  }
-  WaitForSingleObject(process.hProcess, 60000);
-  DWORD code = 1;
-  GetExitCodeProcess(process.hProcess, &code);
-  CloseHandle(process.hThread);
-  CloseHandle(process.hProcess);
-  return code == 0 ? "" : "netsh exited with " + std::to_string(code);
-}
-
-// Inbound TCP to the first listen address's port, for this program only.
-int add_firewall_rule(const ExporterOptions& options) {
-  std::string port = std::to_string(kDefaultPort);
-  if (!options.listen_addresses.empty()) {
-    const std::string& address = options.listen_addresses.front();
-    port = address.substr(address.rfind(':') + 1);
-  }
-  const std::string error =
-      run_netsh({"advfirewall", "firewall", "add", "rule", std::string("name=") + kFirewallRuleName,
-                 "dir=in", "action=allow", "protocol=TCP", "localport=" + port,
-                 "program=" + module_path(), "enable=yes"});
-  if (!error.empty()) return fail("add-firewall-rule: " + error);
-  std::cout << "Added the inbound firewall rule \"" << kFirewallRuleName << "\" (TCP " << port
-            << ")\n";
-  return 0;
-}
-
-int remove_firewall_rule() {
-  // netsh fails when no such rule exists: an uninstall must not, so this reports and succeeds.
-  const std::string error = run_netsh(
-      {"advfirewall", "firewall", "delete", "rule", std::string("name=") + kFirewallRuleName});
-  std::cout << (error.empty() ? "Removed" : "No") << " inbound firewall rule \""
-            << kFirewallRuleName << "\"\n";
   return 0;
 }
 
@@ -351,17 +293,28 @@ int run(const ExporterOptions& options, const std::function<int(const ExporterOp
   if (StartServiceCtrlDispatcherW(table.data()) == 0) {
     const DWORD error = GetLastError();
     if (error == ERROR_FAILED_SERVICE_CONTROLLER_CONNECT) {
-      return fail(
+      return service_failure(
           "run: not started by the Service Control Manager (start the installed "
           "service with: sc start veeam_port_exporter; in a console, run without "
           "--service)");
     }
-    return fail("run: " + windows_error_text(error));
+    return service_failure("run: " + windows_error_text(error));
   }
   return g_exit_code;
 }
 
 }  // namespace
+
+int service_failure(const std::string& what) {
+  std::cerr << "veeam_port_exporter: error: --service=" << what << "\n";
+  return 1;
+}
+
+std::string module_path() {
+  std::array<wchar_t, 32768> buffer{};
+  const DWORD n = GetModuleFileNameW(nullptr, buffer.data(), static_cast<DWORD>(buffer.size()));
+  return narrow(std::wstring_view(buffer.data(), n));
+}
 
 bool running_as_service() {
   const std::lock_guard lock(g_status_mutex);

@@ -29,6 +29,17 @@ std::string windows_command_line(const std::vector<std::string>& argv);
 std::wstring widen(std::string_view text);
 std::string narrow(std::wstring_view text);
 
+// The --service=... steps (windows_service.cc, windows_firewall_rule.cc): this program's path,
+// and "veeam_port_exporter: error: --service=<what>" on stderr, returning exit code 1.
+std::string module_path();
+int service_failure(const std::string& what);
+
+// The inbound firewall rule for the first listen address's port (windows_firewall_rule.cc);
+// removing a rule that is not there succeeds, for the uninstall.
+struct ExporterOptions;
+int add_firewall_rule(const ExporterOptions& options);
+int remove_firewall_rule();
+
 // "Access is denied. (5)": the system's text for a GetLastError() code.
 std::string windows_error_text(unsigned long code);
 

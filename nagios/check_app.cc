@@ -5,6 +5,7 @@
 #include <exception>
 #include <stdexcept>
 #include <string>
+#include <unordered_set>
 #include <utility>
 
 #include "check_options.h"
@@ -40,18 +41,30 @@ struct Run {
   std::vector<JobNeeds> jobs;      // the export's jobs (only --job's), for the long output
 };
 
-// Skipped flows and warnings always (a flow the file lists is not probed: say so); the jobs
-// and roles the export gave from -v on.
-std::vector<std::string> discovery_notes(const DiscoveryResult& d, int verbosity) {
+// Skipped flows of this run's role and warnings always (a flow the file lists is not probed:
+// say so); the jobs and roles the export gave from -v on. The jobs, and what they need, only
+// for a role that runs them (the agent's): from the backup server they are noise.
+std::vector<std::string> discovery_notes(const DiscoveryResult& d, const Config& config,
+                                         std::string_view role, int verbosity) {
   std::vector<std::string> notes;
   const std::string from = "[discovery] ";
   if (verbosity > 0) {
-    for (const std::string& line : d.jobs) notes.push_back(from + "job " + line);
-    for (const JobNeeds& n : d.job_needs) notes.push_back(from + "needs " + describe_needs(n));
+    if (role_runs_jobs(role)) {
+      for (const std::string& line : d.jobs) notes.push_back(from + "job " + line);
+      for (const JobNeeds& n : d.job_needs) notes.push_back(from + "needs " + describe_needs(n));
+    }
     for (const std::string& line : d.roles) notes.push_back(from + "role " + line);
     for (const std::string& line : d.ports) notes.push_back(from + "port " + line);
   }
-  for (const std::string& line : d.skipped) notes.push_back(from + "flow " + line);
+  // A skip note is "<flow>: skipped: ..."; a flow from another role is not this run's.
+  std::unordered_set<std::string_view> other_roles_flows;
+  for (const Flow& flow : config.flows) {
+    if (!role.empty() && flow.from != role) other_roles_flows.insert(flow.name);
+  }
+  for (const std::string& line : d.skipped) {
+    const std::string_view flow = std::string_view(line).substr(0, line.find(':'));
+    if (!other_roles_flows.contains(flow)) notes.push_back(from + "flow " + line);
+  }
   for (const std::string& line : d.warnings) notes.push_back(from + "warning " + line);
   return notes;
 }
@@ -132,7 +145,8 @@ Run config_run(const CheckOptions& options) {
   Limits limits{config.defaults.concurrency, config.defaults.per_target_concurrency};
   if (options.concurrency) limits = {*options.concurrency, *options.concurrency};
   std::vector<std::string> notes;
-  if (loaded.discovery) notes = discovery_notes(*loaded.discovery, options.verbosity);
+  if (loaded.discovery)
+    notes = discovery_notes(*loaded.discovery, config, options.role, options.verbosity);
   return {plan_all(config, flows), limits, std::move(notes), std::move(jobs)};
 }
 
@@ -174,7 +188,8 @@ Report check(const CheckOptions& options, std::chrono::steady_clock::time_point 
   report_options.cert_warning_days = options.cert_warning_days;
   report_options.cert_critical_days = options.cert_critical_days;
   report_options.discovery_notes = std::move(run.notes);
-  for (std::string& line : job_lines(run.jobs, results, options.verbosity)) {
+  for (std::string& line :
+       job_lines(run.jobs, results, options.verbosity, std::chrono::system_clock::now())) {
     report_options.notes.push_back(std::move(line));
   }
   if (!options.textfile.empty()) {

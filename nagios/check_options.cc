@@ -6,6 +6,7 @@
 #include <cmath>
 #include <system_error>
 
+#include "option_values.h"
 #include "vpm/probe_runner.h"
 #include "vpm/quoted.h"
 #include "vpm/source_address.h"
@@ -78,8 +79,6 @@ constexpr std::array<OptionSpec, 25> kOptions = {{
 
 constexpr int kMaxTimeoutSeconds = 3600;
 constexpr int kMaxRunSeconds = 86400;  // -T: room above the longest -t
-constexpr unsigned kMaxConcurrency = 65535;
-constexpr int kMaxCertDays = 3650;
 
 const OptionSpec& spec(Opt id) {
   for (const OptionSpec& option : kOptions) {
@@ -118,92 +117,6 @@ bool looks_like_option(std::string_view word) {
   if (word.size() < 2 || word.front() != '-') return false;
   const char c = word[1];
   return c == '-' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
-  return text;
-}
-
-std::vector<std::string> parse_hosts(std::string_view text) {
-  std::vector<std::string> hosts;
-  std::size_t begin = 0;
-  while (true) {
-    const std::size_t comma = text.find(',', begin);
-    const std::string_view item =
-        trim(text.substr(begin, comma == std::string_view::npos ? text.npos : comma - begin));
-    if (item.empty()) {
-      usage_error(flag_name(Opt::kHostname) + ": empty host name in " + quoted(text));
-    }
-    for (char c : item) {
-      if (c == ' ' || c == '\t' || static_cast<unsigned char>(c) < 0x20) {
-        usage_error(flag_name(Opt::kHostname) + ": " + quoted(item) + " is not a host name");
-      }
-    }
-    hosts.emplace_back(item);
-    if (comma == std::string_view::npos) break;
-    begin = comma + 1;
-  }
-  return hosts;
-}
-
-// -t/--timeout and -T/--max-time: seconds, e.g. 0.5.
-Duration parse_seconds(Opt id, std::string_view text, int max_seconds) {
-  const std::string prefix = flag_name(id) + ": " + quoted(text);
-  double seconds = 0;
-  bool ok = !text.empty();
-  for (char c : text) ok = ok && ((c >= '0' && c <= '9') || c == '.');
-  if (ok) {
-    const char* end = text.data() + text.size();
-    const auto [ptr, ec] = std::from_chars(text.data(), end, seconds, std::chars_format::fixed);
-    ok = ec == std::errc() && ptr == end;
-  }
-  if (!ok) usage_error(prefix + " is not a number of seconds");
-  if (seconds <= 0) usage_error(prefix + " must be greater than 0");
-  if (seconds > max_seconds) {
-    usage_error(prefix + " must be at most " + std::to_string(max_seconds) + " seconds");
-  }
-  const auto millis = std::llround(seconds * 1000);
-  if (millis < 1) usage_error(prefix + " must be at least 0.001 seconds");
-  return Duration(millis);
-}
-
-NagiosRange parse_range(Opt id, std::string_view text) {
-  std::string error;
-  auto range = parse_nagios_range(text, &error);
-  if (!range) usage_error(flag_name(id) + ": " + error);
-  return *range;
-}
-
-// --concurrency and --exporter-port: a whole number from 1 to 65535.
-unsigned parse_1_to_65535(Opt id, std::string_view text) {
-  const std::string prefix = flag_name(id) + ": " + quoted(text);
-  unsigned value = 0;
-  const char* end = text.data() + text.size();
-  const auto [ptr, ec] = std::from_chars(text.data(), end, value);
-  if (text.empty() || ptr != end || (ec != std::errc() && ec != std::errc::result_out_of_range)) {
-    usage_error(prefix + " is not a whole number");
-  }
-  if (ec == std::errc::result_out_of_range || value < 1 || value > kMaxConcurrency) {
-    usage_error(prefix + " must be from 1 to 65535");
-  }
-  return value;
-}
-
-int parse_cert_days(Opt id, std::string_view text) {
-  const std::string prefix = flag_name(id) + ": " + quoted(text);
-  int value = 0;
-  const char* end = text.data() + text.size();
-  const auto [ptr, ec] = std::from_chars(text.data(), end, value);
-  if (text.empty() || text.front() == '-' || ptr != end ||
-      (ec != std::errc() && ec != std::errc::result_out_of_range)) {
-    usage_error(prefix + " is not a whole number of days");
-  }
-  if (ec == std::errc::result_out_of_range || value > kMaxCertDays) {
-    usage_error(prefix + " must be from 0 to 3650");
-  }
-  return value;
 }
 
 class Parser {
@@ -268,7 +181,7 @@ class Parser {
     const std::string_view text = value.value_or(std::string_view());
     switch (option.id) {
       case Opt::kHostname: {
-        for (std::string& host : parse_hosts(text)) {
+        for (std::string& host : parse_hosts(flag_name(option), text)) {
           // Each host is one perfdata label: a repeat would print the same label twice.
           if (std::find(options_.hosts.begin(), options_.hosts.end(), host) !=
               options_.hosts.end()) {
@@ -297,16 +210,16 @@ class Parser {
         break;
       }
       case Opt::kTimeout:
-        options_.timeout = parse_seconds(option.id, text, kMaxTimeoutSeconds);
+        options_.timeout = parse_seconds(flag_name(option), text, kMaxTimeoutSeconds);
         break;
       case Opt::kMaxTime:
-        options_.max_time = parse_seconds(option.id, text, kMaxRunSeconds);
+        options_.max_time = parse_seconds(flag_name(option), text, kMaxRunSeconds);
         break;
       case Opt::kWarning:
-        options_.warning = parse_range(option.id, text);
+        options_.warning = parse_range(flag_name(option), text);
         break;
       case Opt::kCritical:
-        options_.critical = parse_range(option.id, text);
+        options_.critical = parse_range(flag_name(option), text);
         break;
       case Opt::kConfig:
         options_.config_path = std::string(text);
@@ -315,13 +228,13 @@ class Parser {
         options_.role = std::string(text);
         break;
       case Opt::kConcurrency:
-        options_.concurrency = parse_1_to_65535(option.id, text);
+        options_.concurrency = parse_1_to_65535(flag_name(option), text);
         break;
       case Opt::kCertWarningDays:
-        options_.cert_warning_days = parse_cert_days(option.id, text);
+        options_.cert_warning_days = parse_cert_days(flag_name(option), text);
         break;
       case Opt::kCertCriticalDays:
-        options_.cert_critical_days = parse_cert_days(option.id, text);
+        options_.cert_critical_days = parse_cert_days(flag_name(option), text);
         break;
       case Opt::kPrintFirewallRules: {
         options_.firewall_format = parse_firewall_format(text);
@@ -359,7 +272,8 @@ class Parser {
         options_.print_prometheus_sd = true;
         break;
       case Opt::kExporterPort:
-        options_.exporter_port = static_cast<std::uint16_t>(parse_1_to_65535(option.id, text));
+        options_.exporter_port =
+            static_cast<std::uint16_t>(parse_1_to_65535(flag_name(option), text));
         break;
       case Opt::kSource: {
         std::string problem;

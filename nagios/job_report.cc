@@ -20,7 +20,9 @@ std::string join(const std::vector<std::string>& items) {
 }  // namespace
 
 std::vector<std::string> job_lines(const std::vector<JobNeeds>& jobs,
-                                   const std::vector<FlowResult>& results, int verbosity) {
+                                   const std::vector<FlowResult>& results, int verbosity,
+                                   std::chrono::system_clock::time_point now) {
+  const SystemTimeZone zone;
   const ResultsByFlow by_flow = index_results(results);
   std::vector<std::string> lines;
   for (const JobNeeds& job : jobs) {
@@ -37,6 +39,9 @@ std::vector<std::string> job_lines(const std::vector<JobNeeds>& jobs,
               " flows not up";
     }
     lines.push_back(std::move(head));
+    if (job.schedule) {
+      lines.push_back("  schedule: " + describe_schedule_and_next_run(*job.schedule, now, zone));
+    }
     const std::size_t shown = std::min(readiness.failing.size(), kFailingLinesPerJob);
     for (std::size_t i = 0; i < shown; ++i) lines.push_back("  failing: " + readiness.failing[i]);
     if (readiness.failing.size() > shown) {

@@ -10,6 +10,8 @@ inline constexpr std::size_t kMaxVeeamExportBytes = 4 * kBytesPerMiB;
 inline constexpr std::size_t kMaxVeeamExportDepth = 32;
 inline constexpr std::size_t kMaxVeeamExportJobs = 1000;
 inline constexpr std::size_t kMaxVeeamExportWarnings = 100;
+// A ScheduleInfo has about 6 children (the full backups, health check, retries, the start).
+inline constexpr std::size_t kMaxScheduleChildren = 64;
 // Expat's buffers for a 4 MiB input: the input and its attributes, a few times over.
 inline constexpr std::size_t kMaxParserMemoryBytes = 64 * kBytesPerMiB;
 

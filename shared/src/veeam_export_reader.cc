@@ -23,6 +23,7 @@
 
 #include "veeam_endpoint.h"
 #include "veeam_export_limits.h"
+#include "veeam_schedule.h"
 #include "veeam_target.h"
 #include "vpm/quoted.h"
 #include "vpm/veeam_export.h"
@@ -63,6 +64,10 @@ struct PendingJob {
   std::optional<PendingTarget> target;
   bool target_seen = false;
   unsigned long target_line = 0;
+  std::optional<ScheduleInfoElements> schedule;  // while inside <ScheduleInfo>
+  std::size_t schedule_depth = 0;
+  unsigned long schedule_line = 0;  // of the first ScheduleInfo; 0: none yet
+  bool schedule_rejected = false;   // a second ScheduleInfo: the job gets none
 };
 
 class ExportReader {
@@ -204,6 +209,10 @@ class ExportReader {
       start_job(attributes);
     } else if (job_ && depth == job_->depth + 1 && element == "TargetInfo") {
       start_target(attributes);
+    } else if (job_ && depth == job_->depth + 1 && element == "ScheduleInfo") {
+      start_schedule(attributes);
+    } else if (job_ && job_->schedule && depth == job_->schedule_depth + 1) {
+      start_schedule_child(attributes);
     } else if (job_ && job_->target) {
       PendingTarget& target = *job_->target;
       if (depth == target.depth + 1 && element == "GateList") {
@@ -283,6 +292,46 @@ class ExportReader {
     target.attributes.gates.push_back({value, here()});
   }
 
+  // Every attribute of ScheduleInfo and of its children: none is a credential, and which
+  // ones matter depends on the children (veeam_schedule.cc).
+  ScheduleElement schedule_element(const XML_Char** attributes) const {
+    ScheduleElement e{open_elements_.back(), here(), {}};
+    for (const XML_Char** a = attributes; a[0] != nullptr; a += 2) {
+      e.attributes.emplace_back(a[0], a[1]);
+    }
+    return e;
+  }
+
+  void start_schedule(const XML_Char** attributes) {
+    if (job_->schedule_line != 0) {
+      warn(here(), job_label(*job_) + ": a second ScheduleInfo (the first is at line " +
+                       std::to_string(job_->schedule_line) +
+                       "): the job's schedule is not read, no next run is computed for it");
+      job_->schedule_rejected = true;
+      job_->job.schedule.reset();
+      return;
+    }
+    job_->schedule_line = here().line;
+    job_->schedule_depth = open_elements_.size();
+    job_->schedule.emplace().info = schedule_element(attributes);
+  }
+
+  void start_schedule_child(const XML_Char** attributes) {
+    if (job_->schedule->children.size() >= kMaxScheduleChildren) {
+      fail(here(), job_label(*job_) + ": more than " + std::to_string(kMaxScheduleChildren) +
+                       " elements in a ScheduleInfo");
+      return;
+    }
+    job_->schedule->children.push_back(schedule_element(attributes));
+  }
+
+  void finish_schedule() {
+    const ScheduleOutcome outcome = read_schedule(*job_->schedule, job_label(*job_));
+    job_->schedule.reset();
+    for (const TargetMessage& w : outcome.warnings) warn(w.position, w.message);
+    if (!job_->schedule_rejected) job_->job.schedule = outcome.schedule;
+  }
+
   void text(std::string_view text) {
     if (!job_ || !job_->target) return;
     PendingTarget& target = *job_->target;
@@ -306,6 +355,7 @@ class ExportReader {
         job_->target.reset();
       }
     }
+    if (job_ && job_->schedule && depth == job_->schedule_depth) finish_schedule();
     if (job_ && depth == job_->depth) finish_job();
     open_elements_.pop_back();
   }
@@ -334,22 +384,6 @@ class ExportReader {
 };
 
 }  // namespace
-
-std::string_view to_string(VeeamTargetType t) {
-  switch (t) {
-    case VeeamTargetType::kLocalDisk:
-      return "local_disk";
-    case VeeamTargetType::kSharedFolder:
-      return "shared_folder";
-    case VeeamTargetType::kBackupRepository:
-      return "backup_repository";
-    case VeeamTargetType::kCloudConnect:
-      return "cloud_connect";
-    case VeeamTargetType::kUnknown:
-      break;
-  }
-  return "unknown";
-}
 
 VeeamExport load_veeam_export_string(std::string_view xml, const std::string& source_name) {
   return ExportReader(source_name).read(xml);

@@ -129,4 +129,20 @@ TargetOutcome read_target(const TargetInfoAttributes& target, const std::string&
   return outcome;
 }
 
+std::string_view to_string(VeeamTargetType t) {
+  switch (t) {
+    case VeeamTargetType::kLocalDisk:
+      return "local_disk";
+    case VeeamTargetType::kSharedFolder:
+      return "shared_folder";
+    case VeeamTargetType::kBackupRepository:
+      return "backup_repository";
+    case VeeamTargetType::kCloudConnect:
+      return "cloud_connect";
+    case VeeamTargetType::kUnknown:
+      break;
+  }
+  return "unknown";
+}
+
 }  // namespace vpm

@@ -116,6 +116,16 @@ TEST(DiscoveryCheck, LocalDiskOnlyAgentSkipsTheBackupServerAndTheShare) {
   }
   // Not a backup target: still probed.
   EXPECT_TRUE(has(r.out, "] agent-components-service -> 127.0.0.1")) << r.out;
+
+  // From the backup server, the agent's skipped flows and its jobs are not this run's: no
+  // note about them, even at -v.
+  const CommandResult server =
+      check("--role backup_server -v -t 1 --veeam-export " + shell_quote(veeam.path()));
+  EXPECT_FALSE(server.timed_out);
+  EXPECT_FALSE(has(server.out, "[discovery] flow agent-")) << server.out;
+  EXPECT_FALSE(has(server.out, "[discovery] needs ")) << server.out;
+  EXPECT_FALSE(has(server.out, "[discovery] job ")) << server.out;
+  EXPECT_TRUE(has(server.out, "] backup-server-to-agent")) << server.out;
 }
 
 TEST(DiscoveryCheck, TargetFileKeyNamesTheExportRelativeToItself) {

@@ -14,7 +14,9 @@
 
 #include "support/loopback.h"
 #include "support/subprocess.h"
+#include "support/time_zone.h"
 #include "support/veeam_export_xml.h"
+#include "vpm/job_schedule.h"
 
 namespace vpm::test {
 namespace {
@@ -146,6 +148,44 @@ TEST_F(JobCheck, PrintDiscoveryListsTheFlowsEachJobNeeds) {
       << r.out;
   EXPECT_TRUE(has(r.out, "needs \"To the share\" (shared_folder): agent-local, to-share, to-dns\n"))
       << r.out;
+}
+
+// The export's schedule in --print-discovery and in the job's line, the next run computed in the
+// check's time zone (TZ=America/New_York, inherited): the same text the core gives.
+TEST_F(JobCheck, TheListingAndTheJobLineShowTheScheduleAndTheNextRun) {
+  const ScopedTimeZone new_york("America/New_York");
+  veeam.emplace(".xml", veeam_export_xml({
+                            {"Nightly to VBR", "Type='3' ServerName='127.0.0.1'",
+                             "<ScheduleInfo RunManually='False'><DailyInfo Kind='WeekDays' "
+                             "Time='01/09/2019 22:00:00'/></ScheduleInfo>"},
+                            {"To the share", "Type='2' Path='\\\\127.0.0.1\\backups'",
+                             "<ScheduleInfo RunManually='True'/>"},
+                        }));
+  JobSchedule weekdays;
+  weekdays.kind = ScheduleKind::kDaily;
+  weekdays.hour = 22;
+  weekdays.weekdays = 0b0111110;
+  const auto expected = [&] {
+    return describe_schedule_and_next_run(weekdays, std::chrono::system_clock::now(),
+                                          SystemTimeZone());
+  };
+  const std::string before = expected();
+  const CommandResult listing = check("--print-discovery");
+  const CommandResult job = check("--job 'Nightly to VBR'");
+  const std::string after = expected();
+  EXPECT_EQ(before.rfind("daily 22:00 on Mon-Fri, next ", 0), 0u) << before;
+  EXPECT_TRUE(has(before, " 22:00 -0")) << before;  // EST -0500 or EDT -0400
+  EXPECT_TRUE(has(listing.out, "needs \"Nightly to VBR\" (backup_repository), " + before + ": ") ||
+              has(listing.out, "needs \"Nightly to VBR\" (backup_repository), " + after + ": "))
+      << listing.out;
+  EXPECT_TRUE(has(listing.out,
+                  "needs \"To the share\" (shared_folder), started manually: agent-local, "
+                  "to-share, to-dns\n"))
+      << listing.out;
+  EXPECT_EQ(job.exit_code, kOk) << job.out;
+  EXPECT_TRUE(has(job.out, "READY: 3 flows up\n  schedule: " + before + "\n") ||
+              has(job.out, "READY: 3 flows up\n  schedule: " + after + "\n"))
+      << job.out;
 }
 
 }  // namespace

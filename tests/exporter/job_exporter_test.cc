@@ -3,6 +3,7 @@
 // not ready. Loopback only.
 #include <gtest/gtest.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <functional>
@@ -12,7 +13,10 @@
 
 #include "exporter_process.h"
 #include "support/loopback.h"
+#include "support/subprocess.h"
+#include "support/time_zone.h"
 #include "support/veeam_export_xml.h"
+#include "vpm/job_schedule.h"
 
 namespace vpm::exporter::test {
 namespace {
@@ -76,6 +80,95 @@ TEST(JobExporter, EachJobIsReadyWhileEveryFlowItNeedsIsUp) {
   EXPECT_TRUE(eventually([&] { return job_ready(exporter.metrics(), "To the share") == "0"; }, 10s))
       << exporter.metrics();
   EXPECT_EQ(job_ready(exporter.metrics(), "Nightly to VBR"), "1");
+}
+
+// The exporter runs in TZ=Europe/Berlin (set here, inherited); the test computes each next
+// run with the same core in the same zone, before and after the scrape.
+TEST(JobExporter, NextRunOfAScheduledJobAndNoneForAManualOne) {
+  const vpm::test::ScopedTimeZone berlin("Europe/Berlin");
+  TempDir dir;
+  const TcpListener agent;
+  const std::string config = dir.write("targets.yaml",
+                                       "defaults: {timeout: 1s, interval: 60s}\nroles:\n"
+                                       "  agent: {hosts: [127.0.0.1]}\nflows:\n" +
+                                           flow("agent-local", "agent", agent.port()));
+  const std::string daily =
+      "<ScheduleInfo RunManually='False'><DailyInfo Kind='1' Time='01/09/2019 22:00:00'/>"
+      "</ScheduleInfo>";
+  const std::string periodic =
+      "<ScheduleInfo RunManually='False'><PeriodicallyInfo FullPeriod='4' Kind='Hours'/>"
+      "</ScheduleInfo>";
+  const std::string veeam = dir.write(
+      "agent.xml",
+      veeam_export_xml(
+          {{"Nightly", "Type='1' DriveName='D:' RelativePath='A'", daily},
+           {"Every 4 hours", "Type='1' DriveName='D:' RelativePath='B'", periodic},
+           {"Manual", "Type='1' DriveName='D:' RelativePath='C'",
+            "<ScheduleInfo RunManually='True'/>"},
+           {"At lock", "Type='1' DriveName='D:' RelativePath='D'",
+            "<ScheduleInfo AtLock='True' RunManually='False'/>"},
+           {"Broken", "Type='1' DriveName='D:' RelativePath='E'",
+            "<ScheduleInfo RunManually='False'><DailyInfo Kind='9' Time='22:00'/></ScheduleInfo>"},
+           {"Unscheduled", "Type='1' DriveName='D:' RelativePath='F'"}}));
+  ::chmod(veeam.c_str(), 0600);
+  ExporterProcess exporter(
+      dir, {"--config.file=" + config, "--role=agent", "--veeam.export-file=" + veeam,
+            "--log.level=debug", "--web.listen-address=127.0.0.1:0"});
+  ASSERT_NE(exporter.port(), 0) << exporter.log();
+
+  JobSchedule nightly;
+  nightly.kind = ScheduleKind::kDaily;
+  nightly.hour = 22;
+  nightly.weekdays = 0b0111110;
+  JobSchedule every_4_hours;
+  every_4_hours.kind = ScheduleKind::kPeriodic;
+  every_4_hours.every = std::chrono::hours(4);
+  const SystemTimeZone zone;
+  const auto seconds = [&](const JobSchedule& s, std::chrono::system_clock::time_point at) {
+    return std::to_string(std::chrono::system_clock::to_time_t(*next_run(s, at, zone)));
+  };
+  std::string metrics;
+  for (int attempt = 0; attempt < 3; ++attempt) {  // a scrape on a 4-hour boundary: again
+    const auto before = std::chrono::system_clock::now();
+    metrics = exporter.metrics();
+    const auto after = std::chrono::system_clock::now();
+    if (seconds(every_4_hours, before) == seconds(every_4_hours, after)) break;
+  }
+  const auto next_of = [&](const std::string& job) {
+    const std::vector<std::string> found =
+        series(metrics, "veeam_job_next_run_timestamp_seconds", {"backup_job=\"" + job + "\""});
+    return found.size() == 1 ? value_of(found.front()) : std::to_string(found.size()) + " series";
+  };
+  const auto now = std::chrono::system_clock::now();
+  EXPECT_EQ(next_of("Nightly"), seconds(nightly, now)) << metrics;
+  EXPECT_EQ(next_of("Every 4 hours"), seconds(every_4_hours, now)) << metrics;
+  for (const char* job : {"Manual", "At lock", "Broken", "Unscheduled"}) {
+    EXPECT_EQ(next_of(job), "0 series") << job << "\n" << metrics;
+  }
+  EXPECT_EQ(series(metrics, "veeam_job_next_run_timestamp_seconds").size(), 2u);
+
+  const std::string log = exporter.log();
+  for (const std::string& expected :
+       {std::string("backup_job=Manual reason=\"the job is started manually (RunManually)\""),
+        std::string("backup_job=\"At lock\" reason=\"the job starts only on events (at lock, log "
+                    "off or storage attach)\""),
+        std::string("backup_job=Broken reason=\"its schedule is not known"),
+        std::string("backup_job=Unscheduled reason=\"its schedule is not known"),
+        std::string("agent.xml:22:"),
+        std::string("job \\\"Broken\\\": ScheduleInfo not "
+                    "understood (DailyInfo Kind=")}) {
+    EXPECT_NE(log.find(expected), std::string::npos) << expected << "\n" << log;
+  }
+  EXPECT_EQ(log.find("backup_job=Nightly reason"), std::string::npos) << log;
+
+  const char* promtool = "/usr/bin/promtool";
+  if (::access(promtool, X_OK) == 0) {
+    const std::string scraped = dir.write("scrape.txt", metrics);
+    const auto check = vpm::test::run_command(std::string(promtool) + " check metrics < " +
+                                              vpm::test::shell_quote(scraped));
+    EXPECT_EQ(check.exit_code, 0) << check.out << check.err;
+    EXPECT_EQ(check.out + check.err, "");
+  }
 }
 
 }  // namespace

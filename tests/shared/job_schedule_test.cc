@@ -12,46 +12,16 @@
 #include <string>
 #include <vector>
 
+#include "support/time_zone.h"
+
 namespace vpm {
 namespace {
 
 using std::chrono::system_clock;
 
-// A UTC instant from its calendar fields (days from 1970-01-01 by the civil-date formula).
-system_clock::time_point utc(int y, int m, int d, int hour, int minute) {
-  y -= m <= 2 ? 1 : 0;
-  const int era = (y >= 0 ? y : y - 399) / 400;
-  const int yoe = y - era * 400;
-  const int doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  const long days = static_cast<long>(era) * 146097 + doe - 719468;
-  return system_clock::time_point(std::chrono::hours(days * 24 + hour) +
-                                  std::chrono::minutes(minute));
-}
-
+using vpm::test::utc;
 #ifndef _WIN32
-// Sets TZ for one test and puts the previous value back.
-class ScopedTimeZone {
- public:
-  explicit ScopedTimeZone(const char* zone) {
-    if (const char* old = std::getenv("TZ")) old_ = old;
-    ::setenv("TZ", zone, 1);
-    ::tzset();
-  }
-  ~ScopedTimeZone() {
-    if (old_) {
-      ::setenv("TZ", old_->c_str(), 1);
-    } else {
-      ::unsetenv("TZ");
-    }
-    ::tzset();
-  }
-  ScopedTimeZone(const ScopedTimeZone&) = delete;
-  ScopedTimeZone& operator=(const ScopedTimeZone&) = delete;
-
- private:
-  std::optional<std::string> old_;
-};
+using vpm::test::ScopedTimeZone;
 #endif
 
 JobSchedule daily(int hour, int minute, std::uint8_t weekdays = 0x7f) {
@@ -190,6 +160,18 @@ TEST(NextRun, SystemZoneRoundTrip) {
     const LocalDateTime shown = zone.to_local(*next);
     EXPECT_EQ(shown.hour * 60 + shown.minute, 22 * 60 + 15) << system_clock::to_time_t(t);
   }
+}
+
+TEST(NextRun, APeriodicJobWhoseWholeWeekIsDeniedNeverStarts) {
+  JobSchedule hourly = every(std::chrono::hours(1));
+  hourly.denied_hours.set();
+  EXPECT_FALSE(next_run(hourly, utc(2026, 1, 1, 0, 0), SystemTimeZone()));
+  hourly.denied_hours.reset(6 * 24 + 23);  // but Saturday 23:00-23:59
+  const auto next = next_run(hourly, utc(2026, 1, 1, 0, 0), SystemTimeZone());
+  ASSERT_TRUE(next);
+  const LocalDateTime at = SystemTimeZone().to_local(*next);
+  EXPECT_EQ(at.weekday * 24 + at.hour, 6 * 24 + 23);
+  EXPECT_EQ(at.minute, 0);
 }
 
 TEST(NextRun, EventOnlyAndManualJobsSayWhy) {

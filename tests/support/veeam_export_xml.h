@@ -14,7 +14,8 @@ inline const std::string kLoopbackExportPasswordDecoded = "loopback-e2e-secret";
 
 struct ExportJob {
   std::string name;
-  std::string target_attributes;  // of TargetInfo: "Type='3' ServerName='127.0.0.2' ..."
+  std::string target_attributes;   // of TargetInfo: "Type='3' ServerName='127.0.0.2' ..."
+  std::string schedule_info = {};  // a whole <ScheduleInfo> element, or none
 };
 
 inline std::string veeam_export_xml(const std::vector<ExportJob>& jobs) {
@@ -35,6 +36,7 @@ inline std::string veeam_export_xml(const std::vector<ExportJob>& jobs) {
              " Password='" + kLoopbackExportPassword + "' UserName='" + kLoopbackExportPassword +
              "'/>\n      </TargetInfo>\n";
     }
+    if (!job.schedule_info.empty()) xml += "      " + job.schedule_info + "\n";
     xml += "    </JobInfo>\n";
   }
   return xml + "  </Data>\n</ExecutionResult>\n";

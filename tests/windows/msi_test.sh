@@ -18,6 +18,7 @@ step() { echo "msi: $*"; }
 version=$(sed -n 's/^project(veeam-port-monitor VERSION \([0-9.]*\).*/\1/p' "$repo/CMakeLists.txt")
 new_msi=$("$repo/scripts/build-msi.sh" "$build" "$version" "$work")
 old_msi=$("$repo/scripts/build-msi.sh" "$build" 0.0.1 "$work")
+mid_msi=$("$repo/scripts/build-msi.sh" "$build" 0.0.2 "$work")
 
 # The tables, as wixl and build-msi.sh wrote them.
 table() { msiinfo export "$new_msi" "$1"; }
@@ -33,9 +34,20 @@ for action in 'DefaultConfig\tNOT CONFIG\t1001' 'RegisterService\tNOT REMOVE AND
   'UnregisterService\tREMOVE = "ALL"\t'; do
   has InstallExecuteSequence -P "^$action" || fail "InstallExecuteSequence lacks $action: $(table InstallExecuteSequence)"
 done
-for property in 'ROLE\tagent' 'LISTEN_ADDRESS\t:10387' 'SecureCustomProperties\t.*ROLE;LISTEN_ADDRESS;CONFIG;FIREWALL_RULE;VEEAM_EXPORT'; do
-  has Property -P "^$property" || fail "Property lacks $property: $(table Property)"
+has Property -P '^SecureCustomProperties\t.*ROLE;LISTEN_ADDRESS;CONFIG;FIREWALL_RULE;VEEAM_EXPORT' ||
+  fail "SecureCustomProperties lacks the public properties: $(table Property)"
+# Defaults, and the values the installed version saved (read back by an upgrade without them).
+for action in 'DefaultRole\t[0-9]+\tROLE\tagent' 'DefaultListenAddress\t[0-9]+\tLISTEN_ADDRESS\t:10387' \
+  'RestoreRole\t[0-9]+\tROLE\t\[SAVED_ROLE\]' 'RestoreVeeamExport\t[0-9]+\tVEEAM_EXPORT\t\[SAVED_VEEAM_EXPORT\]'; do
+  has CustomAction -P "^$action" || fail "CustomAction lacks $action: $(table CustomAction)"
 done
+for property in ROLE LISTEN_ADDRESS CONFIG FIREWALL_RULE VEEAM_EXPORT; do
+  has AppSearch -P "^SAVED_$property\t" || fail "AppSearch does not read SAVED_$property: $(table AppSearch)"
+  has InstallExecuteSequence -P "^Restore[A-Za-z]*\tNOT $property AND SAVED_$property\t5[0-9]\r?$" ||
+    fail "no restore of $property right after AppSearch: $(table InstallExecuteSequence)"
+done
+has Registry -P '^reg[0-9A-F]+\t2\tSOFTWARE\\veeam-port-monitor\\?\tRole\t\[ROLE\]\tSettings' ||
+  fail "the role is not saved in the registry: $(table Registry)"
 for value in 'EventMessageFile\t\[#veeam_port_exporter.exe\]\tExporter' 'TypesSupported\t#7\tExporter'; do
   has Registry -P "^reg[0-9A-F]+\t2\tSYSTEM\\\\CurrentControlSet\\\\Services\\\\EventLog\\\\Application\\\\veeam_port_exporter\\\\?\t$value" ||
     fail "Registry lacks the event source's $value: $(table Registry)"
@@ -134,6 +146,16 @@ wine_to "$work/check.out" "C:\\Program Files\\veeam-port-monitor\\check_veeam_po
 out=$(tr -d '\r' <"$work/check.out")
 [ "$rc" -le 2 ] && [[ $out == "VEEAM PORTS "* ]] || fail "the installed check: rc $rc: $out"
 step "the installed check: rc $rc: ${out%%$'\n'*}" | cut -c1-150
+
+# An upgrade without properties keeps the role and the address of the first install.
+step "upgrade to $(basename "$mid_msi") /qn, no properties"
+wine msiexec /i "$mid_msi" /qn || fail "upgrade without properties exited $?"
+path=$(installed_image_path)
+[[ $path == *'--role=backup_server '* ]] || fail "an upgrade without ROLE did not keep backup_server: $path"
+[[ $path == *"--web.listen-address=$listen "* ]] || fail "an upgrade without LISTEN_ADDRESS lost it: $path"
+[[ $path == *'--config.file=C:\ProgramData\veeam-port-monitor\targets.yaml '* ]] ||
+  fail "an upgrade without CONFIG changed --config.file: $path"
+step "upgrade without properties: --role=backup_server and $listen kept"
 
 printf '# edited by the admin\n' >>"$targets"
 # FIREWALL_RULE=1 runs the rule's step (Wine's netsh accepts it and does nothing). VEEAM_EXPORT:

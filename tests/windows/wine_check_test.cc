@@ -5,6 +5,7 @@
 //
 // VPM_WINDOWS_BUILD_DIR (environment) overrides where the cross build is looked for.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <filesystem>
@@ -22,6 +23,11 @@ namespace vpm::test {
 namespace {
 
 namespace fs = std::filesystem;
+
+// A file in the test temp folder named for this process, so two runs at once do not collide.
+std::string test_file(const std::string& stem, const std::string& extension) {
+  return ::testing::TempDir() + stem + "-" + std::to_string(::getpid()) + "." + extension;
+}
 
 constexpr int kOk = 0;
 constexpr int kCritical = 2;
@@ -80,7 +86,7 @@ TEST_F(WineTest, ClosedUdpPortIsRefused) {
 }
 
 TEST_F(WineTest, BadConfigIsUnknown) {
-  const std::string bad = ::testing::TempDir() + "vpm-wine-bad-config.yaml";
+  const std::string bad = test_file("vpm-wine-bad-config", "yaml");
   std::ofstream(bad) << "flows: [this is not a flow]\n";
   const CommandResult r = check("--config " + shell_quote("Z:" + bad));
   std::remove(bad.c_str());
@@ -97,7 +103,7 @@ TEST_F(WineTest, BadConfigIsUnknown) {
 TEST_F(WineTest, ReadsAVeeamAgentExport) {
   const TcpListener backup_server(2);
   const std::string port = std::to_string(backup_server.port());
-  const std::string path = ::testing::TempDir() + "vpm-wine-export.xml";
+  const std::string path = test_file("vpm-wine-export", "xml");
   std::ofstream(path) << veeam_export_xml(
       {{"To the backup server", "Type='3' ServerName='127.0.0.2' ServerPort='" + port + "'"},
        {"Local", "Type='1' DriveName='D:' RelativePath='VeeamBackup'"}});
@@ -118,7 +124,9 @@ TEST_F(WineTest, ReadsAVeeamAgentExport) {
       check("--config " + config + " --role agent --veeam-export " + shell_quote("Z:" + path));
   std::remove(path.c_str());
   EXPECT_EQ(broken.exit_code, kUnknown) << broken.out << broken.err;
-  EXPECT_NE(first_line(broken.out).find("vpm-wine-export.xml:4:"), std::string::npos) << broken.out;
+  EXPECT_NE(first_line(broken.out).find(fs::path(path).filename().string() + ":4:"),
+            std::string::npos)
+      << broken.out;
 }
 
 // --job on Windows: the job's flows only, its READY line, and an unknown job named with the
@@ -127,7 +135,7 @@ TEST_F(WineTest, ReadsAVeeamAgentExport) {
 TEST_F(WineTest, ChecksOneJobOfTheExport) {
   const TcpListener backup_server(2);
   const std::string port = std::to_string(backup_server.port());
-  const std::string path = ::testing::TempDir() + "vpm-wine-job-export.xml";
+  const std::string path = test_file("vpm-wine-job-export", "xml");
   std::ofstream(path) << veeam_export_xml(
       {{"Nightly to VBR", "Type='3' ServerName='127.0.0.2' ServerPort='" + port + "'"}});
   const std::string args = "--config " + shell_quote("Z:" VPM_SOURCE_DIR "/config/targets.yaml") +
@@ -176,8 +184,8 @@ TEST_F(WineTest, WritesTheTextfileAsTheLinuxCheckDoes) {
   const TcpListener listener;
   const std::string ports =
       std::to_string(listener.port()) + "," + std::to_string(closed_tcp_port());
-  const std::string windows_file = ::testing::TempDir() + "vpm-wine-textfile.prom";
-  const std::string linux_file = ::testing::TempDir() + "vpm-linux-textfile.prom";
+  const std::string windows_file = test_file("vpm-wine-textfile", "prom");
+  const std::string linux_file = test_file("vpm-linux-textfile", "prom");
   std::remove(windows_file.c_str());
   const std::string args = "-H 127.0.0.1 -t 5 -p " + ports + " --textfile ";
   const CommandResult windows = check(args + shell_quote("Z:" + windows_file));

@@ -7,6 +7,7 @@
 // Daylight saving: a start whose wall time does not exist that day (02:30 on a spring-forward
 // night, when clocks jump from 02:00 to 03:00) runs as soon as the clock passes it, at the
 // gap's length later (03:30); a wall time that happens twice (autumn) runs at its first one.
+#include <bitset>
 #include <chrono>
 #include <cstdint>
 #include <optional>
@@ -43,6 +44,8 @@ class SystemTimeZone final : public LocalTimeZone {
       const LocalDateTime& local) const override;
 };
 
+inline constexpr std::size_t kHoursPerWeek = std::size_t{7} * 24;
+
 enum class ScheduleKind {
   kManual,     // RunManually: no next run
   kEventOnly,  // started at lock, log off or storage attach only: no next run
@@ -63,6 +66,11 @@ struct JobSchedule {
   int weekday = 0;
   std::uint16_t months = 0xfff;   // kMonthly: bit 0 January .. bit 11 December
   std::chrono::minutes every{0};  // kPeriodic: 1 minute to 24 hours
+  // kPeriodic: the backup window's denied hours, bit weekday * 24 + hour (0 Sunday 00:00-00:59)
+  // in local time; none set: no window. A start that falls in a denied hour runs when the
+  // denied period ends, as Veeam's user guide says for periodic jobs ("midnight is a reference
+  // time"; "the job starts immediately after the denied window is over").
+  std::bitset<kHoursPerWeek> denied_hours;
 };
 
 // The first start strictly after `after`; nullopt for manual and event-only jobs (and for a
@@ -73,5 +81,19 @@ std::optional<std::chrono::system_clock::time_point> next_run(
 
 // Why there is no next run, for the log: "started manually", "started only by events".
 std::string no_next_run_reason(const JobSchedule& schedule);
+
+// The schedule for listings: "daily 22:00", "daily 22:00 on Mon-Fri", "monthly 01:00 on day
+// 31", "monthly 20:00 on the last Fri of Jan, Jul", "every 4 hours from midnight", "started
+// manually", "started only by events".
+std::string describe_schedule(const JobSchedule& schedule);
+
+// The schedule and its next start after `now`: "daily 22:00 on Mon-Fri, next 2026-12-07 22:00
+// +0100"; "started manually"; "monthly 01:00 on day 31 of Feb, no start within 400 days".
+std::string describe_schedule_and_next_run(const JobSchedule& schedule,
+                                           std::chrono::system_clock::time_point now,
+                                           const LocalTimeZone& zone);
+
+// "2026-12-05 22:00 +0100": an instant as the zone's wall time, with its offset from UTC.
+std::string format_local_time(std::chrono::system_clock::time_point t, const LocalTimeZone& zone);
 
 }  // namespace vpm

@@ -37,7 +37,7 @@ inline bool role_runs_jobs(std::string_view role) { return role.empty() || role 
 struct JobNeeds {
   std::string job;  // JobName as the export gives it
   VeeamTargetType target_type = VeeamTargetType::kUnknown;
-  std::vector<std::string> flows;  // names of the flows it needs, in the config's order
+  std::vector<std::string> flows;       // names of the flows it needs, in the config's order
   std::optional<JobSchedule> schedule;  // the export's ScheduleInfo, when it could be read
   // How long before each computed start the pre-flight (every port of every needed flow) runs;
   // zero turns it off. Set from the target file (defaults, then the job's own entry).
@@ -52,9 +52,13 @@ std::vector<std::string_view> roles_needed_by(VeeamTargetType type);
 std::vector<JobNeeds> job_needs(const Config& config, const VeeamExport& veeam,
                                 std::vector<std::string>& warnings);
 
-// "\"Nightly\" (backup_repository): flow-a, flow-b": what --print-discovery and the
-// exporter's --config.check show.
+// "\"Nightly\" (backup_repository), daily 22:00 on Mon-Fri, next 2026-12-05 22:00 +0100:
+// flow-a, flow-b": what --print-discovery, the check's -v and the exporter's log show. The
+// schedule only when the export's could be read; the next run after `now` in `zone` (the
+// first form: the system's clock and zone).
 std::string describe_needs(const JobNeeds& needs);
+std::string describe_needs(const JobNeeds& needs, std::chrono::system_clock::time_point now,
+                           const LocalTimeZone& zone);
 
 // The job named `name` (exactly). Throws std::invalid_argument naming it and the jobs that
 // exist when there is none.

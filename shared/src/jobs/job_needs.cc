@@ -94,7 +94,14 @@ std::vector<JobNeeds> job_needs(const Config& config, const VeeamExport& veeam,
 }
 
 std::string describe_needs(const JobNeeds& needs) {
-  std::string line = quoted(needs.job) + " (" + std::string(to_string(needs.target_type)) + "):";
+  return describe_needs(needs, std::chrono::system_clock::now(), SystemTimeZone());
+}
+
+std::string describe_needs(const JobNeeds& needs, std::chrono::system_clock::time_point now,
+                           const LocalTimeZone& zone) {
+  std::string line = quoted(needs.job) + " (" + std::string(to_string(needs.target_type)) + ")";
+  if (needs.schedule) line += ", " + describe_schedule_and_next_run(*needs.schedule, now, zone);
+  line += ":";
   if (needs.flows.empty()) return line + " no flow";
   bool first = true;
   for (const std::string& flow : needs.flows) {

@@ -56,6 +56,25 @@ bool runs_on(const JobSchedule& s, const LocalDateTime& d) {
   return false;
 }
 
+bool denied(const JobSchedule& s, const LocalDateTime& at) {
+  return s.denied_hours.test(static_cast<std::size_t>(at.weekday * 24 + at.hour));
+}
+
+// The start of the first permitted hour at or after `at`; nullopt when the whole week is denied.
+std::optional<LocalDateTime> end_of_denied_period(const JobSchedule& s, LocalDateTime at) {
+  for (int i = 0; i < 7 * 24; ++i) {
+    if (!denied(s, at)) {
+      at.minute = 0;
+      return at;
+    }
+    if (++at.hour == 24) {
+      at = next_day(at);
+      at.hour = 0;
+    }
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::optional<std::chrono::system_clock::time_point> next_run(
@@ -83,11 +102,18 @@ std::optional<std::chrono::system_clock::time_point> next_run(
       if (t && *t > after) return t;
       continue;
     }
-    // Wall-clock slots counted from midnight: 00:00, 04:00, 08:00 ... for every 4 hours.
+    // Wall-clock slots counted from midnight: 00:00, 04:00, 08:00 ... for every 4 hours. A slot
+    // in a denied hour starts when the denied period ends; those starts keep the slots' order,
+    // so the first one after `after` is still the answer.
     for (long m = 0; m < 24 * 60; m += schedule.every.count()) {
       LocalDateTime at = day;
       at.hour = static_cast<int>(m / 60);
       at.minute = static_cast<int>(m % 60);
+      if (denied(schedule, at)) {
+        const std::optional<LocalDateTime> end = end_of_denied_period(schedule, at);
+        if (!end) return std::nullopt;
+        at = *end;
+      }
       const auto t = zone.from_local(at);
       if (t && *t > after) return t;
     }
