@@ -24,7 +24,7 @@ namespace {
 constexpr std::size_t kMaxListedNames = 20;
 
 constexpr std::array<std::string_view, 5> kTopLevelKeys{"defaults", "roles", "flows", "discover",
-                                                         "jobs"};
+                                                        "jobs"};
 constexpr std::array<std::string_view, 1> kDiscoverKeys{"veeam_agent_export"};
 constexpr std::array<std::string_view, 8> kDefaultsKeys{
     "timeout", "interval",       "concurrency", "per_target_concurrency",
