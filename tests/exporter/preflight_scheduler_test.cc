@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "fixtures.h"
+#include "flow_scheduler.h"
 #include "io_loop.h"
 #include "job_metrics.h"
 #include "support/flow_edit.h"
@@ -143,6 +144,51 @@ TEST_F(PreflightSchedulerTest, NoneOutsideTheLeadOrWithALeadOfZero) {
   io_.run_for(300ms);
   EXPECT_EQ(preflight_.completed(), 0u);
   EXPECT_EQ(gauge("veeam_job_preflight_ok"), std::nullopt);  // no pre-flight, no series
+}
+
+// The pre-flight hands its 16,384 probes to the shared runner in batches of 64, so a regular
+// flow's runs, queued on the same host meanwhile, keep completing while it goes on instead of
+// waiting behind the whole range.
+TEST(PreflightLoad, RegularRunsGoOnBetweenItsBatches) {
+  boost::asio::io_context io;
+  std::vector<std::string> lines;
+  Logger log(LogLevel::kDebug, [&](std::string_view line) { lines.emplace_back(line); });
+  SystemTimeZone zone;
+  ProbeRunner runner(io, Limits{64, 16});
+  ResultStore store;
+  FlowScheduler regular(io, runner, store, log, [] { return 0.0; });
+  PreflightScheduler preflight(io, runner, store, log, zone, 64);
+
+  const TcpListener listener;
+  FlowSpec often{vpm::test::shared(test::make_flow("often", std::to_string(listener.port()))),
+                 {"127.0.0.1"}};
+  vpm::test::edit_flow(often).interval = Duration(5);
+  FlowPlan range{
+      vpm::test::shared(test::make_flow("agent-dynamic", "49152-65535", Expectation::kReachable)),
+      {"127.0.0.1"},
+      {}};
+  const LocalDateTime at = zone.to_local(std::chrono::system_clock::now() + 5min);
+  JobSchedule daily;
+  daily.kind = ScheduleKind::kDaily;
+  daily.hour = at.hour;
+  daily.minute = at.minute;
+  const JobNeeds job{"Nightly", VeeamTargetType::kLocalDisk, {"agent-dynamic"}, daily, 30min};
+  store.set_jobs({job});
+  regular.apply({often});
+  preflight.apply({job}, {range});
+  ASSERT_TRUE(test::run_io_until(
+      io, [&] { return preflight.completed() == 1; }, 60s));
+
+  std::size_t during = 0;
+  bool started = false;
+  for (const std::string& line : lines) {
+    if (line.find("Pre-flight started") != std::string::npos) started = true;
+    if (line.find("Pre-flight passed") != std::string::npos) break;
+    if (started && line.find("msg=\"Run finished\" flow=often") != std::string::npos) ++during;
+  }
+  EXPECT_TRUE(started);
+  EXPECT_GE(during, 2u) << "regular runs completed during the pre-flight";
+  EXPECT_EQ(store.snapshot()->preflights.at("Nightly").ports_probed, 16384u);
 }
 
 }  // namespace
