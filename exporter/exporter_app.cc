@@ -29,6 +29,7 @@
 #include "metric_model.h"
 #include "metrics_response.h"
 #include "platform.h"
+#include "preflight_scheduler.h"
 #include "reload_plan.h"
 #include "result_store.h"
 #include "vpm/config.h"
@@ -205,6 +206,9 @@ class Exporter {
     store.record_reload(true, std::chrono::system_clock::now());
     store.set_jobs(jobs_to_publish(loaded, options_.role));
     FlowScheduler scheduler(io, runner, store, log_);
+    const SystemTimeZone zone;
+    PreflightScheduler preflight(io, runner, store, log_, zone, limits_.concurrency);
+    preflight_ = &preflight;
     // The first runs' transient memory (every flow started at once) goes back to the system.
     scheduler.on_ready([] { release_free_memory(); });
     // A render allocates as much again as the page while it runs; that goes back at once.
@@ -276,9 +280,12 @@ class Exporter {
     // The flows live on in the scheduler; the parsed file goes, and its memory back to the
     // system, before the first probes start.
     std::vector<FlowSpec> specs = std::move(loaded.specs);
+    std::vector<JobNeeds> jobs = jobs_to_publish(loaded, options_.role);
     loaded = LoadedConfig{};
     release_free_memory();
+    std::vector<FlowPlan> job_flows = flows_for_jobs(specs, jobs);
     scheduler.apply(std::move(specs));
+    preflight.apply(std::move(jobs), std::move(job_flows));
     scheduled = scheduler.flow_count();
 
     boost::asio::steady_timer idle_page_timer(io);
@@ -326,6 +333,7 @@ class Exporter {
     // Drop the probes (the io_context is no longer run: their pending handlers are destroyed
     // with it, never invoked), then stop accepting and wait for civetweb, briefly.
     stopping = true;
+    preflight.stop();
     scheduler.stop();
     std::promise<void> stopped;
     std::future<void> stopped_future = stopped.get_future();
@@ -374,8 +382,11 @@ class Exporter {
       watch(loaded.export_path);
     }
     log_loaded(log_, loaded);
-    store.set_jobs(jobs_to_publish(loaded, options_.role));
+    std::vector<JobNeeds> jobs = jobs_to_publish(loaded, options_.role);
+    store.set_jobs(jobs);
+    std::vector<FlowPlan> job_flows = flows_for_jobs(loaded.specs, jobs);
     const ReloadPlan plan = scheduler.apply(std::move(loaded.specs));
+    preflight_->apply(std::move(jobs), std::move(job_flows));
     scheduled = scheduler.flow_count();
     store.record_reload(true, std::chrono::system_clock::now());
     const std::string flows = std::to_string(scheduler.flow_count());
@@ -401,6 +412,7 @@ class Exporter {
   const ExporterOptions& options_;
   Logger& log_;
   Limits limits_;
+  PreflightScheduler* preflight_ = nullptr;  // run()'s, for reload()
   std::string watched_export_;
   std::optional<FileStamp> watched_stamp_;
 };

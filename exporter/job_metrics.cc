@@ -21,6 +21,38 @@ ResultsByFlow index_snapshot(const Snapshot& snapshot) {
   return by_flow;
 }
 
+double unix_seconds(std::chrono::system_clock::time_point t) {
+  return std::chrono::duration<double>(t.time_since_epoch()).count();
+}
+
+// veeam_job_preflight_*: only for the jobs of `snapshot` that have had a pre-flight.
+void append_preflight_families(const Snapshot& snapshot, std::vector<MetricFamily>& out) {
+  MetricFamily ok = family("veeam_job_preflight_ok",
+                           "1 when the job's last pre-flight found every port of every flow it "
+                           "needs as expected on every target, else 0.",
+                           MetricType::Gauge);
+  MetricFamily when = family("veeam_job_preflight_timestamp_seconds",
+                             "When the job's last pre-flight ended, in seconds since the epoch.",
+                             MetricType::Gauge);
+  MetricFamily ports = family("veeam_job_preflight_ports",
+                              "Ports probed by the job's last pre-flight (port x target), every "
+                              "port of each range whatever its sample.",
+                              MetricType::Gauge);
+  MetricFamily took = family("veeam_job_preflight_duration_seconds",
+                             "How long the job's last pre-flight took.", MetricType::Gauge);
+  for (const JobNeeds& job : *snapshot.jobs) {
+    const auto found = snapshot.preflights.find(job.job);
+    if (found == snapshot.preflights.end()) continue;
+    const PreflightResult& p = found->second;
+    add_gauge(ok, {{"backup_job", job.job}}, p.ok ? 1 : 0);
+    add_gauge(when, {{"backup_job", job.job}}, unix_seconds(p.finished_at));
+    add_gauge(ports, {{"backup_job", job.job}}, static_cast<double>(p.ports_probed));
+    add_gauge(took, {{"backup_job", job.job}}, std::chrono::duration<double>(p.duration).count());
+  }
+  if (ok.metric.empty()) return;
+  for (MetricFamily* f : {&ok, &when, &ports, &took}) out.push_back(std::move(*f));
+}
+
 // The jobs whose schedule gives a next run; none for manual or event-only jobs, or when the
 // export's schedule could not be read (the exporter logs why at debug level when it loads).
 MetricFamily next_run_family(const std::vector<JobNeeds>& jobs,
@@ -71,6 +103,7 @@ std::vector<MetricFamily> job_families(const Snapshot& snapshot,
   out.push_back(std::move(ready));
   MetricFamily next = next_run_family(*snapshot.jobs, now, zone);
   if (!next.metric.empty()) out.push_back(std::move(next));
+  append_preflight_families(snapshot, out);
   return out;
 }
 

@@ -67,6 +67,12 @@ void ResultStore::set_jobs(std::vector<JobNeeds> jobs) {
   dirty_ = true;
 }
 
+void ResultStore::set_preflight(const std::string& job, PreflightResult result) {
+  const std::lock_guard lock(mutex_);
+  state_.preflights[job] = std::move(result);
+  dirty_ = true;
+}
+
 std::shared_ptr<const Snapshot> ResultStore::snapshot() const {
   const std::lock_guard lock(mutex_);
   if (dirty_) {

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "vpm/flow_result.h"
+#include "vpm/job_preflight.h"
 #include "vpm/veeam_jobs.h"
 
 namespace vpm::exporter {
@@ -28,6 +29,8 @@ struct Snapshot {
   std::chrono::system_clock::time_point last_reload_success{};  // epoch: never
   // The export's jobs and the flows each needs; empty without an export (job_metrics.h).
   std::shared_ptr<const std::vector<JobNeeds>> jobs;
+  // Job name -> its last pre-flight (vpm/job_preflight.h); a job without one has no entry.
+  std::map<std::string, PreflightResult, std::less<>> preflights;
   std::uint64_t generation = 0;  // changes whenever anything above does
 };
 
@@ -50,6 +53,8 @@ class ResultStore {
   void record_reload(bool successful, std::chrono::system_clock::time_point when);
   // The jobs of the export as last (re)loaded; their readiness is judged at scrape time.
   void set_jobs(std::vector<JobNeeds> jobs);
+  // The last pre-flight of `job` replaces its previous one.
+  void set_preflight(const std::string& job, PreflightResult result);
 
   // The current state; cheap when nothing changed since the last call.
   std::shared_ptr<const Snapshot> snapshot() const;

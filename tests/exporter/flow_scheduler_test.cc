@@ -8,6 +8,7 @@
 #include <functional>
 
 #include "fixtures.h"
+#include "io_loop.h"
 #include "support/flow_edit.h"
 #include "support/loopback.h"
 
@@ -37,13 +38,7 @@ class FlowSchedulerTest : public ::testing::Test {
 
   // Runs the io_context until `done` holds or `limit` passes.
   bool run_until(const std::function<bool()>& done, std::chrono::milliseconds limit = 5000ms) {
-    const auto deadline = std::chrono::steady_clock::now() + limit;
-    while (!done()) {
-      if (std::chrono::steady_clock::now() > deadline) return false;
-      io_.restart();
-      io_.run_for(10ms);
-    }
-    return true;
+    return test::run_io_until(io_, done, limit);
   }
 
   bool has(const std::string& flow) { return store_.snapshot()->flows.contains(flow); }

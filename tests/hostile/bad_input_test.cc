@@ -200,7 +200,7 @@ std::vector<BadTargetFile> bad_target_files() {
   bomb += "roles:\n  r: {hosts: *a9}\nflows: []\n";
   cases.push_back({"alias_bomb", bomb,
                    ":1:1: unknown key \"a0\" at the top level (allowed keys: defaults, roles, "
-                   "flows, discover)"});
+                   "flows, discover, jobs)"});
   // Where aliases do pass: 1,024 hosts named again by 999 roles, a million nodes from 26 KB.
   std::string fanout = "roles:\n  r0: {hosts: &h [";
   for (int host = 1; host <= 1024; ++host) fanout += "h" + std::to_string(host) + ", ";

@@ -46,6 +46,9 @@ const std::vector<InvalidFile> kInvalidFiles = {
     {"defaults_duplicate_key.yaml",
      ":4:3: duplicate key \"timeout\" in defaults (first at line 2)"},
     {"defaults_not_mapping.yaml", ":1:11: defaults: expected a mapping, got a list"},
+    {"defaults_preflight_invalid.yaml",
+     ":2:14: defaults.preflight: invalid duration \"half an hour\" (expected e.g. \"500ms\", "
+     "\"2s\" or \"1m30s\"; units: ms, s, m, h)"},
     {"defaults_source_unspecified.yaml",
      ":2:11: defaults.source: \"0.0.0.0\" is the unspecified address (leave source out to let "
      "the routing table choose)"},
@@ -53,7 +56,7 @@ const std::vector<InvalidFile> kInvalidFiles = {
      ":2:3: unknown key \"tmeout\" in defaults (did you mean \"timeout\"?)"},
     {"defaults_unknown_key_no_match.yaml",
      ":3:3: unknown key \"retries\" in defaults (allowed keys: timeout, interval, concurrency, "
-     "per_target_concurrency, trace, trace_interval, source)"},
+     "per_target_concurrency, trace, trace_interval, source, preflight)"},
     {"discover_export_empty.yaml", ":5:32: discover.veeam_agent_export: empty value"},
     {"discover_export_missing.yaml",
      ":5:11: discover: missing required key \"veeam_agent_export\""},
@@ -159,6 +162,15 @@ const std::vector<InvalidFile> kInvalidFiles = {
     {"interval_shorter_than_timeout.yaml",
      ":3:13: defaults.interval: interval 1s is shorter than timeout 5s; the interval must be at "
      "least the timeout"},
+    {"jobs_duplicate.yaml", ":8:3: jobs: duplicate job \"Nightly\" (first at line 6)"},
+    {"jobs_not_mapping.yaml",
+     ":5:7: jobs: expected a mapping of the export's job names to their settings, got a list"},
+    {"jobs_preflight_no_unit.yaml",
+     ":7:16: jobs.\"Nightly to VBR\".preflight: \"30\" has no unit (write e.g. \"30s\"; units: "
+     "ms, s, m, h)"},
+    {"jobs_unknown_key.yaml",
+     ":7:5: unknown key \"prefligth\" in jobs.\"Nightly to VBR\" (did you mean "
+     "\"preflight\"?)"},
     {"key_not_a_name.yaml", ":3:3: expected a key name at the top level, got a list"},
     {"multiple_documents.yaml",
      ":5:1: a second YAML document starts here; the file must hold only one"},
@@ -352,6 +364,14 @@ TEST(LoadConfigFile, EveryKeyIsRead) {
   EXPECT_EQ(config.defaults.interval, Duration{300000});
   EXPECT_EQ(config.defaults.concurrency, 256u);
   EXPECT_EQ(config.defaults.per_target_concurrency, 16u);
+  EXPECT_EQ(config.defaults.preflight, std::chrono::minutes(45));
+  ASSERT_EQ(config.jobs.size(), 3u);
+  EXPECT_EQ(config.jobs[0].name, "Nightly to VBR");
+  EXPECT_EQ(config.jobs[0].preflight, std::chrono::hours(1));
+  EXPECT_EQ(config.jobs[0].where, kDataDir + "/valid/every_key.yaml:54:3");
+  EXPECT_EQ(config.jobs[1].name, "Weekly: to NAS");
+  EXPECT_EQ(config.jobs[1].preflight, Duration::zero());  // a bare 0: off
+  EXPECT_EQ(config.jobs[2].preflight, std::nullopt);      // defaults.preflight then
 
   ASSERT_EQ(config.roles.size(), 4u);
   const std::vector<std::string> workstations = {"ws01.example.test", "127.0.0.10"};
@@ -551,7 +571,7 @@ TEST(LoadConfigString, LimitsTheNumberOfFlows) {
   for (int i = 0; i < 10001; ++i) items += "1,";
   EXPECT_EQ(error_for("defaults: {flows: [" + items + "]}\n"),
             "test.yaml:1:12: unknown key \"flows\" in defaults (allowed keys: timeout, interval, "
-            "concurrency, per_target_concurrency, trace, trace_interval, source)");
+            "concurrency, per_target_concurrency, trace, trace_interval, source, preflight)");
 }
 
 // A million nodes as written, no alias: too large, and the message does not blame aliases.

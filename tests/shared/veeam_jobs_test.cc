@@ -37,6 +37,33 @@ bool needs(const JobNeeds& job, const std::string& flow) {
   return std::find(job.flows.begin(), job.flows.end(), flow) != job.flows.end();
 }
 
+TEST(JobNeeds, PreflightLeadFromDefaultsThenTheJobsEntry) {
+  const Config config = load_config_string(
+      "defaults: {preflight: 45m}\n"
+      "roles: {agent: {hosts: [127.0.0.1]}}\n"
+      "flows: [{name: f, from: agent, to: agent, ports: [1]}]\n"
+      "jobs:\n"
+      "  Nightly to VBR: {preflight: 1h}\n"
+      "  Weekly: {preflight: 0}\n"
+      "  Old job: {preflight: 10m}\n",
+      "targets.yaml");
+  VeeamExport veeam;
+  veeam.source = "agent.xml";
+  veeam.jobs = {job_of("Nightly to VBR", VeeamTargetType::kBackupRepository),
+                job_of("Weekly", VeeamTargetType::kLocalDisk),
+                job_of("Local", VeeamTargetType::kLocalDisk)};
+  std::vector<std::string> warnings;
+  const std::vector<JobNeeds> jobs = job_needs(config, veeam, warnings);
+  ASSERT_EQ(jobs.size(), 3u);
+  EXPECT_EQ(jobs[0].preflight, std::chrono::hours(1));
+  EXPECT_EQ(jobs[1].preflight, std::chrono::seconds(0));  // off
+  EXPECT_EQ(jobs[2].preflight, std::chrono::minutes(45));
+  // An entry naming no job of the export: said where, with the jobs that exist.
+  EXPECT_EQ(warnings, std::vector<std::string>{
+                          "targets.yaml:7:3: jobs: no job \"Old job\" in agent.xml; its jobs: "
+                          "\"Nightly to VBR\", \"Weekly\", \"Local\""});
+}
+
 TEST(JobNeeds, EachTargetTypeNeedsItsFlowsOfTheShippedCatalogue) {
   const Config config = load_config_file(kShipped);
   VeeamExport veeam;

@@ -43,14 +43,17 @@ write_targets "$STACK_TMP/targets.yaml"
 exporter_port=${FREE_PORTS[0]}
 prometheus_port=${FREE_PORTS[1]}
 # A Veeam Agent export with two jobs, for the jobs row: the repository job needs the refused
-# flow (NOT READY); the local-disk job needs no flow of this file (NOT READY too: nothing
-# proves its path).
-cat >"$STACK_TMP/agent.xml" <<'XML'
+# flow (NOT READY) and starts every day 5 minutes from now on this machine's clock, so its
+# pre-flight runs at once (inside the default 30-minute lead) and fails; the local-disk job
+# needs no flow of this file (NOT READY too: nothing proves its path) and is started manually.
+starts_at=$(date -d '+5 min' +%H:%M)
+cat >"$STACK_TMP/agent.xml" <<XML
 <?xml version="1.0" encoding="UTF-8"?>
 <ExecutionResult ExitCode='0' Version='6.1.0.349'>
   <Data>
     <JobInfo ConfigId='00000000-0000-4000-8000-000000000001' JobName='Nightly to VBR'>
       <TargetInfo Type='3' ServerName='127.0.0.1' RemoteRepositoryName='Default Backup Repository'/>
+      <ScheduleInfo RunManually='False'><DailyInfo Kind='0' Time='$starts_at'/></ScheduleInfo>
     </JobInfo>
     <JobInfo ConfigId='00000000-0000-4000-8000-000000000002' JobName='Local'>
       <TargetInfo Type='1' DriveName='D:' RelativePath='VeeamBackup'/>
@@ -145,6 +148,25 @@ jobs=$(jq -r '.panels[] | select(.title == "Jobs: ready now") | .targets[0].expr
 answer=$(query "$jobs")
 [ "$(jq -r '.data.result[] | select(.metric.backup_job == "Nightly to VBR" and .metric.target_type == "backup_repository") | .value[1]' <<<"$answer")" = 0 ] ||
   fail "jobs table: Nightly to VBR is not 0 (NOT READY): $answer"
+
+# The next run and pre-flight table: Nightly to VBR starts within 5 minutes, its pre-flight
+# (every port of the flows it needs) FAILED on the refused port, and the rule VeeamJobAtRisk
+# (pending for its first 2 minutes) says so through the real Prometheus.
+column() {  # column REFID JOB: the value of that query of the table for that job
+  local expr
+  expr=$(jq -r --arg r "$1" '.panels[] | select(.title == "Jobs: next run and pre-flight") | .targets[] | select(.refId == $r) | .expr' "$dashboard" | substitute)
+  query "$expr" | jq -r --arg j "$2" '.data.result[] | select(.metric.backup_job == $j) | .value[1]'
+}
+starts_in=$(column A "Nightly to VBR")
+awk -v s="$starts_in" 'BEGIN { exit !(s > 0 && s <= 300) }' ||
+  fail "next run table: Nightly to VBR starts in $starts_in s, not within 5 minutes"
+[ -z "$(column A Local)" ] || fail "next run table: the manual job Local has a next run"
+[ "$(column D "Nightly to VBR")" = 0 ] || fail "next run table: Nightly to VBR's pre-flight is not 0 (FAILED)"
+[ "$(column F "Nightly to VBR")" -ge 3 ] || fail "next run table: Nightly to VBR's pre-flight probed fewer than 3 ports"
+at_risk() {
+  [ "$(query 'ALERTS{alertname="VeeamJobAtRisk",backup_job="Nightly to VBR"}' | jq '.data.result | length')" = 1 ]
+}
+wait_for 20 at_risk || fail "VeeamJobAtRisk is not pending for Nightly to VBR: $(curl -sS "$api/alerts")"
 
 # Concrete variable values narrow the queries instead of breaking them.
 narrow=$(jq -r '.panels[] | select(.title == "Latency per flow") | .targets[0].expr' "$dashboard" |

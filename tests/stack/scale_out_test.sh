@@ -108,7 +108,7 @@ wait_for 90 all_seen "$global_port" ||
   fail "federated series lost their instance label"
 # The dashboard per instance (the panels that may be empty as in dashboard_queries_test.sh, and
 # the job panels: these exporters read no Veeam export, so they publish no job).
-may_be_empty='TLS certificate days left|Where failing flows stop (traces)|Jobs: ready now|Job readiness over time'
+may_be_empty='TLS certificate days left|Where failing flows stop (traces)|Jobs: ready now|Job readiness over time|Jobs: next run and pre-flight'
 empty=0
 queries=0
 while IFS=$'\t' read -r title expr; do

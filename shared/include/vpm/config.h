@@ -75,6 +75,9 @@ struct Defaults {
   bool trace = true;                     // the exporter traces failing TCP flows (vpm/trace.h)
   Duration trace_interval{600000};       // at most one trace per flow x target this often
   std::string source;  // the address probes leave from (vpm/source_address.h); empty: routing's
+  // How long before each computed start of a backup job its pre-flight runs (every port of every
+  // flow the job needs, vpm/job_preflight.h); zero turns pre-flights off.
+  Duration preflight{std::chrono::minutes(30)};
 };
 
 struct Role {
@@ -112,12 +115,20 @@ struct Discover {
   std::string where;               // "<file>:<line>:<col>" of the value, for messages
 };
 
+// One entry of `jobs:`: settings for the export's job of that name (JobName, exactly).
+struct JobSettings {
+  std::string name;
+  std::optional<Duration> preflight;  // unset: defaults.preflight
+  std::string where;                  // "<file>:<line>:<col>" of the name, for messages
+};
+
 struct Config {
   std::string source;  // file name used in messages
   Defaults defaults;
   std::vector<Role> roles;
   std::vector<Flow> flows;
   std::optional<Discover> discover;
+  std::vector<JobSettings> jobs;  // `jobs:`, in the file's order
 
   const Role* find_role(std::string_view name) const;
 };

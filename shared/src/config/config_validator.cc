@@ -12,6 +12,8 @@
 #include <utility>
 #include <vector>
 
+#include "config/duration_field.h"
+#include "config/job_settings_reader.h"
 #include "config/name_suggestion.h"
 #include "vpm/quoted.h"  // vpm::quoted, qualified: <filesystem> brings std::quoted too
 #include "vpm/source_address.h"
@@ -21,11 +23,12 @@ namespace {
 
 constexpr std::size_t kMaxListedNames = 20;
 
-constexpr std::array<std::string_view, 4> kTopLevelKeys{"defaults", "roles", "flows", "discover"};
+constexpr std::array<std::string_view, 5> kTopLevelKeys{"defaults", "roles", "flows", "discover",
+                                                        "jobs"};
 constexpr std::array<std::string_view, 1> kDiscoverKeys{"veeam_agent_export"};
-constexpr std::array<std::string_view, 7> kDefaultsKeys{
+constexpr std::array<std::string_view, 8> kDefaultsKeys{
     "timeout", "interval",       "concurrency", "per_target_concurrency",
-    "trace",   "trace_interval", "source"};
+    "trace",   "trace_interval", "source",      "preflight"};
 constexpr std::array<std::string_view, 2> kRoleKeys{"hosts", "description"};
 constexpr std::array<std::string_view, 19> kFlowKeys{
     "name",     "from",     "to",      "protocol", "ports",   "expect", "sample",
@@ -38,7 +41,6 @@ constexpr std::string_view kCheckChoices =
     "connect, tls, smtp, ldap, smb, msrpc, nbns, iscsi or http";
 
 constexpr std::string_view kNameRule = "use lowercase letters, digits, '_' and '-'";
-constexpr std::string_view kDurationUnits = "units: ms, s, m, h";
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
@@ -94,24 +96,13 @@ class ConfigValidator {
     if (flows == nullptr) yaml_.fail(root.Mark(), "no flows defined (missing key \"flows\")");
     config.flows = read_flows(*flows, config);
     if (const Field* f = fields.find("discover")) config.discover = read_discover(*f);
+    if (const Field* f = fields.find("jobs")) config.jobs = read_job_settings(yaml_, *f);
     return config;
   }
 
  private:
   Duration read_duration(const Field& field, const std::string& path) {
-    const std::string text = yaml_.read_scalar(field, path, "a duration such as \"2s\"");
-    if (std::optional<Duration> duration = parse_duration(text)) return *duration;
-    std::string problem;
-    if (all_digits(text)) {
-      problem = vpm::quoted(text) + " has no unit (write e.g. \"" + text + "s\"; " +
-                std::string(kDurationUnits) + ")";
-    } else if (!text.empty() && text.front() == '-') {
-      problem = "negative duration " + vpm::quoted(text);
-    } else {
-      problem = "invalid duration " + vpm::quoted(text) + " (expected e.g. \"500ms\", \"2s\" or " +
-                "\"1m30s\"; " + std::string(kDurationUnits) + ")";
-    }
-    yaml_.fail(value_mark(field), path + ": " + problem);
+    return read_duration_field(yaml_, field, path);
   }
 
   // An IP literal; whether it is this machine's is asked at each run (vpm/source_address.h).
@@ -201,6 +192,9 @@ class ConfigValidator {
     }
     if (const Field* f = fields.find("source"))
       defaults.source = read_source(*f, "defaults.source");
+    if (const Field* f = fields.find("preflight")) {
+      defaults.preflight = read_preflight_lead(yaml_, *f, "defaults.preflight");
+    }
     return defaults;
   }
 

@@ -1,6 +1,7 @@
 // Which flows each job of the export needs; the table is in vpm/veeam_jobs.h.
 #include <algorithm>
 #include <array>
+#include <chrono>
 #include <set>
 #include <stdexcept>
 #include <string>
@@ -14,6 +15,32 @@ namespace {
 bool has_network_target(VeeamTargetType type) {
   return type == VeeamTargetType::kSharedFolder || type == VeeamTargetType::kBackupRepository ||
          type == VeeamTargetType::kCloudConnect;
+}
+
+// The pre-flight lead of the job named `name`: its `jobs:` entry, else defaults.preflight.
+std::chrono::seconds preflight_of(const Config& config, std::string_view name) {
+  Duration lead = config.defaults.preflight;
+  for (const JobSettings& settings : config.jobs) {
+    if (settings.name == name && settings.preflight) lead = *settings.preflight;
+  }
+  return std::chrono::ceil<std::chrono::seconds>(lead);
+}
+
+// A `jobs:` entry naming no job of the export is a typo or a job since removed: its settings
+// apply to nothing, which the admin should hear about rather than rely on.
+void warn_unknown_settings(const Config& config, const VeeamExport& veeam,
+                           const std::set<std::string, std::less<>>& names,
+                           std::vector<std::string>& warnings) {
+  for (const JobSettings& settings : config.jobs) {
+    if (names.contains(settings.name)) continue;
+    std::string known;
+    for (const VeeamJob& job : veeam.jobs) {
+      if (!job.name.empty()) known += (known.empty() ? "" : ", ") + quoted(job.name);
+    }
+    warnings.push_back(settings.where + ": jobs: no job " + quoted(settings.name) + " in " +
+                       veeam.source + "; " +
+                       (known.empty() ? "it names no job" : "its jobs: " + known));
+  }
 }
 
 }  // namespace
@@ -53,7 +80,7 @@ std::vector<JobNeeds> job_needs(const Config& config, const VeeamExport& veeam,
                          ": only the first one's readiness is reported");
       continue;
     }
-    JobNeeds needs{job.name, job.target_type, {}, job.schedule};
+    JobNeeds needs{job.name, job.target_type, {}, job.schedule, preflight_of(config, job.name)};
     const std::vector<std::string_view> roles = roles_needed_by(job.target_type);
     for (const Flow& flow : config.flows) {
       if (!flow.enabled || flow.from != kJobRole) continue;
@@ -62,6 +89,7 @@ std::vector<JobNeeds> job_needs(const Config& config, const VeeamExport& veeam,
     }
     jobs.push_back(std::move(needs));
   }
+  warn_unknown_settings(config, veeam, names, warnings);
   return jobs;
 }
 
