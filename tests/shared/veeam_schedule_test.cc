@@ -234,7 +234,8 @@ TEST(VeeamSchedule, NextRunOfEachReadScheduleInTwoTimeZones) {
   const SystemTimeZone zone;
   for (const Case& c : cases) {
     const test::ScopedTimeZone tz(c.zone);
-    const VeeamJob& job = job_named(load(c.file), c.job);
+    const VeeamExport exported = load(c.file);  // kept: job refers into it
+    const VeeamJob& job = job_named(exported, c.job);
     ASSERT_TRUE(job.schedule) << c.job;
     const auto got = next_run(*job.schedule, c.after, zone);
     ASSERT_TRUE(got) << c.job << " (" << c.zone << ")";
