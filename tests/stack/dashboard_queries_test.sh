@@ -42,6 +42,17 @@ start_listener "$listener"
 write_targets "$STACK_TMP/targets.yaml"
 exporter_port=${FREE_PORTS[0]}
 prometheus_port=${FREE_PORTS[1]}
+# A flow with a service check, for the service panels: the exporter's own landing page answers
+# the http check.
+cat >>"$STACK_TMP/targets.yaml" <<YAML
+  - name: agent-to-web-console
+    from: agent
+    to: backup_server
+    ports: [$exporter_port]
+    expect: open
+    check: http
+    severity: warning
+YAML
 # A Veeam Agent export with two jobs, for the jobs row: the repository job needs the refused
 # flow (NOT READY) and starts every day 5 minutes from now on this machine's clock, so its
 # pre-flight runs at once (inside the default 30-minute lead) and fails; the local-disk job
@@ -167,6 +178,11 @@ at_risk() {
   [ "$(query 'ALERTS{alertname="VeeamJobAtRisk",backup_job="Nightly to VBR"}' | jq '.data.result | length')" = 1 ]
 }
 wait_for 20 at_risk || fail "VeeamJobAtRisk is not pending for Nightly to VBR: $(curl -sS "$api/alerts")"
+
+# The service table: the http check on the exporter's own port answered, with its exchange time.
+services=$(jq -r '.panels[] | select(.title == "Service checks: what answered") | .targets[0].expr' "$dashboard" | substitute)
+[ "$(query "$services" | jq -r '.data.result[] | select(.metric.flow == "agent-to-web-console") | .metric.check')" = http ] ||
+  fail "service table: agent-to-web-console has no http check row: $(query "$services")"
 
 # Concrete variable values narrow the queries instead of breaking them.
 narrow=$(jq -r '.panels[] | select(.title == "Latency per flow") | .targets[0].expr' "$dashboard" |
