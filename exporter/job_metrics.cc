@@ -12,15 +12,6 @@ namespace {
 using prometheus::MetricFamily;
 using prometheus::MetricType;
 
-ResultsByFlow index_snapshot(const Snapshot& snapshot) {
-  ResultsByFlow by_flow;
-  for (const auto& [name, results] : snapshot.flows) {
-    std::vector<const FlowResult*>& list = by_flow[name];
-    for (const FlowResult& r : *results) list.push_back(&r);
-  }
-  return by_flow;
-}
-
 double unix_seconds(std::chrono::system_clock::time_point t) {
   return std::chrono::duration<double>(t.time_since_epoch()).count();
 }
@@ -91,7 +82,7 @@ std::vector<MetricFamily> job_families(const Snapshot& snapshot,
              "1 when every flow the job needs was up on every target in its last run, else 0 (also "
              "while a needed flow has not run yet).",
              MetricType::Gauge);
-  const ResultsByFlow by_flow = index_snapshot(snapshot);
+  const ResultsByFlow by_flow = results_by_flow(snapshot);
   for (const JobNeeds& job : *snapshot.jobs) {
     add_gauge(info,
               {{"backup_job", job.job}, {"target_type", std::string(to_string(job.target_type))}},

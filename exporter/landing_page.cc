@@ -6,6 +6,7 @@
 #include <ctime>
 #include <vector>
 
+#include "landing_jobs.h"
 #include "platform.h"
 #include "vpm/flow_result.h"
 
@@ -225,6 +226,8 @@ std::string landing_page(const Snapshot& snapshot, const LandingInfo& info,
   html += "<p><a href=\"" + metrics +
           "\">Metrics</a> &middot; <a href=\"/-/healthy\">Health</a>"
           " &middot; <a href=\"/-/ready\">Readiness</a></p>\n";
+  const SystemTimeZone system_zone;
+  html += jobs_section(snapshot, info.now, info.zone != nullptr ? *info.zone : system_zone);
   html += flow_summary(snapshot);
   html += filter_form(snapshot, filter);
 

@@ -9,6 +9,7 @@
 
 #include "landing_filter.h"
 #include "result_store.h"
+#include "vpm/job_schedule.h"
 
 namespace vpm::exporter {
 
@@ -21,13 +22,16 @@ struct LandingInfo {
   std::size_t scheduled_flows = 0;
   bool ready = false;
   std::chrono::system_clock::time_point now{};
+  // The jobs' next starts and pre-flights are shown in this zone; null: the system's.
+  const LocalTimeZone* zone = nullptr;
 };
 
 // & < > " ' as entities.
 std::string html_escape(std::string_view text);
 
-// Flows first (targets up and down, ports by state, failing flows first), a filter form, then
-// the flow x target rows that `filter` matches, failing first, at most filter.limit of them.
+// The backup jobs first (landing_jobs.h; none without an export), then the flows (targets up
+// and down, ports by state, failing flows first), a filter form, then the flow x target rows
+// that `filter` matches, failing first, at most filter.limit of them.
 std::string landing_page(const Snapshot& snapshot, const LandingInfo& info,
                          const LandingFilter& filter = {});
 

@@ -4,6 +4,15 @@
 
 namespace vpm::exporter {
 
+ResultsByFlow results_by_flow(const Snapshot& snapshot) {
+  ResultsByFlow by_flow;
+  for (const auto& [name, results] : snapshot.flows) {
+    std::vector<const FlowResult*>& list = by_flow[name];
+    for (const FlowResult& r : *results) list.push_back(&r);
+  }
+  return by_flow;
+}
+
 void ResultStore::publish(const std::string& flow, std::vector<FlowResult> results) {
   std::array<std::array<std::uint64_t, kPortStateCount>, kProtocolCount> probes{};
   for (const FlowResult& result : results) {

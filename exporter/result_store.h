@@ -34,6 +34,9 @@ struct Snapshot {
   std::uint64_t generation = 0;  // changes whenever anything above does
 };
 
+// The snapshot's last results by flow, for judge_job (veeam_job_ready, the landing page).
+ResultsByFlow results_by_flow(const Snapshot& snapshot);
+
 class ResultStore {
  public:
   ResultStore() = default;

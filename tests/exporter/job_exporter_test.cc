@@ -80,6 +80,16 @@ TEST(JobExporter, EachJobIsReadyWhileEveryFlowItNeedsIsUp) {
   EXPECT_TRUE(eventually([&] { return job_ready(exporter.metrics(), "To the share") == "0"; }, 10s))
       << exporter.metrics();
   EXPECT_EQ(job_ready(exporter.metrics(), "Nightly to VBR"), "1");
+  // The landing page says the same, with the flow that is down.
+  const std::string page = http_get(exporter.port(), "/").body;
+  EXPECT_NE(page.find("<tr class=\"down\"><td>To the share</td><td>shared_folder</td><td><strong>"
+                      "NOT READY</strong><br>down: to-share -&gt; 127.0.0.1</td>"),
+            std::string::npos)
+      << page;
+  EXPECT_NE(page.find("<tr class=\"up\"><td>Nightly to VBR</td><td>backup_repository</td><td>"
+                      "READY</td>"),
+            std::string::npos)
+      << page;
 }
 
 // The exporter runs in TZ=Europe/Berlin (set here, inherited); the test computes each next

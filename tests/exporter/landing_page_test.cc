@@ -2,7 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <ctime>
+#include <optional>
+
 #include "fixtures.h"
+#include "platform.h"
 
 namespace vpm::exporter {
 namespace {
@@ -54,6 +59,94 @@ TEST(LandingPageTest, ShowsEveryFlowAndTargetWithStateLatencyAndLastRun) {
   EXPECT_EQ(html.find("<script"), std::string::npos);
   EXPECT_EQ(html.find("http://"), std::string::npos);  // no external assets
   EXPECT_EQ(html.find("https://"), std::string::npos);
+}
+
+// UTC as the agent's zone, so that the expected times do not depend on the machine's.
+class UtcZone final : public LocalTimeZone {
+ public:
+  LocalDateTime to_local(std::chrono::system_clock::time_point t) const override {
+    const std::time_t seconds = std::chrono::system_clock::to_time_t(t);
+    const std::tm tm = utc_time(seconds);
+    return LocalDateTime{tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                         tm.tm_hour,        tm.tm_min,     tm.tm_wday};
+  }
+  std::optional<std::chrono::system_clock::time_point> from_local(
+      const LocalDateTime& l) const override {
+    using namespace std::chrono;
+    const sys_days day = year{l.year} / month{static_cast<unsigned>(l.month)} /
+                         std::chrono::day{static_cast<unsigned>(l.day)};
+    return system_clock::time_point(day) + hours(l.hour) + minutes(l.minute);
+  }
+};
+
+TEST(LandingPageTest, ShowsEachJobReadyNowItsNextStartAndItsLastPreflight) {
+  using namespace std::chrono_literals;
+  Snapshot s;
+  const Flow control = make_flow("agent-to-backup-server", "10005");
+  const Flow data = make_flow("agent-to-repository", "2500-3300", Expectation::kReachable);
+  s.flows[control.name] = std::make_shared<const std::vector<FlowResult>>(
+      std::vector<FlowResult>{result(control, "vbr01", {port(10005, PortState::kOpen)})});
+  s.flows[data.name] = std::make_shared<const std::vector<FlowResult>>(std::vector<FlowResult>{
+      result(data, "repo01", {port(2500, PortState::kFiltered, {}, "no answer in 2s")})});
+  JobSchedule nightly;
+  nightly.kind = ScheduleKind::kDaily;
+  nightly.hour = 22;
+  auto jobs = std::make_shared<std::vector<JobNeeds>>();
+  jobs->push_back(JobNeeds{"Nightly <VBR>",
+                           VeeamTargetType::kBackupRepository,
+                           {"agent-to-backup-server", "agent-to-repository"},
+                           nightly,
+                           30min});
+  jobs->push_back(JobNeeds{"Control only",
+                           VeeamTargetType::kBackupRepository,
+                           {"agent-to-backup-server"},
+                           std::nullopt,
+                           0min});
+  jobs->push_back(JobNeeds{"Local", VeeamTargetType::kLocalDisk, {}, JobSchedule{}, 30min});
+  s.jobs = jobs;
+  PreflightResult failed;
+  failed.ok = false;
+  failed.ports_probed = 802;
+  failed.failing = {"agent-to-repository -> repo01 port 2500/tcp filtered"};
+  failed.failing_ports = 5;
+  failed.duration = 300ms;
+  failed.start = std::chrono::system_clock::time_point(std::chrono::seconds(1704060000));
+  failed.finished_at = failed.start - 25min;
+  s.preflights["Nightly <VBR>"] = failed;
+
+  LandingInfo i = info();  // now: 2024-01-01 00:00:30 UTC
+  const UtcZone utc_zone;
+  i.zone = &utc_zone;
+  const std::string html = landing_page(s, i);
+  const std::size_t jobs_at = html.find("<h2>Backup jobs</h2>");
+  ASSERT_NE(jobs_at, std::string::npos);
+  EXPECT_LT(jobs_at, html.find("<h2>Flows</h2>")) << "jobs first";
+  const std::size_t nightly_row = html.find("<tr class=\"down\"><td>Nightly &lt;VBR&gt;</td>");
+  ASSERT_NE(nightly_row, std::string::npos) << html.substr(jobs_at, 2000);
+  const std::string row = html.substr(nightly_row, html.find("</tr>", nightly_row) - nightly_row);
+  EXPECT_NE(row.find("<td>backup_repository</td>"), std::string::npos) << row;
+  EXPECT_NE(row.find("NOT READY</strong><br>down: agent-to-repository -&gt; repo01"),
+            std::string::npos)
+      << row;
+  EXPECT_NE(row.find("daily 22:00, next 2024-01-01 22:00 +0000"), std::string::npos) << row;
+  EXPECT_NE(row.find("<strong>FAILED</strong> 2023-12-31 21:35 +0000, 802 ports in 0.3 s, for "
+                     "the start at 2023-12-31 22:00 +0000"),
+            std::string::npos)
+      << row;
+  EXPECT_NE(row.find("failing: agent-to-repository -&gt; repo01 port 2500/tcp filtered<br>+4 "
+                     "more"),
+            std::string::npos)
+      << row;
+  EXPECT_NE(html.find("<tr class=\"up\"><td>Control only</td><td>backup_repository</td>"
+                      "<td>READY</td><td>not read from the export</td><td>off</td></tr>"),
+            std::string::npos);
+  EXPECT_NE(html.find("<tr class=\"down\"><td>Local</td><td>local_disk</td><td><strong>NOT "
+                      "READY</strong><br>no flow of this file proves its path</td><td>started "
+                      "manually</td><td>none yet (30 min before each scheduled start)</td></tr>"),
+            std::string::npos);
+
+  Snapshot without_jobs;
+  EXPECT_EQ(landing_page(without_jobs, i).find("Backup jobs"), std::string::npos);
 }
 
 TEST(LandingPageTest, ShowsWhereATracedPortStops) {
