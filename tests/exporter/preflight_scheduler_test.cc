@@ -177,7 +177,14 @@ TEST(PreflightLoad, RegularRunsGoOnBetweenItsBatches) {
   regular.apply({often});
   preflight.apply({job}, {range});
   ASSERT_TRUE(test::run_io_until(
-      io, [&] { return preflight.completed() == 1; }, 60s));
+      io, [&] { return preflight.completed() == 1; }, 60s))
+      << [&] {
+           std::string text;
+           for (const std::string& line : lines) {
+             if (line.find("Pre-flight") != std::string::npos) text += line + "\n";
+           }
+           return text;
+         }();
 
   std::size_t during = 0;
   bool started = false;

@@ -29,8 +29,12 @@ defaults: {timeout: 1s, interval: 1s}
 roles:
   agent: {hosts: [$hosts]}
   backup_server: {hosts: [127.0.0.1]}
+  web_console: {hosts: [127.0.1.1]}
 flows:
   - {name: agent-to-backup-server, from: agent, to: backup_server, ports: [$OPEN_PORT]}
+  # A service check for the dashboard's service panels: the first exporter's landing page.
+  - {name: agent-to-web-console, from: agent, to: web_console, ports: [$exporter_port],
+     check: http, interval: 5s}
   - {name: agent-to-repository, from: agent, to: backup_server, ports: [$REFUSED_PORT, ${FREE_PORTS[2]}],
      severity: warning}
 YAML
@@ -90,7 +94,8 @@ all_seen() {  # all_seen PORT: every exporter up (from its own scrape), every fl
   [ "$(value "$1" 'count(up{job="veeam_ports",role="agent"} == 1)')" = "$exporters" ] &&
     [ "$(value "$1" 'count(count by (instance) (veeam_flow_up{job="veeam_ports"}))')" = "$exporters" ] &&
     [ "$(value "$1" 'count(veeam_flow_up{job="veeam_ports",flow="agent-to-backup-server"} == 1)')" = "$exporters" ] &&
-    [ "$(value "$1" 'count(veeam_flow_up{job="veeam_ports",flow="agent-to-repository"} == 0)')" = "$exporters" ]
+    [ "$(value "$1" 'count(veeam_flow_up{job="veeam_ports",flow="agent-to-repository"} == 0)')" = "$exporters" ] &&
+    [ "$(value "$1" 'count(veeam_flow_service_info{job="veeam_ports",flow="agent-to-web-console",check="http"})')" = "$exporters" ]
 }
 wait_for 90 all_seen "$site_port" ||
   fail "the site Prometheus does not see all $exporters exporters and their flows:" \
@@ -104,7 +109,7 @@ wait_for 90 all_seen "$global_port" ||
     "instances=$(value "$global_port" 'count(count by (instance) (veeam_flow_up))')" \
     "$(tail -3 "$STACK_TMP/global.log")"
 # honor_labels kept the exporters' own instance and job, not the site Prometheus's.
-[ "$(value "$global_port" 'count(veeam_flow_up{instance="127.0.1.20:9867",site="test"})')" = 2 ] ||
+[ "$(value "$global_port" 'count(veeam_flow_up{instance="127.0.1.20:9867",site="test"})')" = 3 ] ||
   fail "federated series lost their instance label"
 # The dashboard per instance (the panels that may be empty as in dashboard_queries_test.sh, and
 # the job panels: these exporters read no Veeam export, so they publish no job).
