@@ -39,6 +39,11 @@ elseif(NOT VPM_SANITIZE STREQUAL "")
   message(FATAL_ERROR "VPM_SANITIZE must be '', 'address' or 'thread', not '${VPM_SANITIZE}'")
 endif()
 if(vpm_sanitize_flags)
+  # -O1 -g1 after the build type's -O2 -g (the last one wins): the sanitizers' own advice, and
+  # line tables are all their reports need. It halves the instrumented build (a test file with
+  # Asio and GoogleTest under ASan+UBSan: 14.5 s at -O2 -g, 7.5 s at -O1 -g1), which is most
+  # of CI's time.
+  list(APPEND vpm_sanitize_flags -O1 -g1)
   message(STATUS "Sanitizers for our targets: ${vpm_sanitize_flags}")
   target_compile_options(vpm_sanitizers INTERFACE ${vpm_sanitize_flags})
   target_link_options(vpm_sanitizers INTERFACE ${vpm_sanitize_flags})
