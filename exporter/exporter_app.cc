@@ -143,8 +143,21 @@ void log_unbindable_sources(Logger& log, const LoadedConfig& loaded) {
   }
 }
 
+// `jobs:` settings without an export apply to no job: said rather than silently ignored.
+void log_unused_job_settings(Logger& log, const LoadedConfig& loaded) {
+  if (loaded.discovery) return;  // with an export, job_needs warns about unknown names
+  for (const JobSettings& settings : loaded.config.jobs) {
+    log.warn("Job settings unused",
+             {{"backup_job", settings.name},
+              {"warning", settings.where +
+                              ": jobs: no Veeam Agent export is read (--veeam.export-file or "
+                              "discover.veeam_agent_export), so no job has this name"}});
+  }
+}
+
 void log_loaded(Logger& log, const LoadedConfig& loaded) {
   log_discovery(log, loaded);
+  log_unused_job_settings(log, loaded);
   log_unbindable_sources(log, loaded);
 }
 

@@ -92,6 +92,25 @@ TEST(JobExporter, EachJobIsReadyWhileEveryFlowItNeedsIsUp) {
       << page;
 }
 
+// `jobs:` settings without an export name no job: the log says so, where, and the exporter runs.
+TEST(JobExporter, JobSettingsWithoutAnExportAreAWarning) {
+  TempDir dir;
+  const TcpListener agent;
+  const std::string config = dir.write("targets.yaml",
+                                       "defaults: {timeout: 1s, interval: 1s}\nroles:\n"
+                                       "  agent: {hosts: [127.0.0.1]}\nflows:\n" +
+                                           flow("agent-local", "agent", agent.port()) +
+                                           "jobs:\n  Nightly: {preflight: 10m}\n");
+  ExporterProcess exporter(
+      dir, {"--config.file=" + config, "--role=agent", "--web.listen-address=127.0.0.1:0"});
+  ASSERT_NE(exporter.port(), 0) << exporter.log();
+  EXPECT_NE(exporter.log().find("msg=\"Job settings unused\" backup_job=Nightly warning=\"" +
+                                config + ":7:3: jobs: no Veeam Agent export is read"),
+            std::string::npos)
+      << exporter.log();
+  EXPECT_EQ(series(exporter.metrics(), "veeam_flow_up", {"flow=\"agent-local\""}).size(), 1u);
+}
+
 // The exporter runs in TZ=Europe/Berlin (set here, inherited); the test computes each next
 // run with the same core in the same zone, before and after the scrape.
 TEST(JobExporter, NextRunOfAScheduledJobAndNoneForAManualOne) {
