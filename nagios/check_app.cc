@@ -80,11 +80,14 @@ std::vector<const Flow*> flows_of_job(const std::vector<const Flow*>& flows, con
   return kept;
 }
 
-std::vector<FlowPlan> plan_all(const Config& config, const std::vector<const Flow*>& flows) {
+// This run's sample of each flow's ports, or every port with --all-ports.
+std::vector<FlowPlan> plan_all(const Config& config, const std::vector<const Flow*>& flows,
+                               bool all_ports) {
   std::vector<FlowPlan> plans;
   plans.reserve(flows.size());
   for (const Flow* flow : flows) {
     plans.push_back(plan_flow(config, *flow, run_number_from_clock(*flow)));
+    if (all_ports) plans.back().ports = flow->ports.ports();
   }
   return plans;
 }
@@ -109,7 +112,7 @@ Run adhoc_run(const CheckOptions& options) {
   flow.timeout = config.defaults.timeout;
   config.flows.push_back(std::move(flow));
   const unsigned concurrency = options.concurrency.value_or(kAdhocConcurrency);
-  return {plan_all(config, {&config.flows.front()}), {concurrency, concurrency}, {}, {}};
+  return {plan_all(config, {&config.flows.front()}, false), {concurrency, concurrency}, {}, {}};
 }
 
 // Throws ConfigError (file:line:col) or std::invalid_argument (unknown role): both UNKNOWN.
@@ -147,7 +150,7 @@ Run config_run(const CheckOptions& options) {
   std::vector<std::string> notes;
   if (loaded.discovery)
     notes = discovery_notes(*loaded.discovery, config, options.role, options.verbosity);
-  return {plan_all(config, flows), limits, std::move(notes), std::move(jobs)};
+  return {plan_all(config, flows, options.all_ports), limits, std::move(notes), std::move(jobs)};
 }
 
 // --trace after the probes, when the traces (each about its flow's timeout) still end within

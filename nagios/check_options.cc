@@ -40,6 +40,7 @@ enum class Opt {
   kSource,
   kPrintPrometheusSd,
   kExporterPort,
+  kAllPorts,
 };
 
 struct OptionSpec {
@@ -49,7 +50,7 @@ struct OptionSpec {
   bool takes_value;
 };
 
-constexpr std::array<OptionSpec, 25> kOptions = {{
+constexpr std::array<OptionSpec, 26> kOptions = {{
     {Opt::kHostname, 'H', "hostname", true},
     {Opt::kPorts, 'p', "ports", true},
     {Opt::kUdp, '\0', "udp", false},
@@ -75,6 +76,7 @@ constexpr std::array<OptionSpec, 25> kOptions = {{
     {Opt::kSource, '\0', "source", true},
     {Opt::kPrintPrometheusSd, '\0', "print-prometheus-sd", false},
     {Opt::kExporterPort, '\0', "exporter-port", true},
+    {Opt::kAllPorts, '\0', "all-ports", false},
 }};
 
 constexpr int kMaxTimeoutSeconds = 3600;
@@ -271,6 +273,9 @@ class Parser {
       case Opt::kPrintPrometheusSd:
         options_.print_prometheus_sd = true;
         break;
+      case Opt::kAllPorts:
+        options_.all_ports = true;
+        break;
       case Opt::kExporterPort:
         options_.exporter_port =
             static_cast<std::uint16_t>(parse_1_to_65535(flag_name(option), text));
@@ -301,7 +306,7 @@ class Parser {
       if (!seen(Opt::kRole)) usage_error(print + " needs --role: the rules are for one machine");
       for (Opt probing : {Opt::kTimeout, Opt::kMaxTime, Opt::kWarning, Opt::kCritical,
                           Opt::kConcurrency, Opt::kCertWarningDays, Opt::kCertCriticalDays,
-                          Opt::kVerbose, Opt::kTrace, Opt::kTextfile}) {
+                          Opt::kVerbose, Opt::kTrace, Opt::kTextfile, Opt::kAllPorts}) {
         if (seen(probing)) {
           usage_error(flag_name(probing) + " has no effect with " + print + " (it probes nothing)");
         }
@@ -317,6 +322,10 @@ class Parser {
         usage_error(print + " needs --role: the hosts whose exporters to list");
       for (Opt other : {Opt::kPrintFirewallRules, Opt::kPrintDiscovery}) {
         if (seen(other)) usage_error(print + " cannot be combined with " + flag_name(other));
+      }
+      if (seen(Opt::kAllPorts)) {
+        usage_error(flag_name(Opt::kAllPorts) + " has no effect with " + print +
+                    " (it probes nothing)");
       }
     }
     if (seen(Opt::kVeeamExport) && !seen(Opt::kConfig)) {
@@ -339,9 +348,11 @@ class Parser {
         usage_error(flag_name(Opt::kPrintDiscovery) + " cannot be combined with " +
                     flag_name(Opt::kPrintFirewallRules));
       }
-      if (seen(Opt::kTextfile)) {
-        usage_error(flag_name(Opt::kTextfile) + " has no effect with " +
-                    flag_name(Opt::kPrintDiscovery) + " (it probes nothing)");
+      for (Opt probing : {Opt::kTextfile, Opt::kAllPorts}) {
+        if (seen(probing)) {
+          usage_error(flag_name(probing) + " has no effect with " +
+                      flag_name(Opt::kPrintDiscovery) + " (it probes nothing)");
+        }
       }
     }
     if (options_.timeout && *options_.timeout + kEndBeforeDeadline > options_.max_time) {
@@ -366,6 +377,10 @@ class Parser {
       return;
     }
     if (seen(Opt::kRole)) usage_error(flag_name(Opt::kRole) + " needs --config");
+    if (seen(Opt::kAllPorts)) {
+      usage_error(flag_name(Opt::kAllPorts) +
+                  " needs --config: ad-hoc mode probes every port of -p/--ports anyway");
+    }
     if (!seen(Opt::kHostname) && !seen(Opt::kPorts)) {
       usage_error("give either --config FILE, or -H/--hostname and -p/--ports");
     }

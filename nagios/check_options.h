@@ -50,6 +50,9 @@ struct CheckOptions {
   bool print_prometheus_sd = false;
   std::uint16_t exporter_port = kExporterDefaultPort;
   bool trace = false;  // --trace: where each filtered or unreachable TCP port's path stops
+  // --all-ports (config mode): every port of each flow's ranges, whatever its `sample:`; the
+  // exporter's pre-flight as a one-shot check (a Nagios service run before the job's start).
+  bool all_ports = false;
   bool help = false;
   bool version = false;
 };

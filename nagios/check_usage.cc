@@ -31,6 +31,9 @@ Config mode:
   --job NAME             check only the flows the export's job NAME needs (one Nagios service
                          per job); an unknown NAME is UNKNOWN, naming the jobs there are.
                          With an export, the long output leads with each job: READY or not
+  --all-ports            probe every port of each flow's ranges, whatever its sample: (the
+                         exporter's pre-flight as one run, e.g. with --job before the job's
+                         start; 16,384 filtered ports take minutes: raise -T/--max-time)
 
 Ad-hoc mode (one flow, severity critical):
   -H, --hostname HOSTS   host names or IP addresses, comma-separated

@@ -335,6 +335,36 @@ TEST(E2ECheckTest, ConfigModeSeverities) {
   EXPECT_NE(first_line(unknown_role.out).find("\"nobody\""), std::string::npos) << unknown_role.out;
 }
 
+// A flow probing a sample of its ports each run: --all-ports probes every one of them, and
+// finds the closed port a run's sample may miss.
+TEST(E2ECheckTest, AllPortsProbesEveryPortWhateverTheSample) {
+  const TcpListener first;
+  const TcpListener second;
+  const std::uint16_t refused = closed_tcp_port();
+  const TempConfig config(
+      "defaults: {timeout: 1s, interval: 24h}\nroles:\n"
+      "  agent: {hosts: [127.0.0.1]}\n  repo: {hosts: [127.0.0.1]}\n"
+      "flows:\n  - {name: repo-data, from: agent, to: repo, sample: 1, ports: [" +
+      port_text(first.port()) + ", " + port_text(second.port()) + ", " + port_text(refused) +
+      "]}\n");
+  const CommandResult sampled = check(config.arg() + " --role agent");
+  expect_plugin_output(sampled);
+  const Datum* probed = find(perfdata(sampled.out), "repo-data_probed");
+  ASSERT_NE(probed, nullptr) << sampled.out;
+  EXPECT_EQ(probed->value, "1") << sampled.out;
+
+  const CommandResult all = check(config.arg() + " --role agent --all-ports");
+  expect_plugin_output(all);
+  EXPECT_EQ(all.exit_code, kCritical) << all.out;
+  EXPECT_NE(first_line(all.out).find("tcp/" + port_text(refused) + " refused"), std::string::npos)
+      << all.out;
+  const std::vector<Datum> data = perfdata(all.out);
+  ASSERT_NE(find(data, "repo-data_probed"), nullptr) << all.out;
+  EXPECT_EQ(find(data, "repo-data_probed")->value, "3") << all.out;
+  ASSERT_NE(find(data, "repo-data_failed"), nullptr) << all.out;
+  EXPECT_EQ(find(data, "repo-data_failed")->value, "1") << all.out;
+}
+
 TEST(E2ECheckTest, BadConfigIsUnknownWithItsPosition) {
   const TempConfig config(
       "roles:\n"

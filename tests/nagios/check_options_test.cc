@@ -307,6 +307,23 @@ TEST(CheckOptionsTest, Textfile) {
             "--textfile has no effect with --print-firewall-rules (it probes nothing)");
 }
 
+TEST(CheckOptionsTest, AllPorts) {
+  EXPECT_FALSE(parse({"--config", "t.yaml"}).all_ports);
+  EXPECT_TRUE(parse({"--config", "t.yaml", "--job", "Nightly", "--all-ports"}).all_ports);
+  EXPECT_EQ(error_of({"-H", "::1", "-p", "1-9", "--all-ports"}),
+            "--all-ports needs --config: ad-hoc mode probes every port of -p/--ports anyway");
+  EXPECT_EQ(error_of({"--config", "t.yaml", "--print-discovery", "--all-ports"}),
+            "--all-ports has no effect with --print-discovery (it probes nothing)");
+  EXPECT_EQ(error_of({"--config", "t.yaml", "--role", "agent", "--print-firewall-rules",
+                      "powershell", "--all-ports"}),
+            "--all-ports has no effect with --print-firewall-rules (it probes nothing)");
+  EXPECT_EQ(
+      error_of({"--config", "t.yaml", "--role", "agent", "--print-prometheus-sd", "--all-ports"}),
+      "--all-ports has no effect with --print-prometheus-sd (it probes nothing)");
+  EXPECT_EQ(error_of({"--config", "t.yaml", "--all-ports=yes"}),
+            "--all-ports does not take a value");
+}
+
 TEST(CheckOptionsTest, PrintPrometheusSd) {
   const CheckOptions o = parse({"--config", "t.yaml", "--role", "agent", "--print-prometheus-sd"});
   EXPECT_TRUE(o.print_prometheus_sd);
@@ -389,7 +406,8 @@ TEST(CheckOptionsTest, UsageMentionsEveryFlag) {
                            "--print-prometheus-sd",
                            "--exporter-port",
                            "--textfile",
-                           "--job"}) {
+                           "--job",
+                           "--all-ports"}) {
     EXPECT_NE(usage.find(flag), std::string::npos) << flag;
   }
 }
