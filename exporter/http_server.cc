@@ -5,13 +5,16 @@
 #include <openssl/ssl.h>
 
 #include <array>
+#include <chrono>
 #include <cstring>
+#include <string_view>
 #include <mutex>
 #include <stdexcept>
 
 #include "exporter_options.h"
 #include "gzip_body.h"
 #include "platform.h"
+#include "response_head.h"
 
 namespace vpm::exporter {
 namespace {
@@ -272,23 +275,27 @@ int HttpServer::respond(mg_connection* conn, int status, const char* content_typ
                         const ResponseBody& body, bool head_only,
                         const std::vector<std::pair<std::string, std::string>>& extra) {
   const std::size_t shared_size = body.shared ? body.shared->size() : 0;
-  if (open_connections_.load() * 4 >= worker_threads_ * kKeepAliveQuartersOfWorkers) {
-    mg_disable_connection_keep_alive(conn);
-  }
-  mg_response_header_start(conn, status);
-  mg_response_header_add(conn, "Content-Type", content_type, -1);
-  if (body.content_encoding != nullptr) {
-    mg_response_header_add(conn, "Content-Encoding", body.content_encoding, -1);
-  }
+  const mg_request_info* request = mg_get_request_info(conn);
+  const std::string_view version =
+      request->http_version != nullptr ? request->http_version : std::string_view("1.1");
+  // As the client asks, but once most workers hold a connection, closed so the worker goes
+  // back to civetweb's queue.
+  const bool keep_alive =
+      client_keeps_alive(mg_get_header(conn, "Connection"), version) &&
+      open_connections_.load() * 4 < worker_threads_ * kKeepAliveQuartersOfWorkers;
+  if (!keep_alive) mg_disable_connection_keep_alive(conn);
   const std::string length = std::to_string(shared_size + body.own.size());
-  mg_response_header_add(conn, "Content-Length", length.c_str(), -1);
-  for (const auto& [name, value] : options_.web.headers) {
-    mg_response_header_add(conn, name.c_str(), value.c_str(), -1);
+  ResponseHead head{status, mg_get_response_code_text(conn, status), version, {}, keep_alive};
+  head.fields.reserve(3 + options_.web.headers.size() + extra.size());
+  head.fields.emplace_back("Content-Type", content_type);
+  if (body.content_encoding != nullptr) {
+    head.fields.emplace_back("Content-Encoding", body.content_encoding);
   }
-  for (const auto& [name, value] : extra) {
-    mg_response_header_add(conn, name.c_str(), value.c_str(), -1);
-  }
-  mg_response_header_send(conn);
+  head.fields.emplace_back("Content-Length", length);
+  for (const auto& [name, value] : options_.web.headers) head.fields.emplace_back(name, value);
+  for (const auto& [name, value] : extra) head.fields.emplace_back(name, value);
+  const std::string head_text = serialize(head, std::chrono::system_clock::now());
+  mg_write(conn, head_text.data(), head_text.size());
   if (head_only) return status;
   if (shared_size > 0) mg_write(conn, body.shared->data(), shared_size);
   if (!body.own.empty()) mg_write(conn, body.own.data(), body.own.size());
