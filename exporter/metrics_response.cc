@@ -32,9 +32,9 @@ ResponseBody MetricsResponder::body(bool gzip) {
 }
 
 ResponseBody MetricsResponder::gzipped(const GzipPageCache::Head& head,
-                                       const std::string& process_part) const {
-  const DeflatedPart tail = deflate_part(process_part, true);
-  return ResponseBody{head.bytes, tail.bytes + gzip_trailer(head.meta, tail), "gzip"};
+                                       const std::string& process_part) {
+  const std::shared_ptr<const DeflatedPart> tail = process_parts_.part(process_part);
+  return ResponseBody{head.bytes, tail->bytes + gzip_trailer(head.meta, *tail), "gzip"};
 }
 
 }  // namespace vpm::exporter
