@@ -21,10 +21,17 @@
 #      round (stable or growing).
 # BASELINE=/path/to/an/older/veeam_port_exporter runs parts 1 and 2 on it too, interleaved with
 # this build's, so "before" and "after" are measured in the same run on the same machine.
+# ALSO="NAME:COMMAND ..." adds more (e.g. a script execing one with other flags).
 # ROUNDS (default 3) interleaved rounds of parts 1 and 2, then their medians. PARTS (default
 # 123) says which parts run. PEER=no leaves nginx out (it is skipped without nginx too:
 # apt-get install -y nginx-light).
 # Prints the load average: on a shared machine latencies follow it.
+# Figures (2026-12-05, the 2-core VM at load 11-29, medians of 3 rounds; docs/scaling.md):
+# wrk -c 64 gzip p99 at 1,000 flows and 1,000 agents: 24.1 and 37.3 ms with the default 40
+# workers, 12.9 and 30.1 ms with --web.max-connections=96, nginx on the same bytes 24.0 and
+# 12.1 ms (over 10 ms too: the target is out of reach on this machine); ours / nginx throughput
+# 0.61x and 0.44x (40 workers), 1.19x and 0.63x (96). The flood: lone scrape worst 81 and 40 ms,
+# RSS +10.6% and +2.2% (40 workers; 96: 35 and 36 ms, +17.1% and +5.4%).
 # Usage: bench/load_test.sh [BUILD_DIR] [DURATION=30s] [CONNECTIONS=256] [SLOW=32]
 # Needs: wrk curl python3 and a C compiler (apt-get install -y wrk curl python3 gcc).
 # Traffic: 127.0.0.0/8 only.
@@ -136,6 +143,9 @@ flood() {
 }
 builds=("this:$exporter")
 [ -n "${BASELINE:-}" ] && builds=("baseline:$BASELINE" "${builds[@]}")
+# ALSO="NAME:COMMAND ...": more exporters in the same rounds (a script that execs one with other
+# flags, say --web.max-connections).
+for also in ${ALSO:-}; do builds+=("$also"); done
 
 # The peer: nginx (Debian's nginx-light) serving the very bytes of this build's gzip page as
 # a static file, sendfile on, with a worker per CPU, measured with the same wrk in the same
@@ -221,8 +231,8 @@ if [[ ${PARTS:-123} == *1* ]]; then
   for size in flows fleet; do
     for name in "${builds[@]%%:*}" ${peer_url:+nginx}; do
       f=$work/latency-$size-$name
-      printf '%-6s %-9s p50 %s  p99 %s  %s' "$size" "$name" "$(column "$f" 2)" "$(column "$f" 5)" \
-        "$(column "$f" 9)"
+      printf '%-6s %-9s p50 %.2f  p99 %.2f  %.0f/s' "$size" "$name" "$(column "$f" 2)" \
+        "$(column "$f" 5)" "$(column "$f" 9 | tr -d /s)"
       if [ -n "$peer_url" ] && [ "$name" != nginx ]; then
         awk -v a="$(column "$f" 5)" -v b="$(column "$work/latency-$size-nginx" 5)" \
           -v c="$(column "$f" 9)" -v d="$(column "$work/latency-$size-nginx" 9)" \
