@@ -30,7 +30,14 @@ enum class ServiceAction {
 
 // HTTP connections served at once (civetweb binds a worker thread to each while it is open).
 // Prometheus keeps one per scrape target, a browser up to six; node_exporter caps concurrent
-// scrapes at 40 (--web.max-requests). Each worker costs about 20 KiB of resident memory.
+// scrapes at 40 (--web.max-requests). Each worker costs 20-40 KiB of resident memory once it
+// has served (its stack, mostly civetweb's frames).
+// 96 would keep the 64 connections of `wrk -c 64` alive (up to 3/4 of the workers keep theirs,
+// HttpServer::kKeepAliveQuartersOfWorkers): with gzip, 2x the scrapes a second and half the
+// p99 of 40 (bench/load_test.sh, issue 16). It stays 40: under the uncompressed flood with
+// slow clients and reloads (the script's part 3, 1,000 flows) 96 workers sending 1.4 MB pages
+// at once held 23-27 MiB after each round instead of 13 and took p99 from 0.9 s to 3 s. Many
+// concurrent gzip scrapers: --web.max-connections=96.
 constexpr unsigned kDefaultMaxConnections = 40;
 constexpr unsigned kMaxMaxConnections = 1024;
 

@@ -149,6 +149,18 @@ std::string gzip(std::string_view text) {
   return out;
 }
 
+std::shared_ptr<const DeflatedPart> LastPartCache::part(const std::string& text) {
+  {
+    const std::lock_guard lock(mutex_);
+    if (part_ && text_ == text) return part_;
+  }
+  auto made = std::make_shared<const DeflatedPart>(deflate_part(text, true));
+  const std::lock_guard lock(mutex_);
+  text_ = text;
+  part_ = made;
+  return made;
+}
+
 std::shared_ptr<const GzipPageCache::Head> GzipPageCache::head(
     const std::shared_ptr<const std::string>& text) {
   std::shared_ptr<const Head> current;

@@ -38,6 +38,20 @@ std::string gzip_trailer(const DeflatedPart& head, const DeflatedPart& tail);
 // One-shot: a complete gzip member of `text`.
 std::string gzip(std::string_view text);
 
+// The last text deflated as the end of a stream (deflate_part(text, true)), kept while the
+// text stays the same: /metrics' process part is read again at most every 100 ms
+// (ExporterCollector::process_text), and deflating it for each scrape cost every busy worker a
+// deflate state (about 12 KB of heap) at once under a flood of scrapes, and time.
+class LastPartCache {
+ public:
+  std::shared_ptr<const DeflatedPart> part(const std::string& text);
+
+ private:
+  std::mutex mutex_;  // guards the two below
+  std::string text_;
+  std::shared_ptr<const DeflatedPart> part_;
+};
+
 // The compressed shared part of /metrics, made once per page: ExporterCollector hands out the
 // same page (one shared string) until it renders a new one, at most every 500 ms, so the page's
 // identity says when to compress again. While one scrape compresses a new page, the others are

@@ -5,13 +5,16 @@
 #include <openssl/ssl.h>
 
 #include <array>
+#include <chrono>
 #include <cstring>
+#include <string_view>
 #include <mutex>
 #include <stdexcept>
 
 #include "exporter_options.h"
 #include "gzip_body.h"
 #include "platform.h"
+#include "response_head.h"
 
 namespace vpm::exporter {
 namespace {
@@ -68,6 +71,19 @@ void init_civetweb_once(bool tls) {
 std::string host_of(const std::string& address) {
   const std::string host = address.substr(0, address.rfind(':'));
   return host.empty() ? "0.0.0.0" : host;
+}
+
+// Reads what the client sent (nothing is expected) so the connection stays usable. Not inlined:
+// its buffer in handle()'s frame put every request's deeper frames 4 KB further down the
+// worker's stack, pages that stay resident in each of the workers.
+[[gnu::noinline]] void drain_request_body(mg_connection* conn) {
+  std::array<char, 4096> sink{};
+  long long drained = 0;
+  while (drained < kMaxDrainedBody) {
+    const int n = mg_read(conn, sink.data(), sink.size());
+    if (n <= 0) break;
+    drained += n;
+  }
 }
 
 }  // namespace
@@ -272,23 +288,27 @@ int HttpServer::respond(mg_connection* conn, int status, const char* content_typ
                         const ResponseBody& body, bool head_only,
                         const std::vector<std::pair<std::string, std::string>>& extra) {
   const std::size_t shared_size = body.shared ? body.shared->size() : 0;
-  if (open_connections_.load() * 4 >= worker_threads_ * kKeepAliveQuartersOfWorkers) {
-    mg_disable_connection_keep_alive(conn);
-  }
-  mg_response_header_start(conn, status);
-  mg_response_header_add(conn, "Content-Type", content_type, -1);
-  if (body.content_encoding != nullptr) {
-    mg_response_header_add(conn, "Content-Encoding", body.content_encoding, -1);
-  }
+  const mg_request_info* request = mg_get_request_info(conn);
+  const std::string_view version =
+      request->http_version != nullptr ? request->http_version : std::string_view("1.1");
+  // As the client asks, but once most workers hold a connection, closed so the worker goes
+  // back to civetweb's queue.
+  const bool keep_alive =
+      client_keeps_alive(mg_get_header(conn, "Connection"), version) &&
+      open_connections_.load() * 4 < worker_threads_ * kKeepAliveQuartersOfWorkers;
+  if (!keep_alive) mg_disable_connection_keep_alive(conn);
   const std::string length = std::to_string(shared_size + body.own.size());
-  mg_response_header_add(conn, "Content-Length", length.c_str(), -1);
-  for (const auto& [name, value] : options_.web.headers) {
-    mg_response_header_add(conn, name.c_str(), value.c_str(), -1);
+  ResponseHead head{status, mg_get_response_code_text(conn, status), version, {}, keep_alive};
+  head.fields.reserve(3 + options_.web.headers.size() + extra.size());
+  head.fields.emplace_back("Content-Type", content_type);
+  if (body.content_encoding != nullptr) {
+    head.fields.emplace_back("Content-Encoding", body.content_encoding);
   }
-  for (const auto& [name, value] : extra) {
-    mg_response_header_add(conn, name.c_str(), value.c_str(), -1);
-  }
-  mg_response_header_send(conn);
+  head.fields.emplace_back("Content-Length", length);
+  for (const auto& [name, value] : options_.web.headers) head.fields.emplace_back(name, value);
+  for (const auto& [name, value] : extra) head.fields.emplace_back(name, value);
+  const std::string head_text = serialize(head, std::chrono::system_clock::now());
+  mg_write(conn, head_text.data(), head_text.size());
   if (head_only) return status;
   if (shared_size > 0) mg_write(conn, body.shared->data(), shared_size);
   if (!body.own.empty()) mg_write(conn, body.own.data(), body.own.size());
@@ -340,14 +360,7 @@ int HttpServer::handle(mg_connection* conn) {
       return respond(conn, 403, kTextType,
                      "Lifecycle API is not enabled (start with --web.enable-lifecycle).\n", false);
     }
-    // Read what the client sent (nothing is expected) so the connection stays usable.
-    std::array<char, 4096> sink{};
-    long long drained = 0;
-    while (drained < kMaxDrainedBody) {
-      const int n = mg_read(conn, sink.data(), sink.size());
-      if (n <= 0) break;
-      drained += n;
-    }
+    drain_request_body(conn);
     log_.info("Reload requested over HTTP", {{"remote", request->remote_addr}});
     const ReloadOutcome outcome = routes_.reload();
     return respond(conn, outcome.ok ? 200 : 500, kTextType, outcome.message + "\n", false);

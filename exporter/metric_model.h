@@ -13,6 +13,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -65,6 +66,10 @@ class ExporterCollector : public prometheus::Collectable {
   // while one scrape makes it, the others get the previous one instead of waiting. Memory: one
   // page of text, nothing per flow.
   MetricsText text() const;
+  // The same, but empty instead of waiting when another scrape renders the page and none is
+  // kept (the previous one goes when a render begins, see page()): a gzip scrape then serves
+  // the kept compression of the previous render (metrics_response.h).
+  std::optional<MetricsText> text_without_waiting() const;
   // The next text() reflects the store as it is then, however recent the last one.
   void invalidate();
   // The render text() would serve now, even when its page was released since (nothing changed
@@ -87,7 +92,7 @@ class ExporterCollector : public prometheus::Collectable {
     std::shared_ptr<const std::string> text;
     std::uint64_t render = 0;
   };
-  Page page() const;
+  Page page(bool wait = true) const;  // !wait: a null text instead of waiting for a render
   std::string render(const Snapshot& snapshot) const;
 
   const ResultStore& store_;

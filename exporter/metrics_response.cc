@@ -1,5 +1,6 @@
 #include "metrics_response.h"
 
+#include <optional>
 #include <utility>
 
 namespace vpm::exporter {
@@ -17,7 +18,19 @@ ResponseBody MetricsResponder::body(bool gzip) {
     }
     if (kept) return gzipped(*kept, collector_.process_text());
   }
-  const MetricsText text = collector_.text();
+  std::optional<MetricsText> rendered = collector_.text_without_waiting();
+  if (!rendered) {
+    // Another scrape renders a new page: the last compression will do, as it does while
+    // another scrape compresses (GzipPageCache).
+    std::shared_ptr<const GzipPageCache::Head> kept;
+    {
+      const std::lock_guard lock(kept_mutex_);
+      kept = kept_;
+    }
+    if (kept) return gzipped(*kept, collector_.process_text());
+    rendered = collector_.text();
+  }
+  const MetricsText& text = *rendered;
   const std::shared_ptr<const GzipPageCache::Head> head = compressions_.head(text.snapshot_part);
   // Kept only when it is this render's own compression: while another scrape compresses a new
   // page, the cache answers with the previous one.
@@ -32,9 +45,9 @@ ResponseBody MetricsResponder::body(bool gzip) {
 }
 
 ResponseBody MetricsResponder::gzipped(const GzipPageCache::Head& head,
-                                       const std::string& process_part) const {
-  const DeflatedPart tail = deflate_part(process_part, true);
-  return ResponseBody{head.bytes, tail.bytes + gzip_trailer(head.meta, tail), "gzip"};
+                                       const std::string& process_part) {
+  const std::shared_ptr<const DeflatedPart> tail = process_parts_.part(process_part);
+  return ResponseBody{head.bytes, tail->bytes + gzip_trailer(head.meta, *tail), "gzip"};
 }
 
 }  // namespace vpm::exporter

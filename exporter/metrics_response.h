@@ -27,10 +27,11 @@ class MetricsResponder {
   ResponseBody body(bool gzip);
 
  private:
-  ResponseBody gzipped(const GzipPageCache::Head& head, const std::string& process_part) const;
+  ResponseBody gzipped(const GzipPageCache::Head& head, const std::string& process_part);
 
   const ExporterCollector& collector_;
   GzipPageCache compressions_;
+  LastPartCache process_parts_;  // the process part, deflated once per reading
   std::mutex kept_mutex_;  // guards the two below
   std::uint64_t kept_render_ = 0;
   std::shared_ptr<const GzipPageCache::Head> kept_;  // the compression of render kept_render_

@@ -232,9 +232,9 @@ TEST_F(ExporterBinaryTest, IdleKeepAliveConnectionsCannotHoldEveryWorker) {
   ExporterProcess exporter(dir_, flags());
   ASSERT_NE(exporter.port(), 0) << exporter.log();
   // More idle keep-alive connections than the exporter has workers (--web.max-connections,
-  // 40 by default). Were each to keep its worker, the later ones would wait for a keep-alive
-  // timeout (5 s) to end.
-  constexpr int kConnections = 130;
+  // kDefaultMaxConnections). Were each to keep its worker, the later ones would wait for a
+  // keep-alive timeout (5 s) to end.
+  constexpr int kConnections = 2 * static_cast<int>(kDefaultMaxConnections) + 10;
   static_assert(kConnections > static_cast<int>(kDefaultMaxConnections) * 2);
   std::vector<int> fds;
   int answered = 0;
@@ -257,7 +257,8 @@ TEST_F(ExporterBinaryTest, IdleKeepAliveConnectionsCannotHoldEveryWorker) {
 }
 
 TEST_F(ExporterBinaryTest, ClientsThatNeverReadDoNotStarveOtherScrapes) {
-  // More clients than the exporter has workers (40) ask for a page of half a megabyte (400
+  // More clients than the exporter has workers (kDefaultMaxConnections) ask for a page of half
+  // a megabyte (400
   // flows) with a small receive window and never read a byte of the answer. Each ties up a
   // worker for as long as its write or its keep-alive lasts, unless the exporter gives the
   // worker back (without that, the scrapes below wait out a 5 s keep-alive timeout).
@@ -273,7 +274,7 @@ TEST_F(ExporterBinaryTest, ClientsThatNeverReadDoNotStarveOtherScrapes) {
   ASSERT_NE(exporter.port(), 0) << exporter.log();
   ASSERT_GT(exporter.metrics().size(), 400u * 1024);
 
-  constexpr int kNeverReading = 120;
+  constexpr int kNeverReading = static_cast<int>(kDefaultMaxConnections) + 24;
   std::vector<int> stuck;
   for (int i = 0; i < kNeverReading; ++i) {
     const int fd = ::socket(AF_INET, SOCK_STREAM, 0);

@@ -79,6 +79,25 @@ TEST(Gzip, TwoPartsJoinIntoOneMember) {
             shared);
 }
 
+TEST(LastPartCache, DeflatesATextOnceAndANewTextAgain) {
+  LastPartCache cache;
+  const std::string shared = sample_page(100);
+  const DeflatedPart head = deflate_part(shared, false);
+  const auto member = [&](const DeflatedPart& tail) {
+    return std::string(gzip_header()) + head.bytes + tail.bytes + gzip_trailer(head, tail);
+  };
+  const std::string first = "process_open_fds 12\n";
+  const std::shared_ptr<const DeflatedPart> a = cache.part(first);
+  EXPECT_EQ(test::gunzip(member(*a)), shared + first);
+  EXPECT_EQ(cache.part(std::string(first)), a);  // equal text: the same deflate, not a new one
+  const std::string second = "process_open_fds 13\n";
+  const std::shared_ptr<const DeflatedPart> b = cache.part(second);
+  EXPECT_NE(b, a);
+  EXPECT_EQ(test::gunzip(member(*b)), shared + second);
+  EXPECT_EQ(test::gunzip(member(*a)), shared + first);  // a scrape still sending it keeps it
+  EXPECT_EQ(test::gunzip(member(*cache.part(""))), shared);
+}
+
 TEST(Gzip, ACorruptedTrailerIsCaughtByTheReader) {
   std::string member = gzip(sample_page(10));
   member[member.size() - 6] ^= 0x01;  // a bit of the CRC-32

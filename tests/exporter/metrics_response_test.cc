@@ -8,6 +8,9 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
+#include <future>
+#include <memory>
 #include <string>
 #include <thread>
 #include <vector>
@@ -104,6 +107,53 @@ TEST(MetricsResponder, AReloadEndsTheKeptCompressionWithinTheRenderInterval) {
   c.collector.invalidate();                                                      // a reload
   EXPECT_NE(whole(c.metrics.body(true)).find("flow=\"g\""), std::string::npos);
   EXPECT_EQ(c.renders, 2);
+}
+
+std::string flow_up_value(const std::string& text) {
+  const std::size_t line = text.find("veeam_flow_up{flow=\"f\"");
+  return line == std::string::npos ? "(none)" : text.substr(text.find('}', line) + 2, 1);
+}
+
+TEST(MetricsResponder, WhileANewPageIsRenderedTheLastOneIsGoneAndGzipGetsItsCompression) {
+  ResultStore store;
+  std::function<void()> during_render;
+  bool armed = false;
+  ModelOptions options;
+  options.after_render = [&] {  // on the rendering scrape's thread, the new page made
+    if (armed) {
+      armed = false;
+      during_render();
+    }
+  };
+  ExporterCollector collector(store, options);
+  MetricsResponder metrics(collector);
+  publish(store, PortState::kOpen);
+  EXPECT_EQ(flow_up_value(whole(metrics.body(true))), "1");
+  std::weak_ptr<const std::string> last_page = collector.text().snapshot_part;
+  ASSERT_FALSE(last_page.expired());  // the collector keeps it
+
+  publish(store, PortState::kRefused);  // the next run
+  bool last_page_gone = false;
+  std::string served_meanwhile;
+  armed = true;
+  during_render = [&] {
+    last_page_gone = last_page.expired();
+    // Another gzip scrape now: served the last compression, without waiting for this render.
+    auto other = std::async(std::launch::async, [&] { return whole(metrics.body(true)); });
+    if (other.wait_for(std::chrono::seconds(5)) == std::future_status::ready) {
+      served_meanwhile = other.get();
+    }  // else it waits for this render: the future's destructor joins it after the hook
+  };
+  EXPECT_EQ(flow_up_value(whole(metrics.body(true))), "0");
+  EXPECT_TRUE(last_page_gone);
+  EXPECT_EQ(flow_up_value(served_meanwhile), "1");
+  EXPECT_EQ(flow_up_value(whole(metrics.body(true))), "0");
+
+  // A page a scrape still holds (a raw one being sent) is not dropped: it is that scrape's.
+  const MetricsText held = collector.text();
+  publish(store, PortState::kOpen);
+  EXPECT_EQ(flow_up_value(whole(metrics.body(false))), "1");
+  EXPECT_EQ(flow_up_value(*held.snapshot_part), "0");
 }
 
 // Under TSan (scripts/ci-extra.sh) this is the race detector's case: scrapes of both kinds on

@@ -18,6 +18,7 @@
 
 #include "bcrypt_hash.h"
 #include "child_process.h"
+#include "gunzip.h"
 #include "http_client.h"
 #include "support/loopback.h"
 #include "support/subprocess.h"
@@ -130,6 +131,17 @@ TEST_F(WineExporterTest, ServesFlowMetricsFromRealListeners) {
   EXPECT_NE(r.body.find("\nprocess_start_time_seconds "), std::string::npos);
   EXPECT_EQ(http_get(port, "/-/healthy").status, 200);
   EXPECT_EQ(http_get(port, "/-/ready").status, 200);
+  // As Prometheus asks: gzip, the head written by the exporter itself (response_head.h).
+  HttpRequest gzip_request;
+  gzip_request.path = "/metrics";
+  gzip_request.headers = {"Accept-Encoding: gzip"};
+  const HttpResponse zipped = http_request(port, gzip_request);
+  ASSERT_EQ(zipped.status, 200) << zipped.error;
+  EXPECT_NE(zipped.headers.find("Content-Encoding: gzip"), std::string::npos) << zipped.headers;
+  EXPECT_NE(zipped.headers.find("Date: "), std::string::npos) << zipped.headers;
+  const std::string text = vpm::exporter::test::gunzip(zipped.body);
+  EXPECT_EQ(sample(text, "veeam_flow_up", "flow=\"open-flow\""), "1") << text;
+  EXPECT_NE(text.find("\nprocess_resident_memory_bytes "), std::string::npos);
 }
 
 // --veeam.export-file in the Windows build: the export's backup server, on its ServerPort.
