@@ -4,38 +4,27 @@
 
 #include <algorithm>
 #include <array>
-#include <cctype>
 #include <optional>
 #include <stdexcept>
 #include <vector>
 
+#include "http_tokens.h"
+
 namespace vpm::exporter {
 namespace {
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
 
 // The q-value of one list member ("gzip;q=0.5"): 1 without one, 0 for one that does not parse
 // (a client that sends nonsense gets the plain page).
 double q_value(std::string_view params) {
   while (!params.empty()) {
     const std::size_t semicolon = params.find(';');
-    const std::string_view param = trim(params.substr(0, semicolon));
+    const std::string_view param = trim_ows(params.substr(0, semicolon));
     params =
         semicolon == std::string_view::npos ? std::string_view{} : params.substr(semicolon + 1);
     const std::size_t equals = param.find('=');
-    if (equals == std::string_view::npos || !iequals(trim(param.substr(0, equals)), "q")) continue;
-    const std::string_view value = trim(param.substr(equals + 1));
+    if (equals == std::string_view::npos || !token_equals(trim_ows(param.substr(0, equals)), "q"))
+      continue;
+    const std::string_view value = trim_ows(param.substr(equals + 1));
     // qvalue = ( "0" [ "." 0*3DIGIT ] ) / ( "1" [ "." 0*3("0") ] )
     if (value.empty() || (value[0] != '0' && value[0] != '1')) return 0;
     if (value.size() > 1 && (value[1] != '.' || value.size() > 5)) return 0;
@@ -107,10 +96,10 @@ bool accepts_gzip(const char* accept_encoding) {
     const std::string_view member = list.substr(0, comma);
     list = comma == std::string_view::npos ? std::string_view{} : list.substr(comma + 1);
     const std::size_t semicolon = member.find(';');
-    const std::string_view coding = trim(member.substr(0, semicolon));
+    const std::string_view coding = trim_ows(member.substr(0, semicolon));
     const std::string_view params =
         semicolon == std::string_view::npos ? std::string_view{} : member.substr(semicolon + 1);
-    if (iequals(coding, "gzip") || iequals(coding, "x-gzip")) {
+    if (token_equals(coding, "gzip") || token_equals(coding, "x-gzip")) {
       gzip_q = q_value(params);
     } else if (coding == "*") {
       any_q = q_value(params);

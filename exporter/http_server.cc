@@ -7,9 +7,9 @@
 #include <array>
 #include <chrono>
 #include <cstring>
-#include <string_view>
 #include <mutex>
 #include <stdexcept>
+#include <string_view>
 
 #include "exporter_options.h"
 #include "gzip_body.h"

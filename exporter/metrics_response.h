@@ -32,7 +32,7 @@ class MetricsResponder {
   const ExporterCollector& collector_;
   GzipPageCache compressions_;
   LastPartCache process_parts_;  // the process part, deflated once per reading
-  std::mutex kept_mutex_;  // guards the two below
+  std::mutex kept_mutex_;        // guards the two below
   std::uint64_t kept_render_ = 0;
   std::shared_ptr<const GzipPageCache::Head> kept_;  // the compression of render kept_render_
 };

@@ -2,33 +2,18 @@
 
 #include <algorithm>
 #include <array>
-#include <cctype>
 #include <cstdio>
 
+#include "http_tokens.h"
+
 namespace vpm::exporter {
-namespace {
-
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
-}  // namespace
 
 bool client_keeps_alive(const char* connection_header, std::string_view http_version) {
   if (connection_header == nullptr) return http_version == "1.1";
   std::string_view options(connection_header);
   while (!options.empty()) {
     const std::size_t comma = options.find(',');
-    if (iequals(trim(options.substr(0, comma)), "keep-alive")) return true;
+    if (token_equals(trim_ows(options.substr(0, comma)), "keep-alive")) return true;
     options = comma == std::string_view::npos ? std::string_view{} : options.substr(comma + 1);
   }
   return false;
@@ -38,8 +23,8 @@ std::string http_date(std::chrono::system_clock::time_point when) {
   using namespace std::chrono;
   static constexpr std::array<const char*, 7> kDays = {"Sun", "Mon", "Tue", "Wed",
                                                        "Thu", "Fri", "Sat"};
-  static constexpr std::array<const char*, 12> kMonths = {
-      "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  static constexpr std::array<const char*, 12> kMonths = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                                          "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
   const auto day = floor<days>(when);
   const year_month_day date{day};
   const hh_mm_ss time{floor<seconds>(when - day)};

@@ -38,8 +38,8 @@ TEST(HttpDate, IsAnImfFixdateInGmt) {
 
 TEST(SerializeResponseHead, StatusLineFieldsInOrderDateConnectionBlankLine) {
   const auto now = sys_days{std::chrono::year{2026} / 12 / 5} + 6h;
-  ResponseHead head{200, "OK", "1.1", {{"Content-Type", "text/plain"}, {"Content-Length", "9"}},
-                    true};
+  ResponseHead head{
+      200, "OK", "1.1", {{"Content-Type", "text/plain"}, {"Content-Length", "9"}}, true};
   EXPECT_EQ(serialize(head, now),
             "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 9\r\n"
             "Date: Sat, 05 Dec 2026 06:00:00 GMT\r\nConnection: keep-alive\r\n\r\n");

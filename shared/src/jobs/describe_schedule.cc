@@ -39,7 +39,7 @@ std::string months(std::uint16_t mask) {
 }
 
 std::string period(std::chrono::minutes every) {
-  const long n = every.count();
+  const std::chrono::minutes::rep n = every.count();
   if (n % 60 == 0) return n == 60 ? "every hour" : "every " + std::to_string(n / 60) + " hours";
   return n == 1 ? "every minute" : "every " + std::to_string(n) + " minutes";
 }

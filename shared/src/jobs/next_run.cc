@@ -105,7 +105,7 @@ std::optional<std::chrono::system_clock::time_point> next_run(
     // Wall-clock slots counted from midnight: 00:00, 04:00, 08:00 ... for every 4 hours. A slot
     // in a denied hour starts when the denied period ends; those starts keep the slots' order,
     // so the first one after `after` is still the answer.
-    for (long m = 0; m < 24 * 60; m += schedule.every.count()) {
+    for (std::chrono::minutes::rep m = 0; m < 24 * 60; m += schedule.every.count()) {
       LocalDateTime at = day;
       at.hour = static_cast<int>(m / 60);
       at.minute = static_cast<int>(m % 60);
