@@ -142,8 +142,11 @@ Run config_run(const CheckOptions& options) {
                                     ? "no enabled flows in " + config.source
                                     : "no enabled flows from role \"" + options.role + "\"");
   }
-  Limits limits{config.defaults.concurrency, config.defaults.per_target_concurrency};
-  if (options.concurrency) limits = {*options.concurrency, *options.concurrency};
+  Limits limits = limits_of(config.defaults);
+  if (options.concurrency) {
+    limits.concurrency = *options.concurrency;
+    limits.per_target_concurrency = *options.concurrency;
+  }
   std::vector<std::string> notes;
   if (loaded.discovery)
     notes = discovery_notes(*loaded.discovery, config, options.role, options.verbosity);

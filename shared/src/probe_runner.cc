@@ -5,9 +5,11 @@
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>
 #include <map>
+#include <thread>
 #include <utility>  // before Asio: Boost 1.74 uses std::exchange without including it
 
 #include "host_resolver.h"
+#include "probe_threads.h"
 #include "vpm/os_seam.h"
 #include "vpm/source_address.h"
 
@@ -108,6 +110,19 @@ struct Batch {
 
 }  // namespace
 
+Limits limits_of(const Defaults& defaults) {
+  Limits limits;
+  limits.concurrency = defaults.concurrency;
+  limits.per_target_concurrency = defaults.per_target_concurrency;
+  limits.probe_threads = defaults.probe_threads;
+  return limits;
+}
+
+unsigned effective_probe_threads(unsigned setting) {
+  if (setting > 0) return setting;
+  return std::clamp(std::thread::hardware_concurrency(), 1U, 2U);  // 0 when it cannot tell
+}
+
 ProbeRunner::ProbeRunner(boost::asio::io_context& io, Limits limits)
     : io_(io),
       limit_(std::max(1U, std::min(limits.concurrency, os::socket_budget()))),
@@ -115,9 +130,14 @@ ProbeRunner::ProbeRunner(boost::asio::io_context& io, Limits limits)
       per_target_concurrency_(std::max(1U, limits.per_target_concurrency)),
       grow_while_filtered_(limits.grow_while_filtered),
       resolver_(std::make_unique<HostResolver>(io)),
+      lanes_(effective_probe_threads(limits.probe_threads)),
+      threads_(std::make_unique<ProbeThreads>(static_cast<unsigned>(lanes_.size() - 1))),
       alive_(std::make_shared<bool>(true)) {}
 
-ProbeRunner::~ProbeRunner() { *alive_ = false; }
+ProbeRunner::~ProbeRunner() {
+  *alive_ = false;
+  threads_.reset();  // probes running on the other threads are abandoned here
+}
 
 void ProbeRunner::run(std::vector<FlowPlan> flows, RunDone done, RunDeadline deadline) {
   auto batch = std::make_shared<Batch>(io_);
@@ -285,16 +305,33 @@ void ProbeRunner::pump() {
       forget_if_idle(*queue);
       continue;
     }
-    auto owned = std::make_shared<Job>(std::move(job));
-    owned->probe(io_, owned->request, [this, alive = alive_, queue, owned](PortResult result) {
-      if (*alive && result.out_of_descriptors && retry_later(*queue, owned)) return;
-      const PortState state = result.state;
-      auto done = std::move(owned->done);
-      done(std::move(result));
-      if (*alive) finished(*queue, state);
-    });
+    start_probe(*queue, std::move(job));
   }
   pumping_ = false;
+}
+
+// The thread with the fewest probes in flight: it is the one that hands results back fastest.
+std::size_t ProbeRunner::least_busy_lane() const {
+  return static_cast<std::size_t>(std::min_element(lanes_.begin(), lanes_.end()) - lanes_.begin());
+}
+
+void ProbeRunner::start_probe(TargetQueue& queue, Job job) {
+  const std::size_t lane = least_busy_lane();
+  ++lanes_[lane];
+  auto owned = std::make_shared<Job>(std::move(job));
+  ProbeDone done = [this, alive = alive_, queue = &queue, owned, lane](PortResult result) {
+    if (*alive) --lanes_[lane];
+    if (*alive && result.out_of_descriptors && retry_later(*queue, owned)) return;
+    const PortState state = result.state;
+    auto job_done = std::move(owned->done);
+    job_done(std::move(result));
+    if (*alive) finished(*queue, state);
+  };
+  if (lane == 0) {
+    owned->probe(io_, owned->request, std::move(done));
+  } else {
+    threads_->start(lane - 1, owned->probe, owned->request, io_, std::move(done));
+  }
 }
 
 }  // namespace vpm
