@@ -265,7 +265,8 @@ class Exporter {
                  {"revision", VPM_REVISION},
                  {"config", options_.config_file},
                  {"role", options_.role.empty() ? "(all)" : options_.role},
-                 {"flows", std::to_string(loaded.specs.size())}});
+                 {"flows", std::to_string(loaded.specs.size())},
+                 {"probe_threads", std::to_string(runner.probe_threads())}});
     for (const std::string& address : server->bound_addresses()) {
       log_.info("Listening on", {{"address", address},
                                  {"tls", server->tls() ? "true" : "false"},
