@@ -108,8 +108,11 @@ Run adhoc_run(const CheckOptions& options) {
   flow.severity = Severity::kCritical;
   flow.timeout = config.defaults.timeout;
   config.flows.push_back(std::move(flow));
-  const unsigned concurrency = options.concurrency.value_or(kAdhocConcurrency);
-  return {plan_all(config, {&config.flows.front()}), {concurrency, concurrency}, {}, {}};
+  Limits limits;
+  limits.concurrency = limits.per_target_concurrency =
+      options.concurrency.value_or(kAdhocConcurrency);
+  limits.probe_threads = options.probe_threads.value_or(0);
+  return {plan_all(config, {&config.flows.front()}), limits, {}, {}};
 }
 
 // Throws ConfigError (file:line:col) or std::invalid_argument (unknown role): both UNKNOWN.
@@ -147,6 +150,7 @@ Run config_run(const CheckOptions& options) {
     limits.concurrency = *options.concurrency;
     limits.per_target_concurrency = *options.concurrency;
   }
+  if (options.probe_threads) limits.probe_threads = *options.probe_threads;
   std::vector<std::string> notes;
   if (loaded.discovery)
     notes = discovery_notes(*loaded.discovery, config, options.role, options.verbosity);

@@ -40,6 +40,7 @@ enum class Opt {
   kSource,
   kPrintPrometheusSd,
   kExporterPort,
+  kProbeThreads,
 };
 
 struct OptionSpec {
@@ -49,7 +50,7 @@ struct OptionSpec {
   bool takes_value;
 };
 
-constexpr std::array<OptionSpec, 25> kOptions = {{
+constexpr std::array<OptionSpec, 26> kOptions = {{
     {Opt::kHostname, 'H', "hostname", true},
     {Opt::kPorts, 'p', "ports", true},
     {Opt::kUdp, '\0', "udp", false},
@@ -75,6 +76,7 @@ constexpr std::array<OptionSpec, 25> kOptions = {{
     {Opt::kSource, '\0', "source", true},
     {Opt::kPrintPrometheusSd, '\0', "print-prometheus-sd", false},
     {Opt::kExporterPort, '\0', "exporter-port", true},
+    {Opt::kProbeThreads, '\0', "probe-threads", true},
 }};
 
 constexpr int kMaxTimeoutSeconds = 3600;
@@ -229,6 +231,9 @@ class Parser {
         break;
       case Opt::kConcurrency:
         options_.concurrency = parse_1_to_65535(flag_name(option), text);
+        break;
+      case Opt::kProbeThreads:
+        options_.probe_threads = parse_1_to(kMaxProbeThreads, flag_name(option), text);
         break;
       case Opt::kCertWarningDays:
         options_.cert_warning_days = parse_cert_days(flag_name(option), text);
