@@ -4,6 +4,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>
+#include <cstdlib>
 #include <map>
 #include <thread>
 #include <utility>  // before Asio: Boost 1.74 uses std::exchange without including it
@@ -310,9 +311,22 @@ void ProbeRunner::pump() {
   pumping_ = false;
 }
 
-// The thread with the fewest probes in flight: it is the one that hands results back fastest.
+// The thread with the fewest probes in flight, counting the runner's own four times: that thread
+// also keeps the books of every probe, and its own probes, decided inside connect() on loopback,
+// leave its count at once. Counted once, it took 70% of the fleet bench's CPU and the other
+// thread 30%; counted four times, 58% and 42% (perf, the check's 21,000 probes). A thread that
+// gets no CPU keeps its probes in flight longer, and the others take over its share.
 std::size_t ProbeRunner::least_busy_lane() const {
-  return static_cast<std::size_t>(std::min_element(lanes_.begin(), lanes_.end()) - lanes_.begin());
+  constexpr unsigned kOwnThreadWeight = 4;
+  std::size_t best = 0;
+  unsigned best_load = lanes_[0] * kOwnThreadWeight;
+  for (std::size_t i = 1; i < lanes_.size(); ++i) {
+    if (lanes_[i] <= best_load) {
+      best = i;
+      best_load = lanes_[i];
+    }
+  }
+  return best;
 }
 
 void ProbeRunner::start_probe(TargetQueue& queue, Job job) {
