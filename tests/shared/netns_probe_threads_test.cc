@@ -79,8 +79,12 @@ TEST(NetnsProbeThreads, TwoThreadsGiveOneThreadsVerdictsBehindAFirewall) {
 }
 
 // Sockets of this thread's namespace in SYN_SENT, by destination address (hex, as the kernel
-// writes it): the probes waiting for an answer, whichever thread made them.
-std::map<std::string, unsigned> syn_sent_by_destination() {
+// writes it): the probes waiting for an answer, whichever thread made them. The kernel lists
+// them bucket by bucket while the other thread goes on closing and opening sockets, so one
+// reading can count a socket that closed and the one that replaced it: the figure is the
+// smallest of three readings in a row. A probe past a cap waits out its whole timeout (hundreds
+// of milliseconds) and is in all three.
+std::map<std::string, unsigned> read_syn_sent_once() {
   std::ifstream table("/proc/thread-self/net/tcp");
   std::map<std::string, unsigned> count;
   std::string line;
@@ -92,6 +96,18 @@ std::map<std::string, unsigned> syn_sent_by_destination() {
     if (state == "02") ++count[remote.substr(0, remote.find(':'))];
   }
   return count;
+}
+
+std::map<std::string, unsigned> syn_sent_by_destination() {
+  std::map<std::string, unsigned> least = read_syn_sent_once();
+  for (int i = 0; i < 2; ++i) {
+    const std::map<std::string, unsigned> again = read_syn_sent_once();
+    for (auto& [address, n] : least) {
+      const auto it = again.find(address);
+      n = std::min(n, it == again.end() ? 0U : it->second);
+    }
+  }
+  return least;
 }
 
 struct KernelPeak {
