@@ -131,7 +131,7 @@ ProbeRunner::ProbeRunner(boost::asio::io_context& io, Limits limits)
       per_target_concurrency_(std::max(1U, limits.per_target_concurrency)),
       grow_while_filtered_(limits.grow_while_filtered),
       resolver_(std::make_unique<HostResolver>(io)),
-      lanes_(effective_probe_threads(limits.probe_threads)),
+      lanes_(std::min(effective_probe_threads(limits.probe_threads), kMaxProbeThreads)),
       threads_(std::make_unique<ProbeThreads>(static_cast<unsigned>(lanes_.size() - 1))),
       alive_(std::make_shared<bool>(true)) {}
 
@@ -268,10 +268,14 @@ void ProbeRunner::finished(TargetQueue& queue, PortState state) {
 }
 
 // A probe that found no descriptor goes back to the front of its queue, to start when one of
-// the others in flight ends (and gives its socket back). With none in flight nothing would free
-// one, so it is reported as the error it is.
-bool ProbeRunner::retry_later(TargetQueue& queue, std::shared_ptr<Job> job) {
-  if (in_flight_ <= 1) return false;
+// the others in flight ends (and gives its socket back), on a thread that has not failed it yet
+// if there is one. With none in flight and no other thread to try nothing would free one, so it
+// is reported as the error it is.
+bool ProbeRunner::retry_later(TargetQueue& queue, std::shared_ptr<Job> job, std::size_t lane) {
+  job->no_descriptor_on |= std::uint64_t{1} << lane;
+  const std::uint64_t every_lane =
+      lanes_.size() >= 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << lanes_.size()) - 1;
+  if (in_flight_ <= 1 && job->no_descriptor_on == every_lane) return false;
   --queue.in_flight;
   --in_flight_;
   concurrency_ = std::max(1U, in_flight_);
@@ -279,6 +283,11 @@ bool ProbeRunner::retry_later(TargetQueue& queue, std::shared_ptr<Job> job) {
   if (!queue.ready) {
     queue.ready = true;
     ready_.push_back(&queue);
+  }
+  if (in_flight_ == 0) {  // no completion to come that would start it
+    boost::asio::post(io_, [this, alive = alive_] {
+      if (*alive) pump();
+    });
   }
   return true;
 }
@@ -315,27 +324,31 @@ void ProbeRunner::pump() {
 // also keeps the books of every probe, and its own probes, decided inside connect() on loopback,
 // leave its count at once. Counted once, it took 70% of the fleet bench's CPU and the other
 // thread 30%; counted four times, 58% and 42% (perf, the check's 21,000 probes). A thread that
-// gets no CPU keeps its probes in flight longer, and the others take over its share.
-std::size_t ProbeRunner::least_busy_lane() const {
+// gets no CPU keeps its probes in flight longer, and the others take over its share. Threads in
+// `avoid` (a bit each) are passed over while another is left.
+std::size_t ProbeRunner::least_busy_lane(std::uint64_t avoid) const {
   constexpr unsigned kOwnThreadWeight = 4;
-  std::size_t best = 0;
-  unsigned best_load = lanes_[0] * kOwnThreadWeight;
-  for (std::size_t i = 1; i < lanes_.size(); ++i) {
-    if (lanes_[i] <= best_load) {
+  const auto avoided = [&](std::size_t lane) { return ((avoid >> lane) & 1U) != 0; };
+  std::size_t best = lanes_.size();
+  unsigned best_load = 0;
+  for (std::size_t i = 0; i < lanes_.size(); ++i) {
+    if (avoided(i)) continue;
+    const unsigned load = i == 0 ? lanes_[0] * kOwnThreadWeight : lanes_[i];
+    if (best == lanes_.size() || load <= best_load) {
       best = i;
-      best_load = lanes_[i];
+      best_load = load;
     }
   }
-  return best;
+  return best == lanes_.size() ? least_busy_lane(0) : best;
 }
 
 void ProbeRunner::start_probe(TargetQueue& queue, Job job) {
-  const std::size_t lane = least_busy_lane();
+  const std::size_t lane = least_busy_lane(job.no_descriptor_on);
   ++lanes_[lane];
   auto owned = std::make_shared<Job>(std::move(job));
   ProbeDone done = [this, alive = alive_, queue = &queue, owned, lane](PortResult result) {
     if (*alive) --lanes_[lane];
-    if (*alive && result.out_of_descriptors && retry_later(*queue, owned)) return;
+    if (*alive && result.out_of_descriptors && retry_later(*queue, owned, lane)) return;
     const PortState state = result.state;
     auto job_done = std::move(owned->done);
     job_done(std::move(result));

@@ -2,12 +2,16 @@
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <thread>
 
 namespace vpm {
 
 struct ProbeThreads::Thread {
   boost::asio::io_context io{1};  // run by one thread: Asio may skip some locking
+  // Makes the io_context's reactor (on Linux an epoll, an eventfd and a timerfd) now, while the
+  // runner counts its descriptors, rather than at the first probe, when there may be none left.
+  boost::asio::steady_timer reactor_now{io};
   boost::asio::executor_work_guard<boost::asio::io_context::executor_type> busy =
       boost::asio::make_work_guard(io);
   std::thread thread{[this] { io.run(); }};

@@ -3,6 +3,7 @@
 // flight. Names are resolved once per run per host; a failure is a state, not an exception.
 #include <boost/asio/io_context.hpp>
 #include <chrono>
+#include <cstdint>
 #include <deque>
 #include <functional>
 #include <memory>
@@ -82,6 +83,9 @@ class ProbeRunner {
     ProbeRequest request;
     std::function<void(std::optional<PortResult>)> done;  // nullopt: never started
     RunDeadline start_by;                                 // a job popped later is not started
+    // A bit per thread where socket() found no descriptor for it: each thread keeps its own
+    // spare sockets (os_seam_posix.cc), so another thread may still have one.
+    std::uint64_t no_descriptor_on = 0;
   };
   struct TargetQueue {
     std::string target;  // its key in targets_
@@ -92,12 +96,12 @@ class ProbeRunner {
   };
   void enqueue(const std::string& target, Job job);
   void finished(TargetQueue& queue, PortState state);
-  std::size_t least_busy_lane() const;
+  std::size_t least_busy_lane(std::uint64_t avoid) const;
   void start_probe(TargetQueue& queue, Job job);
   void adapt_cap(TargetQueue& queue, PortState state);
   void make_ready_if_room(TargetQueue& queue);
   void forget_if_idle(TargetQueue& queue);
-  bool retry_later(TargetQueue& queue, std::shared_ptr<Job> job);
+  bool retry_later(TargetQueue& queue, std::shared_ptr<Job> job, std::size_t lane);
   void pump();
 
   boost::asio::io_context& io_;
