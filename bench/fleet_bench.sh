@@ -2,11 +2,12 @@
 # Fleet benchmark (issue 16): a backup server watching 1,000 agents (bench/fleet_config.sh:
 # 21,000 probes a run on 127.0.0.1 to 127.0.3.232). Measured in one run on this machine:
 #   1. RUNS interleaved rounds of: the exporter's whole first run (first_run_seconds of its
-#      Ready line, and the CPU it used until then), `nmap -sT -n -Pn` over the same 1,000 hosts
-#      and 21 ports, and check_veeam_ports --role backup_server on the same file (its whole
-#      process), each round in a rotated order so that none always runs first. Medians, and
-#      the ratios of the medians: wall time (what the target is about) and CPU time (which the
-#      other load on a shared machine moves less);
+#      Ready line, and the CPU it used until then), the same with one probing thread
+#      (probe_threads: 1, as before the default became two), `nmap -sT -n -Pn` over the same
+#      1,000 hosts and 21 ports, and check_veeam_ports --role backup_server on the same file
+#      (its whole process), each round in a rotated order so that none always runs first.
+#      Medians, and the ratios of the medians: wall time (what the target is about) and CPU
+#      time (which the other load on a shared machine moves less);
 #   2. the exporter's resident memory after its first run, /metrics raw and gzipped (bytes,
 #      series), the time of scrapes that render the page: the first gzip scrape after each
 #      round's first run (render and compression) and raw scrapes 1.5 s apart (the idle page
@@ -42,6 +43,7 @@ cleanup() {
 trap cleanup EXIT
 fleet_hosts "$work/hosts"
 fleet_config "$work/hosts" "$work/fleet.yaml"
+fleet_config "$work/hosts" "$work/fleet-1-thread.yaml" 1h 1
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 ticks=$(getconf CLK_TCK)
 
@@ -52,12 +54,12 @@ median() { sort -g "$1" | awk '{a[NR]=$1} END {printf "%.4f", (NR%2 ? a[(NR+1)/2
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
 verdict() { awk -v a="$1" -v b="$2" 'BEGIN {print (a <= b) ? "PASS" : "FAIL"}'; }
 
-# start_exporter: an exporter on a free port, waited for until Ready; sets pid and url.
+# start_exporter [CONFIG]: an exporter on a free port, waited for until Ready; sets pid and url.
 start_exporter() {
   local port
   port=$(free_port)
   : > "$work/exporter.log"  # there to be read before the exporter writes to it
-  "$exporter" --config.file="$work/fleet.yaml" --role=backup_server \
+  "$exporter" --config.file="${1:-$work/fleet.yaml}" --role=backup_server \
     --web.listen-address="127.0.0.1:$port" 2> "$work/exporter.log" &
   pid=$!
   pids+=("$pid")
@@ -84,12 +86,19 @@ wait_for_ready() {
 stop_exporter() { kill "$pid"; wait "$pid" 2>/dev/null || true; }
 
 # Each appends "wall cpu" (seconds) to its file.
-ours_run() {
-  start_exporter
+first_run() {  # first_run FILE [CONFIG]
+  start_exporter "${2:-}"
   local wall
   wall=$(grep 'msg="Ready:' "$work/exporter.log" | grep -o 'first_run_seconds=[0-9.]*' | cut -d= -f2)
-  echo "$wall $(cpu_seconds "$pid")" >> "$work/ours"
+  echo "$wall $(cpu_seconds "$pid")" >> "$work/$1"
+}
+ours_run() {
+  first_run ours
   scrape_time gzip >> "$work/first_gzip"
+  stop_exporter
+}
+ours_1t_run() {
+  first_run ours_1t "$work/fleet-1-thread.yaml"
   stop_exporter
 }
 timed() {  # timed FILE COMMAND...: wall and user+system CPU of COMMAND (bash's time)
@@ -109,10 +118,10 @@ scrape_time() {
 }
 
 # --- 1: interleaved rounds -----------------------------------------------------------------
-: > "$work/ours"; : > "$work/nmap"; : > "$work/check"; : > "$work/first_gzip"
-order=(ours_run nmap_run check_run)
+: > "$work/ours"; : > "$work/ours_1t"; : > "$work/nmap"; : > "$work/check"; : > "$work/first_gzip"
+order=(ours_run nmap_run ours_1t_run check_run)
 for run in $(seq "$runs"); do
-  for i in 0 1 2; do "${order[$(((i + run) % 3))]}"; done
+  for i in 0 1 2 3; do "${order[$(((i + run) % 4))]}"; done
 done
 nmap_hosts=$(grep -c 'Ports:' "$work/nmap.out" || true)
 column_median() { awk -v c="$2" '{print $c}' "$1" > "$work/column"; median "$work/column"; }
@@ -140,9 +149,10 @@ stop_exporter
 echo "== 1,000 agents x 21 ports (21,000 probes) on 127.0.0.1-127.0.3.232, $runs interleaved rounds"
 echo "load average before: $load_before, after: $(cut -d' ' -f1-3 /proc/loadavg) ($(nproc) CPUs)"
 printf '%-46s %10s %10s\n' "median of $runs" "wall (s)" "CPU (s)"
-for name in ours nmap check; do
+for name in ours ours_1t nmap check; do
   label=$name
   [ "$name" = ours ] && label="veeam_port_exporter, whole first run"
+  [ "$name" = ours_1t ] && label="the same, probe_threads: 1"
   [ "$name" = nmap ] && label="nmap -sT -n -Pn, same hosts and ports"
   [ "$name" = check ] && label="check_veeam_ports, whole process"
   printf '%-46s %10s %10s\n' "$label" "$(column_median "$work/$name" 1)" "$(column_median "$work/$name" 2)"
@@ -151,6 +161,8 @@ echo "(nmap reported $nmap_hosts hosts)"
 r=$(ratio "$(column_median "$work/ours" 1)" "$(column_median "$work/nmap" 1)")
 echo "ours / nmap, wall = ${r}x   target <= 0.5x  $(verdict "$r" 0.5)"
 echo "ours / nmap, CPU  = $(ratio "$(column_median "$work/ours" 2)" "$(column_median "$work/nmap" 2)")x"
+echo "ours with probe_threads: 1 / nmap, wall = $(ratio "$(column_median "$work/ours_1t" 1)" "$(column_median "$work/nmap" 1)")x," \
+  "CPU = $(ratio "$(column_median "$work/ours_1t" 2)" "$(column_median "$work/nmap" 2)")x"
 echo "check / nmap, wall = $(ratio "$(column_median "$work/check" 1)" "$(column_median "$work/nmap" 1)")x"
 echo
 echo "== what the exporter serves at that size"

@@ -16,12 +16,14 @@ for i in range(1, 1001):
 PY
 }
 
-# fleet_config HOSTS_FILE OUT_YAML [INTERVAL=1h]: the targets file, role backup_server.
+# fleet_config HOSTS_FILE OUT_YAML [INTERVAL=1h] [PROBE_THREADS]: the targets file, role
+# backup_server; without PROBE_THREADS the default number of probing threads.
 fleet_config() {
-  local hosts
+  local hosts threads=""
   hosts=$(paste -sd, "$1" | sed 's/,/, /g')
+  [ -n "${4:-}" ] && threads=", probe_threads: $4"
   cat > "$2" <<YAML
-defaults: {timeout: 2s, interval: ${3:-1h}, concurrency: 512, per_target_concurrency: 64}
+defaults: {timeout: 2s, interval: ${3:-1h}, concurrency: 512, per_target_concurrency: 64$threads}
 roles:
   backup_server: {hosts: [127.0.0.1]}
   agent: {hosts: [$hosts]}

@@ -111,7 +111,7 @@ class Exporter {
         return 1;
       }
     }
-    limits_ = {loaded.config.defaults.concurrency, loaded.config.defaults.per_target_concurrency};
+    limits_ = limits_of(loaded.config.defaults);
     watch(loaded.export_path);
 
     boost::asio::io_context io;
@@ -182,7 +182,8 @@ class Exporter {
                  {"revision", VPM_REVISION},
                  {"config", options_.config_file},
                  {"role", options_.role.empty() ? "(all)" : options_.role},
-                 {"flows", std::to_string(loaded.specs.size())}});
+                 {"flows", std::to_string(loaded.specs.size())},
+                 {"probe_threads", std::to_string(runner.probe_threads())}});
     for (const std::string& address : server->bound_addresses()) {
       log_.info("Listening on", {{"address", address},
                                  {"tls", server->tls() ? "true" : "false"},
@@ -286,12 +287,14 @@ class Exporter {
                  {{"file", options_.config_file}, {"trigger", trigger}, {"err", e.what()}});
       return {false, e.what()};
     }
-    const Limits limits{loaded.config.defaults.concurrency,
-                        loaded.config.defaults.per_target_concurrency};
+    const Limits limits = limits_of(loaded.config.defaults);
     if (limits.concurrency != limits_.concurrency ||
-        limits.per_target_concurrency != limits_.per_target_concurrency) {
-      log_.warn("defaults.concurrency and per_target_concurrency apply at the next restart",
-                {{"file", options_.config_file}});
+        limits.per_target_concurrency != limits_.per_target_concurrency ||
+        limits.probe_threads != limits_.probe_threads) {
+      log_.warn(
+          "defaults.concurrency, per_target_concurrency and probe_threads apply at the next "
+          "restart",
+          {{"file", options_.config_file}});
     }
     if (loaded.export_path == watched_export_) {
       watched_stamp_ = export_stamp;

@@ -111,8 +111,11 @@ Run adhoc_run(const CheckOptions& options) {
   flow.severity = Severity::kCritical;
   flow.timeout = config.defaults.timeout;
   config.flows.push_back(std::move(flow));
-  const unsigned concurrency = options.concurrency.value_or(kAdhocConcurrency);
-  return {plan_all(config, {&config.flows.front()}, false), {concurrency, concurrency}, {}, {}};
+  Limits limits;
+  limits.concurrency = limits.per_target_concurrency =
+      options.concurrency.value_or(kAdhocConcurrency);
+  limits.probe_threads = options.probe_threads.value_or(0);
+  return {plan_all(config, {&config.flows.front()}, false), limits, {}, {}};
 }
 
 // Throws ConfigError (file:line:col) or std::invalid_argument (unknown role): both UNKNOWN.
@@ -145,8 +148,12 @@ Run config_run(const CheckOptions& options) {
                                     ? "no enabled flows in " + config.source
                                     : "no enabled flows from role \"" + options.role + "\"");
   }
-  Limits limits{config.defaults.concurrency, config.defaults.per_target_concurrency};
-  if (options.concurrency) limits = {*options.concurrency, *options.concurrency};
+  Limits limits = limits_of(config.defaults);
+  if (options.concurrency) {
+    limits.concurrency = *options.concurrency;
+    limits.per_target_concurrency = *options.concurrency;
+  }
+  if (options.probe_threads) limits.probe_threads = *options.probe_threads;
   std::vector<std::string> notes;
   if (loaded.discovery)
     notes = discovery_notes(*loaded.discovery, config, options.role, options.verbosity);

@@ -41,6 +41,7 @@ enum class Opt {
   kPrintPrometheusSd,
   kExporterPort,
   kAllPorts,
+  kProbeThreads,
 };
 
 struct OptionSpec {
@@ -50,7 +51,7 @@ struct OptionSpec {
   bool takes_value;
 };
 
-constexpr std::array<OptionSpec, 26> kOptions = {{
+constexpr std::array<OptionSpec, 27> kOptions = {{
     {Opt::kHostname, 'H', "hostname", true},
     {Opt::kPorts, 'p', "ports", true},
     {Opt::kUdp, '\0', "udp", false},
@@ -77,6 +78,7 @@ constexpr std::array<OptionSpec, 26> kOptions = {{
     {Opt::kPrintPrometheusSd, '\0', "print-prometheus-sd", false},
     {Opt::kExporterPort, '\0', "exporter-port", true},
     {Opt::kAllPorts, '\0', "all-ports", false},
+    {Opt::kProbeThreads, '\0', "probe-threads", true},
 }};
 
 constexpr int kMaxTimeoutSeconds = 3600;
@@ -231,6 +233,9 @@ class Parser {
         break;
       case Opt::kConcurrency:
         options_.concurrency = parse_1_to_65535(flag_name(option), text);
+        break;
+      case Opt::kProbeThreads:
+        options_.probe_threads = parse_1_to(kMaxProbeThreads, flag_name(option), text);
         break;
       case Opt::kCertWarningDays:
         options_.cert_warning_days = parse_cert_days(flag_name(option), text);

@@ -32,15 +32,16 @@ struct CheckOptions {
   std::optional<PortSet> ports;
   Protocol protocol = Protocol::kTcp;  // --udp
   Expectation expect = Expectation::kOpen;
-  std::string source;                   // --source ADDRESS: the probes leave from it (ad-hoc)
-  std::optional<Duration> timeout;      // -t/--timeout SECONDS: per-probe, overrides the config
-  Duration max_time = kDefaultMaxTime;  // -T/--max-time SECONDS: the whole run
-  std::optional<NagiosRange> warning;   // -w/--warning: latency in seconds
-  std::optional<NagiosRange> critical;  // -c/--critical
-  std::optional<unsigned> concurrency;  // --concurrency N: global and per-target cap
-  int cert_warning_days = 30;           // --cert-warning-days N: fewer days left -> WARNING
-  int cert_critical_days = 7;           // --cert-critical-days N: fewer days left -> CRITICAL
-  int verbosity = 0;                    // -v, repeatable
+  std::string source;                     // --source ADDRESS: the probes leave from it (ad-hoc)
+  std::optional<Duration> timeout;        // -t/--timeout SECONDS: per-probe, overrides the config
+  Duration max_time = kDefaultMaxTime;    // -T/--max-time SECONDS: the whole run
+  std::optional<NagiosRange> warning;     // -w/--warning: latency in seconds
+  std::optional<NagiosRange> critical;    // -c/--critical
+  std::optional<unsigned> concurrency;    // --concurrency N: global and per-target cap
+  std::optional<unsigned> probe_threads;  // --probe-threads N: over defaults.probe_threads
+  int cert_warning_days = 30;             // --cert-warning-days N: fewer days left -> WARNING
+  int cert_critical_days = 7;             // --cert-critical-days N: fewer days left -> CRITICAL
+  int verbosity = 0;                      // -v, repeatable
   // --print-firewall-rules FORMAT (needs --config and --role): print the role's rules, no probes.
   std::optional<FirewallFormat> firewall_format;
   // --textfile PATH: the run's results as veeam_flow_* metrics for a textfile collector.

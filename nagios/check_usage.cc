@@ -53,6 +53,8 @@ Options:
   -w, --warning RANGE    latency in seconds that raises WARNING, e.g. 0.2 or @0:10
   -c, --critical RANGE   latency in seconds that raises CRITICAL
   --concurrency N        probes in flight, overall and per target (ad-hoc default 1024)
+  --probe-threads N      threads that make the probes, 1 to 64 (default: the target file's
+                         probe_threads, else 2, or 1 on a one-CPU machine)
   --cert-warning-days N
                          WARNING when a TLS certificate (flows with check: tls, or smtp with
                          STARTTLS) has fewer than N days left (default 30)

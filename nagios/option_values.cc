@@ -69,7 +69,7 @@ NagiosRange parse_range(const std::string& flag, std::string_view text) {
   return *range;
 }
 
-unsigned parse_1_to_65535(const std::string& flag, std::string_view text) {
+unsigned parse_1_to(unsigned max, const std::string& flag, std::string_view text) {
   const std::string prefix = flag + ": " + quoted(text);
   unsigned value = 0;
   const char* end = text.data() + text.size();
@@ -77,10 +77,14 @@ unsigned parse_1_to_65535(const std::string& flag, std::string_view text) {
   if (text.empty() || ptr != end || (ec != std::errc() && ec != std::errc::result_out_of_range)) {
     throw UsageError(prefix + " is not a whole number");
   }
-  if (ec == std::errc::result_out_of_range || value < 1 || value > 65535) {
-    throw UsageError(prefix + " must be from 1 to 65535");
+  if (ec == std::errc::result_out_of_range || value < 1 || value > max) {
+    throw UsageError(prefix + " must be from 1 to " + std::to_string(max));
   }
   return value;
+}
+
+unsigned parse_1_to_65535(const std::string& flag, std::string_view text) {
+  return parse_1_to(65535, flag, text);
 }
 
 int parse_cert_days(const std::string& flag, std::string_view text) {

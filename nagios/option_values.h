@@ -19,6 +19,8 @@ Duration parse_seconds(const std::string& flag, std::string_view text, int max_s
 // -w/-c: a Nagios range.
 NagiosRange parse_range(const std::string& flag, std::string_view text);
 
+// A whole number from 1 to max (--probe-threads); "--flag: "x" must be from 1 to max" if not.
+unsigned parse_1_to(unsigned max, const std::string& flag, std::string_view text);
 // --concurrency and --exporter-port: a whole number from 1 to 65535.
 unsigned parse_1_to_65535(const std::string& flag, std::string_view text);
 

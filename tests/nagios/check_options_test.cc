@@ -157,6 +157,9 @@ TEST(CheckOptionsTest, ConfigMode) {
 TEST(CheckOptionsTest, ConcurrencyVerbosityHelpVersion) {
   EXPECT_EQ(parse({"--config", "t.yaml", "--concurrency", "16"}).concurrency, 16u);
   EXPECT_EQ(parse({"--config", "t.yaml", "--concurrency=65535"}).concurrency, 65535u);
+  EXPECT_FALSE(parse({"--config", "t.yaml"}).probe_threads.has_value());
+  EXPECT_EQ(parse({"-H", "::1", "-p", "1", "--probe-threads", "1"}).probe_threads, 1u);
+  EXPECT_EQ(parse({"--config", "t.yaml", "--probe-threads=64"}).probe_threads, 64u);
   EXPECT_EQ(parse({"--config", "t.yaml", "-v"}).verbosity, 1);
   EXPECT_EQ(parse({"--config", "t.yaml", "-v", "--verbose", "-vv"}).verbosity, 4);
   // Help and version need no mode: they are answered before anything is checked.
@@ -208,6 +211,12 @@ TEST(CheckOptionsTest, FlagErrorsNameTheFlag) {
             "--concurrency: \"many\" is not a whole number");
   EXPECT_EQ(error_of({"--config", "t.yaml", "--concurrency", "1.5"}),
             "--concurrency: \"1.5\" is not a whole number");
+  EXPECT_EQ(error_of({"--config", "t.yaml", "--probe-threads", "0"}),
+            "--probe-threads: \"0\" must be from 1 to 64");
+  EXPECT_EQ(error_of({"--config", "t.yaml", "--probe-threads", "65"}),
+            "--probe-threads: \"65\" must be from 1 to 64");
+  EXPECT_EQ(error_of({"--config", "t.yaml", "--probe-threads", "two"}),
+            "--probe-threads: \"two\" is not a whole number");
 }
 
 TEST(CheckOptionsTest, HostNameErrors) {

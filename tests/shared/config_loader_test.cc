@@ -56,7 +56,7 @@ const std::vector<InvalidFile> kInvalidFiles = {
      ":2:3: unknown key \"tmeout\" in defaults (did you mean \"timeout\"?)"},
     {"defaults_unknown_key_no_match.yaml",
      ":3:3: unknown key \"retries\" in defaults (allowed keys: timeout, interval, concurrency, "
-     "per_target_concurrency, trace, trace_interval, source, preflight)"},
+     "per_target_concurrency, probe_threads, trace, trace_interval, source, preflight)"},
     {"discover_export_empty.yaml", ":5:32: discover.veeam_agent_export: empty value"},
     {"discover_export_missing.yaml",
      ":5:11: discover: missing required key \"veeam_agent_export\""},
@@ -179,6 +179,9 @@ const std::vector<InvalidFile> kInvalidFiles = {
     {"only_comments.yaml", ": the file contains only comments"},
     {"per_target_concurrency_text.yaml",
      ":2:27: defaults.per_target_concurrency: expected a positive integer, got \"many\""},
+    {"probe_threads_too_many.yaml", ":2:18: defaults.probe_threads: 640 is too many (at most 64)"},
+    {"probe_threads_zero.yaml",
+     ":2:18: defaults.probe_threads: expected a positive integer, got \"0\""},
     {"port_float.yaml",
      ":7:17: flows[0] (ssh).ports[1]: \"22.5\" is not a port or range (expected e.g. 22 or "
      "2500-3300)"},
@@ -303,6 +306,7 @@ TEST(LoadConfigFile, MinimalFileGetsEveryDefault) {
   EXPECT_EQ(config.defaults.interval, Duration{60000});
   EXPECT_EQ(config.defaults.concurrency, 512u);
   EXPECT_EQ(config.defaults.per_target_concurrency, 64u);
+  EXPECT_EQ(config.defaults.probe_threads, 0u);  // not set: the runner decides
   ASSERT_EQ(config.roles.size(), 1u);
   EXPECT_EQ(config.roles[0].name, "agent");
   EXPECT_EQ(config.roles[0].hosts, std::vector<std::string>{"localhost"});
@@ -364,11 +368,12 @@ TEST(LoadConfigFile, EveryKeyIsRead) {
   EXPECT_EQ(config.defaults.interval, Duration{300000});
   EXPECT_EQ(config.defaults.concurrency, 256u);
   EXPECT_EQ(config.defaults.per_target_concurrency, 16u);
+  EXPECT_EQ(config.defaults.probe_threads, 3u);
   EXPECT_EQ(config.defaults.preflight, std::chrono::minutes(45));
   ASSERT_EQ(config.jobs.size(), 3u);
   EXPECT_EQ(config.jobs[0].name, "Nightly to VBR");
   EXPECT_EQ(config.jobs[0].preflight, std::chrono::hours(1));
-  EXPECT_EQ(config.jobs[0].where, kDataDir + "/valid/every_key.yaml:54:3");
+  EXPECT_EQ(config.jobs[0].where, kDataDir + "/valid/every_key.yaml:55:3");
   EXPECT_EQ(config.jobs[1].name, "Weekly: to NAS");
   EXPECT_EQ(config.jobs[1].preflight, Duration::zero());  // a bare 0: off
   EXPECT_EQ(config.jobs[2].preflight, std::nullopt);      // defaults.preflight then
@@ -571,7 +576,8 @@ TEST(LoadConfigString, LimitsTheNumberOfFlows) {
   for (int i = 0; i < 10001; ++i) items += "1,";
   EXPECT_EQ(error_for("defaults: {flows: [" + items + "]}\n"),
             "test.yaml:1:12: unknown key \"flows\" in defaults (allowed keys: timeout, interval, "
-            "concurrency, per_target_concurrency, trace, trace_interval, source, preflight)");
+            "concurrency, per_target_concurrency, probe_threads, trace, trace_interval, source, "
+            "preflight)");
 }
 
 // A million nodes as written, no alias: too large, and the message does not blame aliases.

@@ -10,7 +10,10 @@
 #include <thread>
 
 #include "shared/probe_test_util.h"
+#include "support/flow_edit.h"
+#include "support/thread_runs.h"
 #include "vpm/os_seam.h"
+#include "vpm/probe_runner.h"
 #include "vpm/trace.h"
 
 namespace vpm {
@@ -97,6 +100,26 @@ TEST(WindowsProbe, ASilentUdpSocketIsOpenFiltered) {
   const PortResult r =
       test::probe_once(&probe_udp, "127.0.0.1", silent.local_endpoint().port(), 300ms);
   EXPECT_EQ(r.state, PortState::kOpenFiltered) << r.reason;
+}
+
+// Probes from two threads, each on an io_context (an IOCP) of its own: the verdicts of one.
+TEST(WindowsProbe, TwoProbingThreadsGiveOneThreadsVerdicts) {
+  boost::asio::io_context io;
+  tcp::acceptor listener(io, tcp::endpoint(kLoopback, 0));
+  FlowPlan plan;
+  Flow& flow = test::edit_flow(plan);
+  flow.name = "mixed";
+  flow.timeout = 2s;
+  plan.hosts = {"127.0.0.1"};
+  plan.ports = {listener.local_endpoint().port()};
+  for (int i = 0; i < 30; ++i) plan.ports.push_back(closed_tcp_port());
+  for (Port port : plan.ports) flow.ports.add({port, port});
+  const auto one = run_flows({plan}, test::limits_with_threads(1));
+  const auto two = run_flows({plan}, test::limits_with_threads(2));
+  ASSERT_EQ(one.size(), 1U);
+  EXPECT_EQ(one[0].ports.at(0).state, PortState::kOpen) << one[0].ports.at(0).reason;
+  EXPECT_EQ(one[0].count(PortState::kRefused), 30U);
+  EXPECT_EQ(test::verdict_lines(two), test::verdict_lines(one));
 }
 
 // Windows 10 2004 and later trace with TCP_FAIL_CONNECT_ON_ICMP_ERROR; Wine refuses the option.

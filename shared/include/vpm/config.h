@@ -67,13 +67,20 @@ struct ServiceCheck {
   friend bool operator==(const ServiceCheck&, const ServiceCheck&) = default;
 };
 
+// A setting above this is taken for a typo: each probing thread wants a core of its own, and
+// the cost a thread lifts is the kernel's work per connect.
+inline constexpr unsigned kMaxProbeThreads = 64;
+
 struct Defaults {
   Duration timeout{2000};
   Duration interval{60000};
   unsigned concurrency = 512;            // probes in flight, all targets together
   unsigned per_target_concurrency = 64;  // probes in flight against one host
-  bool trace = true;                     // the exporter traces failing TCP flows (vpm/trace.h)
-  Duration trace_interval{600000};       // at most one trace per flow x target this often
+  // Threads that make the probes (vpm/probe_runner.h, Limits::probe_threads); 0: not set,
+  // min(2, hardware threads).
+  unsigned probe_threads = 0;
+  bool trace = true;                // the exporter traces failing TCP flows (vpm/trace.h)
+  Duration trace_interval{600000};  // at most one trace per flow x target this often
   std::string source;  // the address probes leave from (vpm/source_address.h); empty: routing's
   // How long before each computed start of a backup job its pre-flight runs (every port of every
   // flow the job needs, vpm/job_preflight.h); zero turns pre-flights off.

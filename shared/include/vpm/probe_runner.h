@@ -1,8 +1,9 @@
 #pragma once
-// Runs flow plans on one io_context with a global and a per-target cap on probes in
+// Runs flow plans from one io_context with a global and a per-target cap on probes in
 // flight. Names are resolved once per run per host; a failure is a state, not an exception.
 #include <boost/asio/io_context.hpp>
 #include <chrono>
+#include <cstdint>
 #include <deque>
 #include <functional>
 #include <memory>
@@ -18,6 +19,7 @@
 namespace vpm {
 
 class HostResolver;
+class ProbeThreads;
 
 struct Limits {
   unsigned concurrency = 512;
@@ -27,7 +29,18 @@ struct Limits {
   // target's cap by one (it doubles per round of timeouts), up to the global cap; the first
   // answer of any other kind puts it back to per_target_concurrency.
   bool grow_while_filtered = true;
+  // Threads that make the probes' connects, the io_context's own among them: the kernel's work
+  // per connect is done in the connecting thread, and a sweep of loopback or a LAN is bound by
+  // it. 0: min(2, hardware threads); 1: every probe on the io_context's thread. The caps above
+  // count the probes of all threads together.
+  unsigned probe_threads = 0;
 };
+
+// The caps and threads a target file's defaults ask for.
+Limits limits_of(const Defaults& defaults);
+
+// What a Limits::probe_threads setting means on this machine (at least 1).
+unsigned effective_probe_threads(unsigned setting);
 
 // The latest moment a run may still report: a probe starts only if its own timeout ends
 // kEndBeforeDeadline before then, and at that moment the run reports what it has, the rest
@@ -49,13 +62,17 @@ class ProbeRunner {
   ~ProbeRunner();
 
   // Probes every host x port of `flows`; `done` gets one FlowResult per flow x host, in plan
-  // order, on the io_context's thread. Never calls `done` inline. With a deadline, ports not
-  // probed by then are left out of FlowResult::ports and counted in FlowResult::not_probed.
+  // order, on the io_context's thread. Queues, caps and results are kept on that thread alone;
+  // with probe_threads > 1 a probe may run on another thread, its result handed back here. Never
+  // calls `done` inline. With a deadline, ports not probed by then are left out of
+  // FlowResult::ports and counted in FlowResult::not_probed.
   using RunDone = std::function<void(std::vector<FlowResult>)>;
   void run(std::vector<FlowPlan> flows, RunDone done, RunDeadline deadline = std::nullopt);
 
   unsigned effective_concurrency() const { return concurrency_; }
   unsigned in_flight() const { return in_flight_; }
+  // Threads that run probes, the io_context's own included.
+  std::size_t probe_threads() const { return lanes_.size(); }
   // Targets with probes queued or in flight. A target's queue goes when its last probe ends,
   // so an exporter whose reloads keep naming new hosts does not keep a queue for each.
   std::size_t target_queues() const { return targets_.size(); }
@@ -66,6 +83,9 @@ class ProbeRunner {
     ProbeRequest request;
     std::function<void(std::optional<PortResult>)> done;  // nullopt: never started
     RunDeadline start_by;                                 // a job popped later is not started
+    // A bit per thread where socket() found no descriptor for it: each thread keeps its own
+    // spare sockets (os_seam_posix.cc), so another thread may still have one.
+    std::uint64_t no_descriptor_on = 0;
   };
   struct TargetQueue {
     std::string target;  // its key in targets_
@@ -76,10 +96,12 @@ class ProbeRunner {
   };
   void enqueue(const std::string& target, Job job);
   void finished(TargetQueue& queue, PortState state);
+  std::size_t least_busy_lane(std::uint64_t avoid) const;
+  void start_probe(TargetQueue& queue, Job job);
   void adapt_cap(TargetQueue& queue, PortState state);
   void make_ready_if_room(TargetQueue& queue);
   void forget_if_idle(TargetQueue& queue);
-  bool retry_later(TargetQueue& queue, std::shared_ptr<Job> job);
+  bool retry_later(TargetQueue& queue, std::shared_ptr<Job> job, std::size_t lane);
   void pump();
 
   boost::asio::io_context& io_;
@@ -92,12 +114,14 @@ class ProbeRunner {
   std::unordered_map<std::string, TargetQueue> targets_;
   std::deque<TargetQueue*> ready_;
   std::unique_ptr<HostResolver> resolver_;
+  // Probes in flight per thread: [0] the io_context's, [i] threads_'s i - 1.
+  std::vector<unsigned> lanes_;
+  std::unique_ptr<ProbeThreads> threads_;
   std::shared_ptr<bool> alive_;  // false once destroyed: late probe completions see it
 };
 
-// For one-shot callers (the check): a fresh io_context run to completion on this thread;
-// one FlowResult per flow x host, in plan order. (One thread is enough: a loopback or LAN sweep
-// is bound by the kernel's per-connect work, which two threads did not do any faster here.)
+// For one-shot callers (the check): a fresh io_context run to completion on this thread (and
+// limits.probe_threads - 1 more); one FlowResult per flow x host, in plan order.
 // Returns by the deadline when there is one: lookups and probes still running are abandoned.
 std::vector<FlowResult> run_flows(std::vector<FlowPlan> flows, Limits limits,
                                   RunDeadline deadline = std::nullopt);

@@ -26,9 +26,9 @@ constexpr std::size_t kMaxListedNames = 20;
 constexpr std::array<std::string_view, 5> kTopLevelKeys{"defaults", "roles", "flows", "discover",
                                                         "jobs"};
 constexpr std::array<std::string_view, 1> kDiscoverKeys{"veeam_agent_export"};
-constexpr std::array<std::string_view, 8> kDefaultsKeys{
-    "timeout", "interval",       "concurrency", "per_target_concurrency",
-    "trace",   "trace_interval", "source",      "preflight"};
+constexpr std::array<std::string_view, 9> kDefaultsKeys{
+    "timeout",        "interval", "concurrency", "per_target_concurrency", "probe_threads", "trace",
+    "trace_interval", "source",   "preflight"};
 constexpr std::array<std::string_view, 2> kRoleKeys{"hosts", "description"};
 constexpr std::array<std::string_view, 19> kFlowKeys{
     "name",     "from",     "to",      "protocol", "ports",   "expect", "sample",
@@ -183,6 +183,14 @@ class ConfigValidator {
     }
     if (const Field* f = fields.find("per_target_concurrency")) {
       defaults.per_target_concurrency = read_positive(*f, "defaults.per_target_concurrency");
+    }
+    if (const Field* f = fields.find("probe_threads")) {
+      defaults.probe_threads = read_positive(*f, "defaults.probe_threads");
+      if (defaults.probe_threads > kMaxProbeThreads) {
+        yaml_.fail(value_mark(*f),
+                   "defaults.probe_threads: " + std::to_string(defaults.probe_threads) +
+                       " is too many (at most " + std::to_string(kMaxProbeThreads) + ")");
+      }
     }
     check_interval(defaults.timeout, defaults.interval, timeout, interval, "defaults",
                    "built-in default");
