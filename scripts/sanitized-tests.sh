@@ -4,8 +4,9 @@
 #     AddressSanitizer + UndefinedBehaviorSanitizer, the whole suite, in ./build-asan.
 #   VPM_SANITIZE=thread scripts/sanitized-tests.sh [extra ctest args]
 #     ThreadSanitizer, in ./build-tsan: the exporter's tests (its probe thread and civetweb's
-#     workers share the result store and the metrics caches) and the hostile-peer tests (which
-#     run the exporter and the check, and the probe core with its resolver threads), then
+#     workers share the result store and the metrics caches), the hostile-peer tests (which
+#     run the exporter and the check, and the probe core with its resolver threads) and the
+#     probe runner's tests (its probing threads, vpm_probe_thread_tests), then
 #     bench/load_test.sh against the instrumented exporter for TSAN_LOAD_SECONDS (default 10)
 #     per round. Only those targets are built. Races in third-party code are suppressed in
 #     tests/tsan.supp, each with its reason.
@@ -19,8 +20,8 @@ targets=()
 select=()
 if [ "$sanitize" = thread ]; then
   dir=build-tsan
-  targets=(--target vpm_exporter_tests vpm_hostile_tests)
-  select=(-L 'exporter|hostile')
+  targets=(--target vpm_exporter_tests vpm_hostile_tests vpm_probe_thread_tests)
+  select=(-L 'exporter|hostile|threads')
 fi
 jobs=${JOBS:-$(nproc)}
 # CI=true makes warnings errors; otherwise an existing build dir keeps what it was given.
