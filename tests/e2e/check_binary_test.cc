@@ -349,7 +349,8 @@ TEST(E2ECheckTest, AllPortsProbesEveryPortWhateverTheSample) {
       "]}\n");
   const CommandResult sampled = check(config.arg() + " --role agent");
   expect_plugin_output(sampled);
-  const Datum* probed = find(perfdata(sampled.out), "repo-data_probed");
+  const std::vector<Datum> sampled_data = perfdata(sampled.out);
+  const Datum* probed = find(sampled_data, "repo-data_probed");
   ASSERT_NE(probed, nullptr) << sampled.out;
   EXPECT_EQ(probed->value, "1") << sampled.out;
 
